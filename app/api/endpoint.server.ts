@@ -1,0 +1,236 @@
+import type { AppLoadContext } from "@remix-run/node";
+import type { z } from "zod/v4";
+import type { Database } from "../../models/db";
+import type { ApiCaller } from "../../models/api-keys.server";
+import type { IdempotencyClaim } from "../../models/idempotency.server";
+import type { IngestOptions, UpsertOutcome } from "../../models/ingest/customers.server";
+import { BULK_LIMIT, parseInput, type FieldError } from "../../models/ingest/schemas";
+import { authenticateApiKey, hashRequest, isConflict, writeOnce } from "../domain/api.server";
+import { discardBody, readJsonBody } from "./body.server";
+import type { EndpointContract } from "./contract.server";
+import { errorReply, reply, toResponse, type ApiReply } from "./reply.server";
+
+type BodyOf<C> = C extends { body: { schema: infer S extends z.ZodType } } ? z.output<S> : undefined;
+type QueryOf<C> = C extends { query: infer Q extends z.ZodType } ? z.output<Q> : undefined;
+
+/** One API request, authenticated and with its body and query parsed by the endpoint's schemas. */
+export interface ApiCall<C extends EndpointContract = EndpointContract> {
+  request: Request;
+  params: Record<string, string | undefined>;
+  db: Database;
+  now: Date;
+  requestId: string;
+  caller: ApiCaller | null;
+  body: BodyOf<C>;
+  query: QueryOf<C>;
+  /** Set when a POST carries an Idempotency-Key. */
+  idempotency: IdempotencyClaim | null;
+}
+
+export interface Endpoint {
+  contract: EndpointContract;
+  handle(call: ApiCall): Promise<ApiReply>;
+  /**
+   * The store-level problems (unknown references, duplicates) of the records of a bulk body that
+   * passed the schema while others did not, so that one answer lists every bad record.
+   */
+  checkRecords?(db: Database, records: Array<{ index: number; value: unknown }>, now: Date): Promise<FieldError[]>;
+}
+
+export function endpoint<C extends EndpointContract>(contract: C, handle: (call: ApiCall<C>) => Promise<ApiReply>): Endpoint {
+  return { contract, handle: handle as (call: ApiCall) => Promise<ApiReply> };
+}
+
+interface RemixArgs {
+  request: Request;
+  params: Record<string, string | undefined>;
+  context: AppLoadContext;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Answers one request to a resource route with the endpoint of its method: the bearer key and its
+ * scope, the query, the JSON body, then the endpoint itself. Every answer, errors included, is
+ * JSON in the API's error shape; an unexpected failure is logged with the request id and is a 500,
+ * which the bad-input suite proves no input reaches.
+ */
+export async function serveApi({ request, params, context }: RemixArgs, endpoints: Endpoint[]): Promise<Response> {
+  const requestId = context.requestId;
+  try {
+    return toResponse(await answer(request, params, context, endpoints));
+  } catch (error) {
+    await discardBody(request);
+    if (isConflict(error)) {
+      return toResponse(errorReply("busy", "The database is busy with other writes to the same records; retry shortly.", [], requestId, { "Retry-After": "1" }));
+    }
+    context.services.log.error({ err: loggable(error), requestId, url: request.url }, "API request failed");
+    return toResponse(errorReply("internal", "Something went wrong on our side; quote the request id when you report it.", [], requestId));
+  }
+}
+
+/** An error as the log may keep it: a database error carries its SQL, which holds the request's personal data. */
+function loggable(error: unknown) {
+  if (!(error instanceof Error)) return { message: String(error).slice(0, 300) };
+  const code = (error as { parent?: { code?: string } }).parent?.code;
+  return { type: error.name, message: error.message.slice(0, 300), code, stack: error.stack?.split("\n").slice(0, 12).join("\n") };
+}
+
+async function answer(request: Request, params: RemixArgs["params"], context: AppLoadContext, endpoints: Endpoint[]): Promise<ApiReply> {
+  const { requestId } = context;
+  const db = context.services.db;
+  const method = request.method === "HEAD" ? "GET" : request.method.toUpperCase();
+  const found = endpoints.find((e) => e.contract.method === method);
+  if (!found) {
+    await discardBody(request);
+    const allowed = endpoints.map((e) => e.contract.method).join(", ");
+    return errorReply("method_not_allowed", `${request.method} is not allowed on this path.`, [{ field: "(method)", reason: `must be ${allowed}` }], requestId, {
+      Allow: allowed,
+    });
+  }
+  const { contract } = found;
+  const now = new Date();
+
+  let caller: ApiCaller | null = null;
+  if (contract.scope) {
+    const header = request.headers.get("authorization");
+    const match = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+    const challenge = { "WWW-Authenticate": 'Bearer realm="api"' };
+    if (!match) {
+      await discardBody(request);
+      const reason = header ? "must be: Bearer <API key>" : "is missing: send Authorization: Bearer <API key>";
+      return errorReply("unauthorized", "An API key is needed.", [{ field: "Authorization", reason }], requestId, challenge);
+    }
+    caller = await authenticateApiKey(db, match[1], now);
+    if (!caller) {
+      await discardBody(request);
+      return errorReply("unauthorized", "The API key is not valid.", [{ field: "Authorization", reason: "is not a valid, unrevoked API key" }], requestId, challenge);
+    }
+    if (!caller.scopes.includes(contract.scope)) {
+      await discardBody(request);
+      return errorReply("forbidden", `This API key may not call ${contract.method} ${contract.path}.`, [{ field: "Authorization", reason: `the key lacks the scope ${contract.scope}` }], requestId);
+    }
+  }
+
+  let query: unknown;
+  if (contract.query) {
+    const url = new URL(request.url);
+    const raw: Record<string, string> = {};
+    const repeated: FieldError[] = [];
+    for (const [key, value] of url.searchParams) {
+      if (key in raw) repeated.push({ field: key, reason: "is given more than once" });
+      raw[key] = value;
+    }
+    const parsed = parseInput(contract.query, raw);
+    const problems = [...repeated, ...(parsed.ok ? [] : parsed.errors)];
+    if (problems.length) return errorReply("validation_failed", "The query has errors.", problems, requestId);
+    query = parsed.ok ? parsed.value : undefined;
+  }
+
+  let body: unknown;
+  let idempotency: IdempotencyClaim | null = null;
+  if (contract.body) {
+    const keyHeader = request.headers.get("idempotency-key");
+    if (keyHeader !== null && !IDEMPOTENCY_KEY.test(keyHeader)) {
+      await discardBody(request);
+      return errorReply("validation_failed", "The Idempotency-Key header is not usable.", [{ field: "Idempotency-Key", reason: "must be 1 to 128 visible ASCII characters" }], requestId);
+    }
+    const read = await readJsonBody(request, contract.body.limitBytes);
+    if (!read.ok) return errorReply(read.code, read.message, read.fields, requestId);
+    const parsed = parseInput(contract.body.schema, read.value, contract.body.bulkKey ?? contract.body.indexedBy);
+    if (!parsed.ok) {
+      if (!contract.body.bulkKey) return errorReply("validation_failed", "The record has errors; nothing was written.", parsed.errors, requestId);
+      const errors = [...parsed.errors, ...(await otherRecordErrors(found, db, read.value, now))];
+      errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+      return errorReply("validation_failed", recordsHaveErrors(new Set(errors.map((e) => e.index)).size), errors, requestId);
+    }
+    body = parsed.value;
+    if (keyHeader !== null && caller) {
+      idempotency = { apiKeyId: caller.apiKeyId, key: keyHeader, requestHash: hashRequest(contract.method, new URL(request.url).pathname, read.bytes) };
+    }
+  } else {
+    await discardBody(request);
+  }
+
+  return found.handle({ request, params, db, now, requestId, caller, body: body as never, query: query as never, idempotency });
+}
+
+const recordsHaveErrors = (n: number) => (n === 1 ? "1 record has errors; nothing was written." : `${n} records have errors; nothing was written.`);
+
+/** Store-level checks of the bulk records that passed the schema when some did not. */
+async function otherRecordErrors(found: Endpoint, db: Database, body: unknown, now: Date): Promise<FieldError[]> {
+  const { bulkKey, record } = found.contract.body ?? {};
+  const list = bulkKey && body && typeof body === "object" ? (body as Record<string, unknown>)[bulkKey] : undefined;
+  if (!found.checkRecords || !record || !Array.isArray(list) || list.length > BULK_LIMIT) return [];
+  const valid: Array<{ index: number; value: unknown }> = [];
+  list.forEach((item, index) => {
+    const r = record.safeParse(item);
+    if (r.success) valid.push({ index, value: r.data });
+  });
+  return valid.length ? found.checkRecords(db, valid, now) : [];
+}
+
+type Save<I> = (db: Database, inputs: I[], options: IngestOptions) => Promise<UpsertOutcome>;
+
+/**
+ * A write endpoint over one of the ingestion functions: one record (201 when created) or a bulk
+ * list, in one transaction, at most once per Idempotency-Key.
+ */
+export function upsert<C extends EndpointContract, I>(contract: C, save: Save<I>, pick: (body: BodyOf<C>) => I[], shape: "single" | "bulk"): Endpoint {
+  const checkRecords = async (db: Database, records: Array<{ index: number; value: unknown }>, now: Date): Promise<FieldError[]> => {
+    const out = await save(db, records.map((r) => r.value as I), { source: "api", now, validateOnly: true });
+    if (out.ok) return [];
+    // positions among the checked records → positions in the request
+    const at = (i: number | undefined) => records[i ?? 0].index;
+    return out.errors.map((e) => ({ ...e, index: at(e.index), reason: e.reason.replace(/\(also at (\d+)\)/, (_, i: string) => `(also at ${at(Number(i))})`) }));
+  };
+  return { ...endpoint(contract, async (call) => {
+    const inputs = pick(call.body);
+    const outcome = await writeOnce(
+      call.db,
+      call.idempotency,
+      async (transaction) => {
+        const result = await save(call.db, inputs, { source: "api", transaction, now: call.now });
+        if (!result.ok) {
+          const fields = shape === "bulk" ? result.errors : result.errors.map(({ field, reason }) => ({ field, reason }));
+          const message = shape === "bulk" ? recordsHaveErrors(new Set(result.errors.map((e) => e.index)).size) : "The record has errors; nothing was written.";
+          return { commit: false, ...errorReply("validation_failed", message, fields, call.requestId) };
+        }
+        if (shape === "single") {
+          const [{ externalId, id, status }] = result.results;
+          return { commit: true, ...reply(status === "created" ? 201 : 200, { externalId, id, status }) };
+        }
+        const counts = { created: 0, updated: 0, unchanged: 0 };
+        for (const r of result.results) counts[r.status]++;
+        return { commit: true, ...reply(200, { results: result.results, counts }) };
+      },
+      call.now,
+    );
+    if (outcome.kind === "key_reused") {
+      return errorReply(
+        "idempotency_key_reused",
+        "This Idempotency-Key was used for a different request.",
+        [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }],
+        call.requestId,
+      );
+    }
+    return { status: outcome.response.status, body: outcome.response.body, headers: outcome.replayed ? { "Idempotent-Replayed": "true" } : undefined };
+  }), checkRecords: shape === "bulk" ? checkRecords : undefined };
+}
+
+/** The JSON 404 of an unknown /api/v1 path, whatever the method. */
+export async function unknownPath({ request, context }: RemixArgs): Promise<Response> {
+  await discardBody(request);
+  const path = new URL(request.url).pathname;
+  return toResponse(
+    errorReply("not_found", `There is no endpoint at ${path}.`, [{ field: "(path)", reason: "is not an endpoint of this API; see /api/v1/openapi.json" }], context.requestId),
+  );
+}
+
+/** The JSON 405 of a method a path does not take. */
+export async function unknownMethod({ request, context }: RemixArgs, allowed: string): Promise<Response> {
+  await discardBody(request);
+  return toResponse(
+    errorReply("method_not_allowed", `${request.method} is not allowed on this path.`, [{ field: "(method)", reason: `must be ${allowed}` }], context.requestId, { Allow: allowed }),
+  );
+}

@@ -1,0 +1,33 @@
+// What the editor's live preview (app/routes/segments.preview.ts) answers.
+import type { SegmentDefinition } from "../../../segments/definition";
+import type { CriterionReason } from "../../../segments/evaluate";
+import type { DraftError } from "./catalogue";
+
+export interface PreviewCustomerView {
+  id: number;
+  externalId: string;
+  name: string;
+  email: string | null;
+  reasons: CriterionReason[];
+}
+
+export interface PreviewResult {
+  /** The definition as the server read it, to word the reasons against. */
+  definition: SegmentDefinition;
+  /** Null for a manual segment, which has no criteria to evaluate. */
+  count: number | null;
+  perCriterion: number[];
+  customers: PreviewCustomerView[];
+  /** Editing a saved segment: who would enter and leave on saving. */
+  impact: { members: number; entering: number; leaving: number; recomputes: boolean } | null;
+  evaluatedMs: number;
+}
+
+/**
+ * The problems of the definition, and the preview whenever the criteria can be evaluated: a name
+ * or code still being typed does not hold the count back.
+ */
+export interface PreviewAnswer {
+  errors: DraftError[];
+  result: PreviewResult | null;
+}

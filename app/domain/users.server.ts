@@ -1,0 +1,1 @@
+export { verifyLogin, getActiveUser, createUser } from "../../models/users.server";

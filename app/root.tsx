@@ -1,0 +1,82 @@
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { AuthenticityTokenProvider } from "remix-utils/csrf/react";
+import stylesheet from "./tailwind.css";
+import { authKit, getUser } from "./auth/session.server";
+import { resolveLocale } from "./i18n.server";
+import { AppShell } from "./components/AppShell";
+import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
+import { getStoreSettings } from "./domain/store.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Segment console" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [user, locale, store] = await Promise.all([
+    getUser(request, context),
+    resolveLocale(request, context),
+    getStoreSettings(context.services.db),
+  ]);
+  const [csrf, csrfCookie] = await authKit(context).csrf.commitToken(request);
+  return json(
+    { user, locale, store, csrf, requestId: context.requestId },
+    { headers: csrfCookie ? { "Set-Cookie": csrfCookie } : {} },
+  );
+}
+
+export type RootLoaderData = typeof loader;
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRootData();
+  const { i18n } = useTranslation();
+  const lang = data?.locale ?? i18n.language ?? "en";
+  return (
+    <html lang={lang} className="h-full bg-slate-50">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="h-full text-slate-900">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const data = useRootData();
+  const { i18n } = useTranslation();
+  if (data && i18n.language !== data.locale) void i18n.changeLanguage(data.locale);
+  return (
+    <AuthenticityTokenProvider token={data?.csrf ?? ""}>
+      {data?.user ? (
+        <AppShell user={data.user} storeName={data.store.name}>
+          <Outlet />
+        </AppShell>
+      ) : (
+        <Outlet />
+      )}
+    </AuthenticityTokenProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <div className="mx-auto max-w-2xl p-8">
+      <GeneralErrorBoundary />
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { useTranslation } from "react-i18next";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { z } from "zod/v4";
+import { requireRole } from "~/auth/session.server";
+import { readForm } from "~/auth/forms.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { formatDateTime, formatMoney } from "~/format";
+import { getStoreSettings, updateStoreSettings } from "~/domain/admin.server";
+import { FieldError, Notice } from "./admin.ui/parts";
+
+export const meta: MetaFunction = () => [{ title: "Store settings · Segment console" }];
+
+/** An IANA zone name ("Europe/Sofia", "UTC"), returned in its canonical spelling; offsets like "+02:00" are not zones. */
+function canonicalTimeZone(value: string): string | null {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return null;
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+function isCurrency(value: string): boolean {
+  return /^[A-Z]{3}$/.test(value) && Intl.supportedValuesOf("currency").includes(value);
+}
+
+/** A BCP 47 tag that Intl can format with ("bg-BG", "el", "en-GB"), in its canonical spelling. */
+function canonicalLocale(value: string): string | null {
+  try {
+    const [tag] = Intl.getCanonicalLocales(value);
+    return tag && Intl.NumberFormat.supportedLocalesOf(tag).length > 0 ? tag : null;
+  } catch {
+    return null;
+  }
+}
+
+const StoreSettingsSchema = z.object({
+  name: z.string({ error: "admin:store.errors.name" }).trim().min(1, "admin:store.errors.name").max(200, "admin:store.errors.nameLong"),
+  timeZone: z
+    .string({ error: "admin:store.errors.timeZone" })
+    .trim()
+    .transform((v, ctx) => canonicalTimeZone(v) ?? (ctx.addIssue({ code: "custom", message: "admin:store.errors.timeZone" }), z.NEVER)),
+  currency: z
+    .string({ error: "admin:store.errors.currency" })
+    .trim()
+    .toUpperCase()
+    .refine(isCurrency, "admin:store.errors.currency"),
+  locale: z
+    .string({ error: "admin:store.errors.locale" })
+    .trim()
+    .transform((v, ctx) => canonicalLocale(v) ?? (ctx.addIssue({ code: "custom", message: "admin:store.errors.locale" }), z.NEVER)),
+});
+
+/** Suggestions for the locale field: the languages of the stores this console is made for. */
+const LOCALE_SUGGESTIONS = ["en", "en-GB", "en-US", "bg-BG", "el-GR", "el-CY", "ru-RU", "uk-UA", "de-DE", "ro-RO"];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, context, "admin");
+  const store = await getStoreSettings(context.services.db);
+  return json({
+    store,
+    // the server's lists, so the page renders the same on the server and in the browser
+    timeZones: Intl.supportedValuesOf("timeZone"),
+    currencies: Intl.supportedValuesOf("currency"),
+    sample: samples(store, new Date()),
+  });
+}
+
+function samples(store: { locale: string; timeZone: string; currency: string }, now: Date) {
+  return { now: formatDateTime(now, store.locale, store.timeZone), money: formatMoney(123456, store.currency, store.locale) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = await requireRole(request, context, "admin");
+  const form = await readForm(request, context);
+  const submission = parseWithZod(form, { schema: StoreSettingsSchema });
+  if (submission.status !== "success") return json({ result: submission.reply(), changed: null }, { status: 400 });
+  const { changed } = await updateStoreSettings(context.services.db, submission.value, { userId: me.id, ip: context.clientIp });
+  return json({ result: submission.reply(), changed });
+}
+
+export default function StoreSettingsPage() {
+  const { store, timeZones, currencies, sample } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation("admin");
+  const [form, fields] = useForm({
+    id: "store-settings",
+    lastResult: actionData?.result,
+    defaultValue: store,
+    constraint: getZodConstraint(StoreSettingsSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: StoreSettingsSchema }),
+  });
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="page-title">{t("store.title")}</h1>
+        <p className="text-sm text-slate-500">{t("store.subtitle")}</p>
+      </div>
+      {actionData?.changed && (
+        <Notice tone="success">{actionData.changed.length ? t("store.saved", { count: actionData.changed.length }) : t("store.unchanged")}</Notice>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section className="card lg:col-span-2">
+          <Form method="post" {...getFormProps(form)} className="grid gap-4 sm:grid-cols-2">
+            <AuthenticityTokenInput />
+            <div className="sm:col-span-2">
+              <label className="label" htmlFor={fields.name.id}>
+                {t("store.name")}
+              </label>
+              <input className="input mt-1" {...getInputProps(fields.name, { type: "text" })} />
+              <FieldError id={fields.name.errorId} errors={fields.name.errors} />
+            </div>
+            <div>
+              <label className="label" htmlFor={fields.timeZone.id}>
+                {t("store.timeZone")}
+              </label>
+              <input className="input mt-1" list="time-zones" autoComplete="off" spellCheck={false} {...getInputProps(fields.timeZone, { type: "text" })} />
+              <datalist id="time-zones">
+                {timeZones.map((z) => (
+                  <option key={z} value={z} />
+                ))}
+              </datalist>
+              <p className="mt-1 text-xs text-slate-500">{t("store.timeZoneHelp")}</p>
+              <FieldError id={fields.timeZone.errorId} errors={fields.timeZone.errors} />
+            </div>
+            <div>
+              <label className="label" htmlFor={fields.currency.id}>
+                {t("store.currency")}
+              </label>
+              <select className="input mt-1 bg-white" {...getSelectProps(fields.currency)}>
+                {currencies.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+              <p className="mt-1 text-xs text-slate-500">{t("store.currencyHelp")}</p>
+              <FieldError id={fields.currency.errorId} errors={fields.currency.errors} />
+            </div>
+            <div>
+              <label className="label" htmlFor={fields.locale.id}>
+                {t("store.locale")}
+              </label>
+              <input className="input mt-1" list="locales" autoComplete="off" spellCheck={false} {...getInputProps(fields.locale, { type: "text" })} />
+              <datalist id="locales">
+                {LOCALE_SUGGESTIONS.map((l) => (
+                  <option key={l} value={l} />
+                ))}
+              </datalist>
+              <p className="mt-1 text-xs text-slate-500">{t("store.localeHelp")}</p>
+              <FieldError id={fields.locale.errorId} errors={fields.locale.errors} />
+            </div>
+            <div className="flex items-end sm:col-span-2">
+              <button type="submit" className="btn" disabled={navigation.state !== "idle"}>
+                {t("store.save")}
+              </button>
+            </div>
+          </Form>
+        </section>
+        <aside className="card h-fit space-y-3 text-sm">
+          <h2 className="font-semibold text-slate-900">{t("store.previewTitle")}</h2>
+          <dl className="space-y-2">
+            <div>
+              <dt className="text-slate-500">{t("store.previewNow")}</dt>
+              <dd className="font-medium tabular-nums" data-testid="sample-now">
+                {sample.now}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t("store.previewMoney")}</dt>
+              <dd className="font-medium tabular-nums">{sample.money}</dd>
+            </div>
+          </dl>
+          <p className="text-xs text-slate-500">{t("store.previewHelp")}</p>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

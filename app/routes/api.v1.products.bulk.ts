@@ -1,0 +1,9 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { contract } from "~/api/contract.server";
+import { serveApi, upsert } from "~/api/endpoint.server";
+import { upsertProducts } from "~/domain/api.server";
+
+const endpoints = [upsert(contract.upsertProducts, upsertProducts, (body) => body.products, "bulk")];
+
+export const loader = (args: LoaderFunctionArgs) => serveApi(args, endpoints);
+export const action = (args: ActionFunctionArgs) => serveApi(args, endpoints);

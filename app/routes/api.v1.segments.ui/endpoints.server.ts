@@ -1,0 +1,140 @@
+// The segment endpoints of /api/v1, made per request around the process's segment engine (the
+// API wrapper hands endpoints the database only).
+import crypto from "node:crypto";
+import type { ConsoleServices } from "../../../models/context";
+import { contract } from "~/api/contract.server";
+import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
+import { errorReply, reply, type ApiReply } from "~/api/reply.server";
+import type { MemberField, SegmentRecord } from "~/api/segments-contract.server";
+import {
+  checkDefinition,
+  deleteSegment,
+  getSegmentByCode,
+  listSegmentMembers,
+  listSegments,
+  previewWithReasons,
+  readTimestamp,
+  ruleOf,
+  saveThenCompute,
+  segmentEventsSince,
+} from "~/domain/segments.server";
+
+type SegmentView = NonNullable<Awaited<ReturnType<typeof getSegmentByCode>>>;
+
+const iso = (v: unknown) => readTimestamp(v)?.toISOString() ?? null;
+
+/** A segment as the API shows it (raw rows carry text timestamps on SQLite, Dates on MariaDB). */
+export function segmentRecord(s: SegmentView): SegmentRecord {
+  return {
+    id: s.id,
+    code: s.code,
+    name: s.name,
+    type: s.type,
+    isActive: s.isActive,
+    match: s.match,
+    criteria: s.criteria,
+    recomputeEveryMinutes: s.recomputeEveryMinutes,
+    memberCount: s.memberCount,
+    lockedAt: iso(s.lockedAt),
+    lastRecomputedAt: iso(s.lastRecomputedAt),
+    createdAt: iso(s.createdAt)!,
+    updatedAt: iso(s.updatedAt)!,
+  };
+}
+
+const unknownSegment = (call: ApiCall) =>
+  errorReply("not_found", "There is no segment with this code.", [{ field: "code", reason: "is not the code of a segment" }], call.requestId);
+
+async function withSegment(call: ApiCall, code: string, then: (s: SegmentView) => Promise<ApiReply>): Promise<ApiReply> {
+  const segment = await getSegmentByCode(call.db, code);
+  return segment ? then(segment) : unknownSegment(call);
+}
+
+const actorOf = (call: ApiCall) => ({ apiKeyId: call.caller?.apiKeyId ?? null });
+
+/** The endpoints of /segments/{code}, for a code taken from the path (or fixed, for /segments/preview). */
+export function segmentEndpoints(services: ConsoleServices, codeOf: (call: ApiCall) => string): Endpoint[] {
+  const engine = services.segments;
+  return [
+    endpoint(contract.getSegment, (call) => withSegment(call, codeOf(call), async (s) => reply(200, segmentRecord(s)))),
+    endpoint(contract.updateSegment, (call) =>
+      withSegment(call, codeOf(call), async (s) => {
+        const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, s.id);
+        if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
+        return reply(200, segmentRecord(saved.segment));
+      }),
+    ),
+    endpoint(contract.deleteSegment, (call) =>
+      withSegment(call, codeOf(call), async (s) => {
+        const out = await deleteSegment(call.db, s.id, actorOf(call), call.now);
+        if (!out.ok) {
+          return errorReply(
+            "conflict",
+            `Other segments use “${s.name}”; change them first.`,
+            out.usedBy.map((u) => ({ field: "code", reason: `is used by segment ${u.code} (${u.name})` })),
+            call.requestId,
+          );
+        }
+        return reply(200, { code: s.code, deleted: true });
+      }),
+    ),
+  ];
+}
+
+export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
+  const engine = services.segments;
+  return [
+    endpoint(contract.listSegments, async ({ db }) => reply(200, { segments: (await listSegments(db)).map(segmentRecord) })),
+    endpoint(contract.createSegment, async (call) => {
+      const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now);
+      if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
+      return reply(201, segmentRecord(saved.segment), { Location: `/api/v1/segments/${encodeURIComponent(saved.segment.code)}` });
+    }),
+  ];
+}
+
+export function previewEndpoint(services: ConsoleServices): Endpoint {
+  const engine = services.segments;
+  return endpoint(contract.previewSegment, async (call) => {
+    const { type, match, criteria, limit } = call.body;
+    // the definition check wants a name and a code; a code nobody has keeps it from clashing
+    const checked = await checkDefinition(call.db, { name: "preview", code: `preview-${crypto.randomBytes(8).toString("hex")}`, type, match, criteria });
+    if (!checked.ok) return errorReply("validation_failed", "The criteria have errors.", checked.errors, call.requestId);
+    try {
+      const preview = await previewWithReasons(engine, ruleOf(checked.definition), call.now, { limit });
+      return reply(200, { count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, evaluatedMs: preview.evaluatedMs });
+    } catch (error) {
+      // something named was created after this process built its fact index (by name: see segments.preview.ts)
+      if (error instanceof Error && error.constructor.name.startsWith("EvaluationError")) {
+        return errorReply("validation_failed", "The criteria name something this server does not know yet; retry shortly.", [{ field: "criteria", reason: error.message }], call.requestId);
+      }
+      throw error;
+    }
+  });
+}
+
+export function membersEndpoint(): Endpoint {
+  return endpoint(contract.listSegmentMembers, (call) =>
+    withSegment(call, call.params.code ?? "", async (s) => {
+      const page = await listSegmentMembers(call.db, s.id, { after: call.query.cursor ? Number(call.query.cursor) : undefined, limit: call.query.limit });
+      const fields: readonly MemberField[] | undefined = call.query.fields;
+      const members = page.rows.map((m) => {
+        const all: Record<MemberField, unknown> = { ...m, enteredAt: m.enteredAt.toISOString() };
+        return fields ? Object.fromEntries(fields.map((f) => [f, all[f]])) : all;
+      });
+      return reply(200, { members, nextCursor: page.nextAfter === null ? null : String(page.nextAfter) });
+    }),
+  );
+}
+
+export function eventsEndpoint(): Endpoint {
+  return endpoint(contract.listSegmentEvents, (call) =>
+    withSegment(call, call.params.code ?? "", async (s) => {
+      const rows = await segmentEventsSince(call.db, s.id, call.query.since, call.query.limit);
+      return reply(200, {
+        events: rows.map((e) => ({ id: e.id, kind: e.kind, at: e.at.toISOString(), customerId: e.customerId, externalId: e.externalId })),
+        lastId: rows.length ? rows[rows.length - 1].id : call.query.since,
+      });
+    }),
+  );
+}

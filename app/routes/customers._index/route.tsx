@@ -1,0 +1,260 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth/session.server";
+import { formatMoney, formatNumber } from "~/format";
+import { getStoreSettings } from "~/domain/store.server";
+import { countCustomers, displayPhone, getCustomerFilterOptions, listCustomers, storeCountry } from "~/domain/customers.server";
+import { CUSTOMER_SORTS, LIST_CHANNELS, customerListSearch, hasFilters, readCustomerListQuery, type CustomerListQuery } from "../../../models/customers/list-query";
+import { countryName, customerName, formatDay } from "../customers.ui/display";
+
+export const meta: MetaFunction = () => [{ title: "Customers · Segment console" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const db = context.services.db;
+  const { query, problems } = readCustomerListQuery(new URL(request.url).searchParams);
+  const store = await getStoreSettings(db);
+  const viewer = { id: user.id, role: user.role };
+  const country = storeCountry(store);
+  const [page, count, options] = await Promise.all([
+    listCustomers(db, { viewer, query, storeCountry: country }),
+    countCustomers(db, { viewer, query, storeCountry: country }),
+    getCustomerFilterOptions(db, viewer),
+  ]);
+  const rows = page.rows.map((r) => ({ ...r, phone: displayPhone(r.phone) }));
+  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager" });
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function CustomersList() {
+  const { query, problems, page, count, options, store, isManager } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("customers");
+  const navigation = useNavigation();
+  const isLoading = navigation.state === "loading" && navigation.location?.pathname === "/customers";
+  const filtered = hasFilters(query);
+  const total = count.isCapped ? t("list.countCapped", { capped: formatNumber(count.count, store.locale) }) : t("list.count", { count: count.count, formatted: formatNumber(count.count, store.locale) });
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <div>
+          <h1 className="page-title">{t("list.title")}</h1>
+          <p className="text-sm text-slate-500" data-testid="customer-count">
+            {filtered ? t("list.matching", { total }) : total}
+            {isManager ? ` · ${t("list.assignedToYou")}` : ""}
+          </p>
+        </div>
+      </div>
+
+      <Filters query={query} options={options} store={store} isManager={isManager} />
+
+      {problems.length > 0 && (
+        <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800" role="status">
+          {t("list.ignored")} {problems.map((p) => `${t(`filters.${p.field}`, { defaultValue: p.field })}: ${p.reason}`).join("; ")}
+        </p>
+      )}
+
+      <div className={`card overflow-hidden p-0 transition-opacity ${isLoading ? "opacity-60" : ""}`}>
+        {page.rows.length === 0 ? (
+          <EmptyState filtered={filtered} isManager={isManager} />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="table" data-testid="customer-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("columns.name")}</th>
+                  <th scope="col">{t("columns.contact")}</th>
+                  <th scope="col">{t("columns.location")}</th>
+                  <th scope="col" className="hidden xl:table-cell">
+                    {t("columns.group")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("columns.orders")}
+                  </th>
+                  <th scope="col" className="hidden whitespace-nowrap text-right md:table-cell">
+                    {t("columns.totalSpent")}
+                  </th>
+                  <th scope="col" className="hidden md:table-cell">
+                    {t("columns.registered")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {page.rows.map((c) => (
+                  <CustomerRow key={c.id} customer={c} store={store} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+
+      <Pager query={query} page={page} />
+    </div>
+  );
+}
+
+function CustomerRow({ customer: c, store }: { customer: LoaderData["page"]["rows"][number]; store: LoaderData["store"] }) {
+  const { t } = useTranslation("customers");
+  const name = customerName(c);
+  const place = [c.city, countryName(c.country, store.locale)].filter(Boolean).join(", ");
+  return (
+    <tr className="hover:bg-slate-50">
+      <td className="max-w-[14rem]">
+        <Link to={`/customers/${c.id}`} className="block truncate font-medium text-indigo-700 hover:underline" title={name ?? undefined}>
+          {name ?? <span className="italic text-slate-500">{t("list.noName")}</span>}
+        </Link>
+        <div className="truncate text-xs text-slate-500" title={c.externalId}>
+          {c.externalId}
+        </div>
+      </td>
+      <td className="max-w-[15rem]">
+        <div className="truncate" title={c.email ?? undefined}>
+          {c.email ?? <span className="text-slate-400">—</span>}
+        </div>
+        {c.phone && <div className="truncate text-xs text-slate-500">{c.phone}</div>}
+      </td>
+      <td className="max-w-[11rem] truncate" title={place || undefined}>
+        {place || <span className="text-slate-400">—</span>}
+      </td>
+      <td className="hidden xl:table-cell">{c.groupName ? <span className="badge">{c.groupName}</span> : <span className="text-slate-400">—</span>}</td>
+      <td className="text-right tabular-nums">{formatNumber(c.ordersCount, store.locale)}</td>
+      <td className="hidden whitespace-nowrap text-right tabular-nums md:table-cell">
+        {c.ordersCount ? formatMoney(c.totalSpent, store.currency, store.locale) : <span className="text-slate-400">—</span>}
+      </td>
+      <td className="hidden whitespace-nowrap md:table-cell">{formatDay(c.registeredAt, store.locale, store.timeZone)}</td>
+    </tr>
+  );
+}
+
+function Filters({ query, options, store, isManager }: { query: LoaderData["query"]; options: LoaderData["options"]; store: LoaderData["store"]; isManager: boolean }) {
+  const { t } = useTranslation("customers");
+  const submit = useSubmit();
+  const filtered = hasFilters(query);
+  // a changed menu applies at once; the search box applies on Enter or the button
+  const onMenuChange = (event: React.ChangeEvent<HTMLSelectElement>) => submit(event.currentTarget.form);
+  const select = (name: keyof CustomerListQuery, label: string, value: string | number | undefined, choices: Array<{ value: string; label: string }>) => (
+    <label className="block min-w-0">
+      <span className="label text-xs">{label}</span>
+      <select name={name} defaultValue={value === undefined ? "" : String(value)} onChange={onMenuChange} className="input mt-1 bg-white pr-8">
+        <option value="">{t("filters.any")}</option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  // the key resets uncontrolled inputs when the URL changes (back button, clear)
+  return (
+    <Form method="get" className="card space-y-3" role="search" key={customerListSearch({ ...query, after: undefined, before: undefined })}>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="block min-w-[16rem] flex-1">
+          <span className="label text-xs">{t("filters.search")}</span>
+          <input type="search" name="q" defaultValue={query.q ?? ""} placeholder={t("filters.searchPlaceholder")} className="input mt-1" maxLength={200} />
+        </label>
+        <button type="submit" className="btn">
+          {t("filters.apply")}
+        </button>
+        {filtered && (
+          <Link to={query.sort === "newest" ? "/customers" : `/customers?sort=${query.sort}`} className="btn-secondary">
+            {t("filters.clear")}
+          </Link>
+        )}
+      </div>
+      <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7">
+        {select(
+          "country",
+          t("filters.country"),
+          query.country,
+          options.countries
+            .map((code) => ({ value: code, label: countryName(code, store.locale) ?? code }))
+            .sort((a, b) => a.label.localeCompare(b.label, store.locale)),
+        )}
+        {select("group", t("filters.group"), query.group, options.groups.map((g) => ({ value: String(g.id), label: g.name })))}
+        {select("tag", t("filters.tag"), query.tag, options.tags.map((g) => ({ value: String(g.id), label: g.name })))}
+        {!isManager &&
+          select("manager", t("filters.manager"), query.manager, [
+            { value: "none", label: t("filters.noManager") },
+            ...options.managers.map((m) => ({ value: String(m.id), label: m.isActive ? m.name : t("filters.inactiveManager", { name: m.name }) })),
+          ])}
+        {select("marketing", t("filters.marketing"), query.marketing, [
+          { value: "yes", label: t("filters.yes") },
+          { value: "no", label: t("filters.no") },
+        ])}
+        {select("channel", t("filters.channel"), query.channel, LIST_CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) })))}
+        <label className="block min-w-0">
+          <span className="label text-xs">{t("filters.sort")}</span>
+          <select name="sort" defaultValue={query.sort} onChange={onMenuChange} className="input mt-1 bg-white pr-8">
+            {CUSTOMER_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`sorts.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </Form>
+  );
+}
+
+function Pager({ query, page }: { query: LoaderData["query"]; page: LoaderData["page"] }) {
+  const { t } = useTranslation("customers");
+  if (!page.previousCursor && !page.nextCursor) return null;
+  const base = { ...query, after: undefined, before: undefined };
+  const disabled = "btn-secondary pointer-events-none opacity-40";
+  return (
+    <nav className="flex items-center justify-between" aria-label={t("list.paging")}>
+      {page.previousCursor ? (
+        <Link to={`/customers${customerListSearch({ ...base, before: page.previousCursor })}`} className="btn-secondary" rel="prev" prefetch="intent">
+          ← {t("list.previous")}
+        </Link>
+      ) : (
+        <span className={disabled} aria-disabled="true">
+          ← {t("list.previous")}
+        </span>
+      )}
+      {page.previousCursor && (
+        <Link to={`/customers${customerListSearch(base)}`} className="text-sm text-indigo-700 hover:underline">
+          {t("list.first")}
+        </Link>
+      )}
+      {page.nextCursor ? (
+        <Link to={`/customers${customerListSearch({ ...base, after: page.nextCursor })}`} className="btn-secondary" rel="next" prefetch="intent">
+          {t("list.next")} →
+        </Link>
+      ) : (
+        <span className={disabled} aria-disabled="true">
+          {t("list.next")} →
+        </span>
+      )}
+    </nav>
+  );
+}
+
+function EmptyState({ filtered, isManager }: { filtered: boolean; isManager: boolean }) {
+  const { t } = useTranslation("customers");
+  return (
+    <div className="px-6 py-16 text-center" data-testid="customers-empty">
+      <svg aria-hidden="true" viewBox="0 0 24 24" className="mx-auto h-10 w-10 text-slate-300" fill="none" stroke="currentColor" strokeWidth="1.5">
+        <path d="M15 19a6 6 0 0 0-12 0M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8ZM21 19a6 6 0 0 0-4.5-5.8M15.5 3.2a4 4 0 0 1 0 7.6" strokeLinecap="round" />
+      </svg>
+      <h2 className="mt-3 text-base font-semibold text-slate-900">{filtered ? t("empty.noMatchTitle") : isManager ? t("empty.noneAssignedTitle") : t("empty.noneTitle")}</h2>
+      <p className="mt-1 text-sm text-slate-500">{filtered ? t("empty.noMatch") : isManager ? t("empty.noneAssigned") : t("empty.none")}</p>
+      {filtered ? (
+        <Link to="/customers" className="btn-secondary mt-4">
+          {t("filters.clear")}
+        </Link>
+      ) : (
+        !isManager && (
+          <Link to="/imports" className="btn mt-4">
+            {t("empty.import")}
+          </Link>
+        )
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { useTranslation } from "react-i18next";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { z } from "zod/v4";
+import { createUserSession, getUser, safeRedirect } from "~/auth/session.server";
+import { readForm } from "~/auth/forms.server";
+import { clearFailedLogins, loginRetryAfterS, recordFailedLogin } from "~/auth/login-limiter.server";
+import { verifyLogin } from "~/domain/users.server";
+import { recordAudit } from "~/domain/store.server";
+
+const LoginSchema = z.object({
+  email: z.string({ error: "Enter your email." }).trim().toLowerCase().email("Enter a valid email address."),
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1000),
+  redirectTo: z.string().optional(),
+});
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Segment console" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getUser(request, context)) throw redirect("/");
+  return json({});
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request, context);
+  const submission = parseWithZod(form, { schema: LoginSchema });
+  if (submission.status !== "success") return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+  const { email, password, redirectTo } = submission.value;
+  const ip = context.clientIp;
+  const waitS = await loginRetryAfterS(email, ip);
+  if (waitS > 0) {
+    return json(
+      { result: submission.reply({ formErrors: [`Too many attempts. Try again in ${Math.ceil(waitS / 60)} minutes.`], hideFields: ["password"] }) },
+      { status: 429, headers: { "Retry-After": String(waitS) } },
+    );
+  }
+  const user = await verifyLogin(context.services.db, email, password);
+  if (!user) {
+    await recordFailedLogin(email, ip);
+    return json({ result: submission.reply({ formErrors: ["Wrong email or password."], hideFields: ["password"] }) }, { status: 401 });
+  }
+  await clearFailedLogins(email, ip);
+  await recordAudit(context.services.db, { userId: user.id, ip }, "user.login");
+  return createUserSession(request, context, user.id, safeRedirect(redirectTo));
+}
+
+export default function Login() {
+  const { t } = useTranslation("auth");
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(LoginSchema),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+  });
+  return (
+    <div className="flex min-h-full items-center justify-center p-6">
+      <div className="card w-full max-w-sm">
+        <h1 className="page-title mb-4">{t("login.title")}</h1>
+        <Form method="post" {...getFormProps(form)} className="space-y-4">
+          <AuthenticityTokenInput />
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
+          <div>
+            <label className="label" htmlFor={fields.email.id}>
+              {t("login.email")}
+            </label>
+            <input className="input mt-1" autoComplete="username" autoFocus {...getInputProps(fields.email, { type: "email" })} />
+            {fields.email.errors && <p className="field-error" id={fields.email.errorId}>{fields.email.errors[0]}</p>}
+          </div>
+          <div>
+            <label className="label" htmlFor={fields.password.id}>
+              {t("login.password")}
+            </label>
+            <input className="input mt-1" autoComplete="current-password" {...getInputProps(fields.password, { type: "password" })} />
+            {fields.password.errors && <p className="field-error" id={fields.password.errorId}>{fields.password.errors[0]}</p>}
+          </div>
+          {form.errors && (
+            <p className="field-error" role="alert" id={form.errorId}>
+              {form.errors[0]}
+            </p>
+          )}
+          <button type="submit" className="btn w-full justify-center" disabled={navigation.state !== "idle"}>
+            {t("login.submit")}
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}

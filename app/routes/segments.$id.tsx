@@ -1,0 +1,409 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { z } from "zod/v4";
+import { requireRole } from "~/auth/session.server";
+import { readForm } from "~/auth/forms.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { formatDateTime, formatNumber } from "~/format";
+import {
+  getSegment,
+  getStoreSettings,
+  latestSegmentEvents,
+  listRecomputes,
+  listSegmentMembers,
+  readTimestamp,
+  recomputeSegment,
+  segmentsUsing,
+  segmentVocabulary,
+  sizeSeries,
+} from "~/domain/segments.server";
+import { SizeChart } from "~/components/segments/SizeChart";
+import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
+import { countryName, describeCriterion, wordingFrom } from "~/components/segments/words";
+import { segmentIdParam } from "./segments.ui/editor.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment.name ?? "Segment"} · Segments · Segment console` }];
+
+const MEMBERS_PAGE = 25;
+const RECOMPUTES_SHOWN = 20;
+const EVENTS_SHOWN = 20;
+const CHART_POINTS = 60;
+const CHART_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireRole(request, context, "admin", "marketer", "manager");
+  const id = segmentIdParam(params.id);
+  const db = context.services.db;
+  const url = new URL(request.url);
+  const after = /^\d{1,10}$/.test(url.searchParams.get("after") ?? "") ? Number(url.searchParams.get("after")) : undefined;
+  const segment = await getSegment(db, id);
+  if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
+  const now = new Date();
+  const [store, vocabulary, sizes, recomputes, members, events, usedBy] = await Promise.all([
+    getStoreSettings(db),
+    segmentVocabulary(db),
+    sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
+    listRecomputes(db, id, { limit: RECOMPUTES_SHOWN }),
+    listSegmentMembers(db, id, { after, limit: MEMBERS_PAGE }),
+    latestSegmentEvents(db, id, EVENTS_SHOWN),
+    segmentsUsing(db, segment.code),
+  ]);
+  return json({
+    now: now.toISOString(),
+    store,
+    canEdit: (SEGMENT_EDITORS as readonly string[]).includes(user.role),
+    segment: {
+      ...segment,
+      isLocked: segment.type === "snapshot" && segment.lockedAt !== null,
+      // raw rows: a Date on MariaDB, text on SQLite
+      lockedAt: readTimestamp(segment.lockedAt)?.toISOString() ?? null,
+      lastRecomputedAt: readTimestamp(segment.lastRecomputedAt)?.toISOString() ?? null,
+      createdAt: readTimestamp(segment.createdAt)?.toISOString() ?? null,
+    },
+    // only the names the definition's sentences need, not the whole vocabulary
+    names: {
+      customFields: vocabulary.customFields.filter((f) => segment.criteria.some((c) => c.field === "customField" && c.key === f.key)),
+      questions: vocabulary.questions.filter((q) => segment.criteria.some((c) => c.field === "registrationAnswer" && c.question === q.key)),
+      categories: vocabulary.categories.filter((k) => segment.criteria.some((c) => c.field === "orderedFromCategory" && c.categories.includes(k.externalId))),
+      segments: vocabulary.segments.filter((s) => segment.criteria.some((c) => c.field === "segment" && c.segment === s.code)),
+    },
+    sizes: (sizes.get(id) ?? []).map((p) => ({ at: p.at.toISOString(), size: p.size })),
+    recomputes,
+    members: { rows: members.rows, nextAfter: members.nextAfter, isFirstPage: after === undefined },
+    events,
+    usedBy,
+  });
+}
+
+const RecomputeForm = z.object({ intent: z.literal("recompute") });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  await requireRole(request, context, "admin", "marketer");
+  const id = segmentIdParam(params.id);
+  const form = await readForm(request, context);
+  if (!RecomputeForm.safeParse(Object.fromEntries(form)).success) return json({ outcome: { status: "refused" as const } }, { status: 400 });
+  try {
+    const outcome = await recomputeSegment(context.services.segments, id, new Date(), "manual");
+    return json({ outcome }, { status: outcome.status === "done" ? 200 : 409 });
+  } catch (error) {
+    if (error instanceof Error && error.constructor.name.startsWith("MembersChangedError")) return json({ outcome: { status: "busy" as const } }, { status: 409 });
+    throw error;
+  }
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function SegmentPage() {
+  const data = useLoaderData<typeof loader>();
+  const { segment: s, store, canEdit, now } = data;
+  const { t } = useTranslation("segments");
+  const [params] = useSearchParams();
+  const recomputed = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const isRecomputing = navigation.state === "submitting" && navigation.formData?.get("intent") === "recompute";
+  const n = (v: number) => formatNumber(v, store.locale);
+  const canRecompute = s.isActive && s.type !== "manual" && !s.isLocked;
+
+  return (
+    <div className="space-y-5">
+      <div>
+        <Link to="/segments" className="text-sm text-indigo-700 hover:underline">
+          ← {t("page.back")}
+        </Link>
+        <div className="mt-2 flex flex-wrap items-start justify-between gap-3">
+          <div className="min-w-0">
+            <h1 className={`page-title break-words ${s.isActive ? "" : "text-slate-600"}`} data-testid="segment-name">
+              {s.name}
+            </h1>
+            <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-500">
+              <TypeBadge type={s.type} isLocked={s.isLocked} />
+              <ActiveBadge isActive={s.isActive} />
+              <span>
+                {t("page.code")} <span className="font-mono text-slate-700">{s.code}</span>
+              </span>
+            </div>
+          </div>
+          {canEdit && (
+            <div className="flex flex-wrap gap-2">
+              {s.type !== "manual" && (
+                <Form method="post">
+                  <AuthenticityTokenInput />
+                  <button type="submit" name="intent" value="recompute" className="btn-secondary" disabled={!canRecompute || isRecomputing} title={canRecompute ? undefined : t(s.isLocked ? "page.recomputeLocked" : "page.recomputeInactive")} data-testid="recompute">
+                    {isRecomputing ? t("page.recomputing") : t("page.recompute")}
+                  </button>
+                </Form>
+              )}
+              <Link to={`/segments/${s.id}/edit`} className="btn" data-testid="edit-segment">
+                {t("page.edit")}
+              </Link>
+            </div>
+          )}
+        </div>
+      </div>
+
+      {params.get("saved") && !recomputed && <Notice tone="success">{t("page.saved")}</Notice>}
+      {recomputed?.outcome && <RecomputeNotice outcome={recomputed.outcome} n={n} />}
+      {!s.isActive && <Notice tone="info">{t("page.inactiveNote")}</Notice>}
+
+      <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <Figure label={t("page.members")} value={n(s.memberCount)} testId="page-member-count" />
+        <Figure
+          label={s.type === "manual" ? t("page.changedByHand") : t("page.lastRecomputed")}
+          value={s.type === "manual" ? "—" : <RelativeTime at={s.lastRecomputedAt} now={now} locale={store.locale} timeZone={store.timeZone} never={t("list.never")} />}
+        />
+        <Figure
+          label={t("page.schedule")}
+          value={s.type === "dynamic" || s.type === "accumulating" ? (s.isActive ? t("page.every", { count: s.recomputeEveryMinutes }) : t("page.notRecomputed")) : s.isLocked ? t("page.lockedSince", { at: formatDateTime(s.lockedAt, store.locale, store.timeZone) }) : t(`page.scheduleOf.${s.type}`)}
+        />
+        <Figure label={t("page.created")} value={formatDateTime(s.createdAt, store.locale, store.timeZone)} />
+      </dl>
+
+      <DefinitionCard data={data} />
+
+      <div className={`space-y-5 ${s.isActive ? "" : "opacity-60 grayscale"}`} data-testid="history">
+        <section className="card">
+          <h2 className="mb-3 text-sm font-semibold text-slate-900">{t("page.sizeOverTime")}</h2>
+          <SizeChart
+            samples={data.sizes}
+            isActive={s.isActive}
+            formatSize={n}
+            formatAt={(at) => formatDateTime(at, store.locale, store.timeZone)}
+            emptyText={t("page.noSizes")}
+          />
+        </section>
+
+        <MembersCard data={data} />
+
+        <div className="grid gap-5 xl:grid-cols-2">
+          <RecomputesCard data={data} />
+          <EventsCard data={data} />
+        </div>
+      </div>
+
+      {data.usedBy.length > 0 && (
+        <section className="card text-sm">
+          <h2 className="text-sm font-semibold text-slate-900">{t("page.usedBy")}</h2>
+          <ul className="mt-2 list-inside list-disc">
+            {data.usedBy.map((u) => (
+              <li key={u.id}>
+                <Link to={`/segments/${u.id}`} className="text-indigo-700 hover:underline">
+                  {u.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function RecomputeNotice({ outcome, n }: { outcome: { status: string; reason?: string; size?: number; entered?: number; left?: number; durationMs?: number }; n: (v: number) => string }) {
+  const { t } = useTranslation("segments");
+  if (outcome.status === "done") {
+    return (
+      <Notice tone="success" testId="recompute-result">
+        {t("page.recomputed", { size: n(outcome.size ?? 0), entered: n(outcome.entered ?? 0), left: n(outcome.left ?? 0), ms: n(outcome.durationMs ?? 0) })}
+      </Notice>
+    );
+  }
+  const reason = outcome.status === "skipped" ? (outcome.reason ?? "busy") : outcome.status;
+  return (
+    <Notice tone="warning" testId="recompute-result">
+      {t(`page.notRecomputedBecause.${reason}`, { defaultValue: t("page.notRecomputedBecause.busy") })}
+    </Notice>
+  );
+}
+
+function Figure({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) {
+  return (
+    <div className="card py-3">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-1 truncate text-lg font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+function DefinitionCard({ data }: { data: LoaderData }) {
+  const { segment: s, store, names } = data;
+  const { t } = useTranslation("segments");
+  const wording = useMemo(() => wordingFrom(store, names), [store, names]);
+  return (
+    <section className="card" data-testid="definition">
+      <h2 className="text-sm font-semibold text-slate-900">{t("page.definition")}</h2>
+      {s.type === "manual" ? (
+        <p className="mt-2 text-sm text-slate-700">{t("page.manualDefinition")}</p>
+      ) : (
+        <>
+          <p className="mt-2 text-sm text-slate-700">{t(s.match === "all" ? "page.matchAll" : "page.matchAny", { count: s.criteria.length })}</p>
+          <ol className="mt-2 space-y-1.5 text-sm">
+            {s.criteria.map((c, i) => (
+              <li key={i} className="flex gap-2">
+                <span className="flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">{i + 1}</span>
+                <span className="min-w-0 break-words text-slate-900">{describeCriterion(c, t, wording)}</span>
+              </li>
+            ))}
+          </ol>
+          <p className="mt-3 text-xs text-slate-500">{t(`types.${s.type}Help`)}</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function MembersCard({ data }: { data: LoaderData }) {
+  const { segment: s, store, members } = data;
+  const { t } = useTranslation("segments");
+  const name = (m: { firstName: string | null; lastName: string | null }) => [m.firstName, m.lastName].filter(Boolean).join(" ");
+  return (
+    <section className="card overflow-hidden p-0" id="members" data-testid="members">
+      <div className="flex items-baseline justify-between gap-2 px-4 pt-4">
+        <h2 className="text-sm font-semibold text-slate-900">{t("page.membersTitle")}</h2>
+        <span className="text-xs text-slate-500">{t("page.membersOrder")}</span>
+      </div>
+      {members.rows.length === 0 ? (
+        <p className="px-4 py-8 text-center text-sm text-slate-500" data-testid="members-empty">
+          {!members.isFirstPage ? t("page.noMoreMembers") : s.type === "manual" ? t("page.noMembersManual") : s.lastRecomputedAt ? t("page.noMembers") : t("page.notYetComputed")}
+        </p>
+      ) : (
+        <div className="mt-3 overflow-x-auto">
+          <table className="table" data-testid="members-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("members.customer")}</th>
+                <th scope="col">{t("members.contact")}</th>
+                <th scope="col">{t("members.location")}</th>
+                <th scope="col">{t("members.entered")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {members.rows.map((m) => (
+                <tr key={m.id}>
+                  <td className="max-w-[16rem]">
+                    <Link to={`/customers/${m.id}`} className="block truncate font-medium text-indigo-700 hover:underline" title={name(m) || m.externalId}>
+                      {name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}
+                    </Link>
+                    <div className="truncate font-mono text-xs text-slate-500">{m.externalId}</div>
+                  </td>
+                  <td className="max-w-[14rem] truncate">{m.email ?? <span className="text-slate-400">—</span>}</td>
+                  <td className="max-w-[12rem] truncate">{[m.city, m.country ? countryName(m.country, store.locale) : null].filter(Boolean).join(", ") || <span className="text-slate-400">—</span>}</td>
+                  <td className="whitespace-nowrap">{formatDateTime(m.enteredAt, store.locale, store.timeZone)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(members.nextAfter !== null || !members.isFirstPage) && (
+        <nav className="flex items-center justify-between border-t border-slate-100 px-4 py-3" aria-label={t("page.membersPaging")}>
+          {!members.isFirstPage ? (
+            <Link to={`/segments/${s.id}#members`} className="btn-secondary">
+              ← {t("page.firstPage")}
+            </Link>
+          ) : (
+            <span />
+          )}
+          {members.nextAfter !== null && (
+            <Link to={`/segments/${s.id}?after=${members.nextAfter}#members`} className="btn-secondary" rel="next" data-testid="members-next">
+              {t("page.nextPage")} →
+            </Link>
+          )}
+        </nav>
+      )}
+    </section>
+  );
+}
+
+function RecomputesCard({ data }: { data: LoaderData }) {
+  const { recomputes, store } = data;
+  const { t } = useTranslation("segments");
+  const n = (v: number | null) => (v === null ? "—" : formatNumber(v, store.locale));
+  return (
+    <section className="card overflow-hidden p-0" data-testid="recomputes">
+      <h2 className="px-4 pt-4 text-sm font-semibold text-slate-900">{t("page.recomputes")}</h2>
+      {recomputes.length === 0 ? (
+        <p className="px-4 py-8 text-center text-sm text-slate-500">{t("page.noRecomputes")}</p>
+      ) : (
+        <div className="mt-3 overflow-x-auto">
+          <table className="table">
+            <thead>
+              <tr className="whitespace-nowrap">
+                <th scope="col">{t("recomputes.started")}</th>
+                <th scope="col" className="text-right">
+                  {t("recomputes.duration")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("recomputes.size")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("recomputes.entered")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("recomputes.left")}
+                </th>
+                <th scope="col">{t("recomputes.trigger")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {recomputes.map((r) => (
+                <tr key={r.id} className={r.error ? "bg-red-50" : ""}>
+                  <td className="whitespace-nowrap">
+                    {formatDateTime(r.startedAt, store.locale, store.timeZone)}
+                    {r.finishedAt && <div className="text-xs text-slate-500">{t("recomputes.finished", { at: formatDateTime(r.finishedAt, store.locale, store.timeZone) })}</div>}
+                    {r.error && <div className="max-w-xs whitespace-normal break-words text-xs text-red-700">{r.error}</div>}
+                  </td>
+                  <td className="whitespace-nowrap text-right tabular-nums">{r.durationMs === null ? "—" : t("recomputes.ms", { ms: formatNumber(r.durationMs, store.locale) })}</td>
+                  <td className="text-right tabular-nums">{n(r.size)}</td>
+                  <td className="text-right tabular-nums text-emerald-700">{r.entered ? `+${n(r.entered)}` : n(r.entered)}</td>
+                  <td className="text-right tabular-nums text-rose-700">{r.left ? `−${n(r.left)}` : n(r.left)}</td>
+                  <td>
+                    <span className="badge">{t(`triggers.${r.trigger}`, { defaultValue: r.trigger })}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function EventsCard({ data }: { data: LoaderData }) {
+  const { events, store } = data;
+  const { t } = useTranslation("segments");
+  return (
+    <section className="card" data-testid="events">
+      <h2 className="text-sm font-semibold text-slate-900">{t("page.events")}</h2>
+      {events.length === 0 ? (
+        <p className="py-8 text-center text-sm text-slate-500">{t("page.noEvents")}</p>
+      ) : (
+        <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          {events.map((e) => {
+            const name = e.customer ? [e.customer.firstName, e.customer.lastName].filter(Boolean).join(" ") || e.customer.externalId : `#${e.customerId}`;
+            return (
+              <li key={e.id} className="flex items-center justify-between gap-3 py-1.5">
+                <span className="flex min-w-0 items-center gap-2">
+                  <span className={`badge shrink-0 ${e.kind === "entered" ? "bg-emerald-50 text-emerald-700" : "bg-rose-50 text-rose-700"}`}>{t(`events.${e.kind}`)}</span>
+                  <Link to={`/customers/${e.customerId}`} className="truncate text-indigo-700 hover:underline">
+                    {name}
+                  </Link>
+                </span>
+                <span className="shrink-0 whitespace-nowrap text-xs text-slate-500">{formatDateTime(e.at, store.locale, store.timeZone)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,68 @@
+// The editor's live preview: a definition that is not saved → its problems, its count, what each
+// criterion matches alone, the first customers with why, and for a saved segment the impact of
+// saving. A problem is an answer here, not a failure: the editor shows it next to its input.
+import crypto from "node:crypto";
+import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod/v4";
+import { requireRole } from "~/auth/session.server";
+import { readForm } from "~/auth/forms.server";
+import { checkDefinition, editImpact, previewWithReasons, ruleOf } from "~/domain/segments.server";
+import type { PreviewAnswer } from "~/components/segments/preview-answer";
+
+export const PREVIEW_LIMIT = 20;
+
+const PreviewForm = z.object({
+  definition: z.string().max(2_000_000),
+  segmentId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()),
+});
+
+/** Fields that say nothing about who is in: their problems do not stop the preview. */
+const NAMING_FIELDS = ["name", "code", "isActive", "recomputeEveryMinutes"];
+
+const answer = (data: PreviewAnswer, status = 200) => json<PreviewAnswer>(data, { status, headers: { "Cache-Control": "no-store" } });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireRole(request, context, "admin", "marketer");
+  const form = await readForm(request, context);
+  const parsed = PreviewForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return answer({ errors: [{ field: "(body)", reason: "send the definition as JSON in the field definition" }], result: null }, 400);
+  let input: unknown;
+  try {
+    input = JSON.parse(parsed.data.definition);
+  } catch {
+    return answer({ errors: [{ field: "(body)", reason: "the definition is not valid JSON" }], result: null }, 400);
+  }
+  const { db, segments: engine } = context.services;
+  const segmentId = parsed.data.segmentId;
+  const checked = await checkDefinition(db, input, segmentId);
+  let errors = checked.ok ? [] : checked.errors;
+  let definition = checked.ok ? checked.definition : null;
+  if (!checked.ok && input && typeof input === "object" && errors.every((e) => e.index === undefined && NAMING_FIELDS.includes(e.field))) {
+    // the criteria are sound: count while the name and code are still being typed, under a code nobody has
+    const placeholder = { ...input, name: "preview", code: `preview-${crypto.randomBytes(8).toString("hex")}`, isActive: true, recomputeEveryMinutes: 5 };
+    const again = await checkDefinition(db, placeholder, segmentId);
+    if (again.ok) definition = again.definition;
+    else errors = [...errors, ...again.errors.filter((e) => !errors.some((o) => o.field === e.field && o.index === e.index))];
+  }
+  if (!definition) return answer({ errors, result: null });
+  if (definition.type === "manual") {
+    return answer({ errors, result: { definition, count: null, perCriterion: [], customers: [], impact: null, evaluatedMs: 0 } });
+  }
+  const now = new Date();
+  const rule = ruleOf(definition);
+  try {
+    const [preview, impact] = await Promise.all([
+      previewWithReasons(engine, rule, now, { limit: PREVIEW_LIMIT }),
+      segmentId ? editImpact(engine, segmentId, { type: definition.type, rule }, now) : Promise.resolve(null),
+    ]);
+    return answer({
+      errors,
+      result: { definition, count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, impact, evaluatedMs: preview.evaluatedMs },
+    });
+  } catch (error) {
+    // something the definition names appeared after this process built its fact index. By name:
+    // the engine's copy of segments/ is the server's, not the one bundled into the Remix build
+    if (error instanceof Error && error.constructor.name.startsWith("EvaluationError")) return answer({ errors: [...errors, { field: "criteria", reason: error.message }], result: null });
+    throw error;
+  }
+}

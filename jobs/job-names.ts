@@ -1,0 +1,32 @@
+// The console's background jobs by name: what the jobs page lists and the worker defines.
+
+export const JOB_NAMES = {
+  /** One per recomputed segment (unique by segment id): repeating for dynamic and accumulating, once for a snapshot. */
+  recomputeSegment: "recompute-segment",
+  /** One for the whole store, always running on one worker: re-evaluates changed customers within seconds. */
+  followCustomerChanges: "follow-customer-changes",
+  /** A CSV import's dry run or import (unique by import id). */
+  runImport: "run-import",
+  /** Sends one outbox message. */
+  deliverEmail: "deliver-email",
+} as const;
+
+export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+export interface RecomputeJobData {
+  segmentId: number;
+  /**
+   * When the definition last changed (ISO 8601): the first recompute that starts after it forms the
+   * segment, and its creator is told when a formation takes long.
+   */
+  formation?: string | null;
+}
+
+export interface ImportJobData {
+  importId: number;
+  mode: "check" | "import";
+}
+
+export interface DeliverEmailJobData {
+  messageId: number;
+}

@@ -1,0 +1,55 @@
+import { exponential, type Agenda, type Job } from "agenda";
+import { notifySegmentFormed } from "../models/notifications/segment-formed.server";
+import { MembersChangedError, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
+import { enqueueEmailDelivery } from "./deliver-email";
+import { JOB_NAMES, type RecomputeJobData } from "./job-names";
+import type { WorkerDeps } from "./worker-deps";
+
+/** A recompute not touched for this long is taken to be dead and is run again elsewhere. */
+export const RECOMPUTE_LOCK_MS = 5 * 60_000;
+/** Runs in a row that found the members changed under them (by the change follower) before the job gives up for now. */
+const ATTEMPTS = 5;
+
+/**
+ * The recompute job: one per segment, so it never runs twice at once. The first run after a save
+ * that changed the rule is the segment's formation; when that takes long, the creator is told.
+ */
+export function defineRecomputeSegment(agenda: Agenda, deps: WorkerDeps) {
+  agenda.define(
+    JOB_NAMES.recomputeSegment,
+    async (job: Job<RecomputeJobData>) => {
+      const { segmentId, formation } = job.attrs.data;
+      const segment = await deps.db.models.Segment.findByPk(segmentId, { attributes: ["lastRecomputedAt"], raw: true });
+      if (!segment) return;
+      const isFormation = Boolean(formation) && (!segment.lastRecomputedAt || new Date(segment.lastRecomputedAt) < new Date(formation!));
+      const trigger: RecomputeTrigger = isFormation ? "save" : "schedule";
+      const outcome = await recomputeWithRetries(deps, segmentId, trigger, async ({ written, total }) => {
+        // between write batches of a large diff: the lock stays ours
+        if (written < total) await job.touch(Math.floor((written / total) * 100));
+      });
+      if (outcome.status === "done" && isFormation && outcome.durationMs > deps.longFormationMs) {
+        await deps.db.sequelize.transaction(async (transaction) => {
+          const now = deps.clock();
+          const { emailId } = await notifySegmentFormed(deps.db, { segmentId, size: outcome.size, durationMs: outcome.durationMs }, { publicUrl: deps.publicUrl, now }, transaction);
+          if (emailId !== null) await enqueueEmailDelivery(deps.queue, emailId, now, transaction);
+        });
+      }
+    },
+    { concurrency: 2, lockLifetime: RECOMPUTE_LOCK_MS, backoff: exponential({ delay: 10_000, maxRetries: 3 }) },
+  );
+}
+
+async function recomputeWithRetries(
+  deps: WorkerDeps,
+  segmentId: number,
+  trigger: RecomputeTrigger,
+  onProgress: (progress: { written: number; total: number }) => Promise<void>,
+): Promise<RecomputeOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recomputeSegment(deps.engine, segmentId, deps.clock(), trigger, { onProgress });
+    } catch (error) {
+      if (!(error instanceof MembersChangedError) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { Agenda } from "agenda";
+import { defineDeliverEmail } from "./deliver-email";
+import { defineFollowCustomerChanges } from "./follow-customer-changes";
+import { defineRecomputeSegment } from "./recompute-segment";
+import { defineRunImport } from "./run-import";
+import type { WorkerDeps } from "./worker-deps";
+
+/** Defines every job a worker runs on its Agenda. */
+export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
+  defineRecomputeSegment(agenda, deps);
+  defineFollowCustomerChanges(agenda, deps);
+  defineRunImport(agenda, deps);
+  defineDeliverEmail(agenda, deps);
+}

@@ -1,0 +1,11 @@
+/** What an API key may do. Write scopes ingest store data; read scopes read it back. Browser-safe: the key form lists them. */
+export const API_SCOPES = [
+  "customers:read",
+  "customers:write",
+  "orders:write",
+  "catalog:write",
+  "segments:read",
+  "segments:write",
+  "exports:read",
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];

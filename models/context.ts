@@ -1,0 +1,21 @@
+import type { Logger } from "pino";
+import type { Database } from "./db";
+// type only: the engine is made by the server and handed to the routes (docs/decisions/0001)
+import type { SegmentEngine } from "../segments/engine.server";
+import type { JobQueue } from "../jobs/job-queue";
+
+/** What the web process hands every loader and action: one instance per process, made at start. */
+export interface ConsoleServices {
+  db: Database;
+  log: Logger;
+  /** This process's segment engine: its fact index serves previews and recomputes. */
+  segments: SegmentEngine;
+  /** The job queue: every process enqueues; worker processes also run the jobs. */
+  jobs: JobQueue;
+  config: {
+    dataDir: string;
+    publicUrl: string;
+    sessionSecret: string;
+    secureCookies: boolean;
+  };
+}

@@ -1,0 +1,87 @@
+// What the customer list is asked for, as it travels in the page's URL: search, filters, order and
+// the keyset cursor. Browser-safe: the route builds its links with the same schema the server reads.
+import { z } from "zod/v4";
+import type { Channel } from "../models";
+
+export const CUSTOMER_SORTS = ["newest", "name"] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+export const CUSTOMER_PAGE_SIZE = 50;
+
+/** models.ts's CHANNELS, repeated because models.ts loads Sequelize and this module also runs in the browser. */
+export const LIST_CHANNELS = ["email", "sms", "messenger", "viber"] as const satisfies readonly Channel[];
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((s) => (s ? s : undefined));
+
+const optionalId = z
+  .string()
+  .regex(/^\d{1,10}$/, "must be an id")
+  .optional()
+  .transform((s) => (s ? Number(s) : undefined));
+
+const emptyIsUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+
+export const CustomerListQuery = z.object({
+  q: optionalText(200),
+  country: z.preprocess(emptyIsUndefined, z.string().regex(/^[A-Za-z]{2}$/, "must be a 2-letter country code").transform((s) => s.toUpperCase()).optional()),
+  group: z.preprocess(emptyIsUndefined, optionalId),
+  tag: z.preprocess(emptyIsUndefined, optionalId),
+  /** A manager's user id, or "none" for customers nobody is responsible for. */
+  manager: z.preprocess(emptyIsUndefined, z.union([z.literal("none"), optionalId]).optional()),
+  marketing: z.preprocess(emptyIsUndefined, z.enum(["yes", "no"], { error: "must be yes or no" }).optional()),
+  channel: z.preprocess(emptyIsUndefined, z.enum(LIST_CHANNELS, { error: `must be one of ${LIST_CHANNELS.join(", ")}` }).optional()),
+  sort: z.preprocess(emptyIsUndefined, z.enum(CUSTOMER_SORTS).default("newest")),
+  after: optionalText(400),
+  before: optionalText(400),
+});
+
+export type CustomerListQuery = z.output<typeof CustomerListQuery>;
+
+/** The filters alone (no search, order or cursor). */
+export type CustomerFilters = Pick<CustomerListQuery, "country" | "group" | "tag" | "manager" | "marketing" | "channel">;
+
+const FILTER_KEYS = ["country", "group", "tag", "manager", "marketing", "channel"] as const;
+
+/** Reads the list's URL parameters; a bad one is dropped and named, so a hand-edited URL still shows a page. */
+export function readCustomerListQuery(params: URLSearchParams): { query: CustomerListQuery; problems: Array<{ field: string; reason: string }> } {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(CustomerListQuery.shape)) {
+    const value = params.get(key);
+    if (value !== null) raw[key] = value;
+  }
+  const problems: Array<{ field: string; reason: string }> = [];
+  for (;;) {
+    const parsed = CustomerListQuery.safeParse(raw);
+    if (parsed.success) return { query: parsed.data, problems };
+    const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])).filter((key) => key in raw));
+    for (const issue of parsed.error.issues) problems.push({ field: String(issue.path[0]), reason: issue.message });
+    // an issue with no parameter to drop would come back forever: fall back to the plain list
+    if (!bad.size) return { query: CustomerListQuery.parse({}), problems };
+    for (const key of bad) delete raw[key];
+  }
+}
+
+/** URL parameters for a query: only what differs from the defaults, in a stable order. */
+export function customerListSearch(query: Partial<CustomerListQuery>): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set("q", query.q);
+  for (const key of FILTER_KEYS) {
+    const value = query[key];
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  if (query.sort && query.sort !== "newest") params.set("sort", query.sort);
+  if (query.after) params.set("after", query.after);
+  else if (query.before) params.set("before", query.before);
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+export function hasFilters(query: Partial<CustomerListQuery>): boolean {
+  return Boolean(query.q) || FILTER_KEYS.some((k) => query[k] !== undefined);
+}

@@ -1,0 +1,122 @@
+import crypto from "node:crypto";
+import { Op, TimeoutError, UniqueConstraintError, type Transaction } from "sequelize";
+import type { Database } from "./db";
+
+/** A response as the API sent it: what a retry with the same idempotency key gets back. */
+export interface StoredResponse {
+  status: number;
+  /** The JSON body, serialised. */
+  body: string;
+}
+
+/** The result of a write: its response, and whether the write is kept (a 2xx) or rolled back. */
+export interface WriteResult extends StoredResponse {
+  commit: boolean;
+}
+
+export interface IdempotencyClaim {
+  apiKeyId: number;
+  /** The client's Idempotency-Key header. */
+  key: string;
+  /** What the request was (method, path, body); the same key with another request is refused. */
+  requestHash: string;
+}
+
+export type WriteOutcome =
+  | { kind: "done"; response: StoredResponse; replayed: boolean }
+  /** The key was used before for a different request. */
+  | { kind: "key_reused" };
+
+/** A client retrying after a day is sending a new request, not a retry. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_ATTEMPTS = 4;
+
+/** The hash that tells two requests under one idempotency key apart. */
+export function hashRequest(method: string, path: string, body: Uint8Array): string {
+  return crypto.createHash("sha256").update(`${method} ${path}\n`).update(body).digest("hex");
+}
+
+class KeyTaken extends Error {}
+class RolledBack extends Error {
+  constructor(readonly result: WriteResult) {
+    super("rolled back");
+  }
+}
+
+/**
+ * Runs a write in one transaction, at most once per idempotency key. With a key, the key is claimed
+ * by inserting its row first in the transaction: a concurrent request with the same key waits on
+ * that row's unique index and, once the first commits, gets its stored response instead of
+ * writing again. Only kept writes (commit: true) are remembered; a refused request may be retried
+ * with the same key once the client has fixed what was wrong.
+ *
+ * Conflicts with concurrent writers of the same rows (a duplicate new external id, a deadlock, a
+ * busy SQLite) roll the attempt back and run it again, so they never reach the client.
+ */
+export async function writeOnce(
+  db: Database,
+  claim: IdempotencyClaim | null,
+  work: (transaction: Transaction) => Promise<WriteResult>,
+  now = new Date(),
+): Promise<WriteOutcome> {
+  const { IdempotencyKey } = db.models;
+  for (let attempt = 1; ; attempt++) {
+    if (claim) {
+      const earlier = await findClaim(db, claim, now);
+      if (earlier) return earlier;
+    }
+    try {
+      const response = await db.sequelize.transaction(async (transaction) => {
+        if (claim) {
+          try {
+            await IdempotencyKey.create(
+              { apiKeyId: claim.apiKeyId, key: claim.key, requestHash: claim.requestHash, status: 0, response: "", createdAt: now },
+              { transaction },
+            );
+          } catch (error) {
+            if (error instanceof UniqueConstraintError) throw new KeyTaken();
+            throw error;
+          }
+        }
+        const result = await work(transaction);
+        if (!result.commit) throw new RolledBack(result);
+        if (claim) {
+          await IdempotencyKey.update({ status: result.status, response: result.body }, { where: { apiKeyId: claim.apiKeyId, key: claim.key }, transaction });
+        }
+        return { status: result.status, body: result.body };
+      });
+      return { kind: "done", response, replayed: false };
+    } catch (error) {
+      if (error instanceof RolledBack) return { kind: "done", response: { status: error.result.status, body: error.result.body }, replayed: false };
+      // the other request with this key has committed by now: the next round finds its response
+      if (error instanceof KeyTaken && attempt < MAX_ATTEMPTS) continue;
+      if (isConflict(error) && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+/** A finished request under this key, or null; an expired one is removed so the key can be used again. */
+async function findClaim(db: Database, claim: IdempotencyClaim, now: Date): Promise<WriteOutcome | null> {
+  const row = await db.models.IdempotencyKey.findOne({ where: { apiKeyId: claim.apiKeyId, key: claim.key }, raw: true });
+  if (!row) return null;
+  if (now.getTime() - new Date(row.createdAt).getTime() > IDEMPOTENCY_WINDOW_MS) {
+    await db.models.IdempotencyKey.destroy({ where: { id: row.id } });
+    return null;
+  }
+  if (row.requestHash !== claim.requestHash) return { kind: "key_reused" };
+  return { kind: "done", response: { status: row.status, body: row.response }, replayed: true };
+}
+
+/** Errors that mean "another transaction got there first": worth running the whole write again. */
+export function isConflict(error: unknown): boolean {
+  if (error instanceof UniqueConstraintError || error instanceof TimeoutError) return true;
+  const errno = (error as { parent?: { errno?: number } })?.parent?.errno;
+  // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+  return errno === 1213 || errno === 1205;
+}
+
+/** Removes keys past the window; for a periodic job. */
+export async function pruneIdempotencyKeys(db: Database, now = new Date()): Promise<number> {
+  return db.models.IdempotencyKey.destroy({ where: { createdAt: { [Op.lt]: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS) } } });
+}

@@ -1,0 +1,283 @@
+// The shapes in which a store's data gets in: the REST API validates its bodies with these, the
+// OpenAPI document is generated from them, and the CSV import maps each row onto CustomerInput.
+import { z } from "zod/v4";
+import { CHANNELS, ORDER_STATUSES } from "../models";
+
+export const BULK_LIMIT = 5000;
+
+const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+// Codes Intl names that are not countries a customer lives in.
+const NOT_COUNTRIES = new Set(["EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"]);
+
+// Intl.DisplayNames.of costs microseconds a call, which a bulk of 5,000 customers notices: the
+// 676 two-letter codes are asked once
+const COUNTRY_CODES: ReadonlySet<string> = new Set(
+  Array.from({ length: 26 * 26 }, (_, i) => String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26))).filter(
+    (code) => !NOT_COUNTRIES.has(code) && regionNames.of(code) !== undefined,
+  ),
+);
+
+export function isCountryCode(code: string): boolean {
+  return COUNTRY_CODES.has(code);
+}
+
+export const ExternalId = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(64, "must be at most 64 characters")
+  // a letter or digit first, so an id can never start a spreadsheet formula (= + - @) or markup;
+  // then the punctuation shop platforms use in ids (gid://shop/Customer/1, 2024-00017, a.b@c)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/@+#~-]*$/u, "must start with a letter or digit and contain only letters, digits and . _ : / @ + # ~ -")
+  .meta({ description: "The id this record has in the shop; records are upserted by it.", example: "C-10023" });
+
+const EARLIEST_MOMENT = new Date("1900-01-01T00:00:00Z");
+const LATEST_MOMENT = new Date("2200-01-01T00:00:00Z");
+
+/** Whether a moment is one the databases store and compare (MariaDB's DATETIME starts at year 1000). */
+export function isStoredMoment(d: Date): boolean {
+  return d >= EARLIEST_MOMENT && d < LATEST_MOMENT;
+}
+
+/** An ISO 8601 moment with a time-zone offset or Z, e.g. 2024-03-01T09:30:00Z. */
+export const Timestamp = z
+  .iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone, e.g. 2024-03-01T09:30:00Z" })
+  .transform((s) => new Date(s))
+  // no store event is older than 1900
+  .refine(isStoredMoment, "must be between 1900 and 2199")
+  .meta({ example: "2024-03-01T09:30:00Z" });
+
+/** A calendar date, YYYY-MM-DD, that exists. */
+export const PlainDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((s) => {
+    const [y, m, d] = s.split("-").map(Number);
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return y >= 1900 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, "is not a real calendar date")
+  .meta({ example: "1990-05-17" });
+
+const Name = z.string().trim().max(100, "must be at most 100 characters");
+const Money = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number of minor units (cents)")
+  .min(0, "must not be negative")
+  .max(Number.MAX_SAFE_INTEGER, "is too large")
+  .meta({ description: "Minor units of the currency (cents)." });
+const Currency = z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code").meta({ example: "EUR" });
+
+const ChannelState = z.strictObject({
+  address: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(254, "must be at most 254 characters")
+    .nullable()
+    .optional()
+    .meta({ description: "Email address, phone number, Messenger PSID or Viber user id. Email and SMS default to the customer's email and phone." }),
+  subscribed: z.boolean({ error: "must be true or false" }),
+  changedAt: Timestamp.optional().meta({ description: "When the subscription state changed; defaults to now." }),
+});
+
+export const CustomerInput = z
+  .strictObject({
+    externalId: ExternalId,
+    firstName: Name.nullable().optional(),
+    lastName: Name.nullable().optional(),
+    email: z.string().trim().toLowerCase().max(254, "must be at most 254 characters").email("must be an email address").nullable().optional(),
+    phone: z.string().trim().max(32, "must be at most 32 characters").nullable().optional().meta({
+      description: "Any common notation; stored in E.164 (+359888123456). A national number needs the customer's country.",
+    }),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code, e.g. BG")
+      .nullable()
+      .optional(),
+    city: z.string().trim().max(100, "must be at most 100 characters").nullable().optional(),
+    birthday: PlainDate.nullable().optional(),
+    registeredAt: Timestamp.nullable().optional(),
+    acceptsMarketing: z.boolean({ error: "must be true or false" }).optional(),
+    customerGroup: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters").nullable().optional().meta({
+      description: "The group's name; a new name creates the group.",
+    }),
+    tags: z
+      .array(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"), { error: "must be a list of tags" })
+      .max(100, "at most 100 tags")
+      .optional()
+      .meta({ description: "Replaces the customer's tags." }),
+    managerEmail: z.string().trim().toLowerCase().email("must be an email address").nullable().optional().meta({
+      description: "Email of the manager (a console user) responsible for the customer.",
+    }),
+    locale: z.string().trim().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language code such as bg or en-GB").nullable().optional(),
+    firstInteractionAt: Timestamp.nullable().optional(),
+    lastInteractionAt: Timestamp.nullable().optional(),
+    customFields: z
+      .record(z.string().min(1).max(64), z.union([z.string().max(1000, "must be at most 1000 characters"), z.number(), z.null()]), {
+        error: "must be an object of field key → value",
+      })
+      .optional()
+      .meta({ description: "Custom profile field key → value (text, number, YYYY-MM-DD date, or one of a select field's options); null clears." }),
+    answers: z
+      .record(z.string().min(1).max(64), z.array(z.string().min(1).max(64)).max(50), { error: "must be an object of question key → option keys" })
+      .optional()
+      .meta({ description: "Registration question key → the chosen option keys; replaces that question's answer. An empty list clears it." }),
+    channels: z
+      .strictObject({ email: ChannelState.optional(), sms: ChannelState.optional(), messenger: ChannelState.optional(), viber: ChannelState.optional() })
+      .optional(),
+  })
+  .meta({ description: "A customer, created or updated by externalId. Absent fields keep their value; null clears." });
+export type CustomerInput = z.infer<typeof CustomerInput>;
+
+export const OrderItemInput = z.strictObject({
+  productExternalId: ExternalId.optional(),
+  variantExternalId: ExternalId.optional(),
+  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "is too large"),
+  price: Money.meta({ description: "Unit price in minor units." }),
+});
+
+export const OrderInput = z
+  .strictObject({
+    externalId: ExternalId,
+    customerExternalId: ExternalId,
+    status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(", ")}` }),
+    total: Money,
+    currency: Currency,
+    placedAt: Timestamp,
+    items: z.array(OrderItemInput).max(1000, "at most 1000 items").default([]).meta({ description: "Replaces the order's items." }),
+  })
+  .meta({ description: "An order with its items, created or updated by externalId." });
+export type OrderInput = z.infer<typeof OrderInput>;
+
+export const CartInput = z
+  .strictObject({
+    externalId: ExternalId,
+    customerExternalId: ExternalId,
+    abandonedAt: Timestamp,
+    value: Money,
+    currency: Currency,
+    recoveredAt: Timestamp.nullable().optional(),
+  })
+  .meta({ description: "An abandoned cart, created or updated by externalId." });
+export type CartInput = z.infer<typeof CartInput>;
+
+export const InteractionInput = z
+  .strictObject({
+    customerExternalId: ExternalId,
+    at: Timestamp,
+    source: z.enum(["bot", "site"], { error: "must be bot or site" }).default("site"),
+  })
+  .meta({ description: "The customer interacted with the shop: moves first/last interaction." });
+export type InteractionInput = z.infer<typeof InteractionInput>;
+
+export const SubscriptionInput = z
+  .strictObject({
+    customerExternalId: ExternalId,
+    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }),
+    subscribed: z.boolean({ error: "must be true or false" }),
+    address: z.string().trim().min(1, "must not be empty").max(254, "must be at most 254 characters").nullable().optional().meta({
+      description: "Email address, phone number, Messenger PSID or Viber user id; email and SMS default to the customer's email and phone.",
+    }),
+    at: Timestamp.optional().meta({ description: "When the change happened; defaults to now. A change older than the stored one is ignored." }),
+  })
+  .meta({ description: "A change of a channel subscription." });
+export type SubscriptionInput = z.infer<typeof SubscriptionInput>;
+
+export const CategoryInput = z
+  .strictObject({
+    externalId: ExternalId,
+    name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    parentExternalId: ExternalId.nullable().optional().meta({
+      description: "The parent category; it may be earlier or later in the same batch. Null makes a top-level category.",
+    }),
+  })
+  .meta({ description: "A category of the catalog tree, created or updated by externalId." });
+export type CategoryInput = z.infer<typeof CategoryInput>;
+
+const VariantInput = z.strictObject({
+  externalId: ExternalId,
+  name: z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters"),
+  sku: z.string().trim().max(100, "must be at most 100 characters").nullable().optional(),
+  price: Money,
+});
+
+export const ProductInput = z
+  .strictObject({
+    externalId: ExternalId,
+    name: z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters"),
+    categoryExternalId: ExternalId.nullable().optional(),
+    variants: z
+      .array(VariantInput, { error: "must be a list of variants" })
+      .max(500, "at most 500 variants")
+      .optional()
+      .meta({ description: "Variants created or updated by externalId; variants not listed are kept." }),
+  })
+  .meta({ description: "A product with its variants, created or updated by externalId." });
+export type ProductInput = z.infer<typeof ProductInput>;
+
+/** The records of a bulk call: 1 to BULK_LIMIT of them. */
+function records<S extends z.ZodType>(record: S) {
+  return z
+    .array(record, { error: "must be a list of records" })
+    .min(1, "must hold at least one record")
+    .max(BULK_LIMIT, `must hold at most ${BULK_LIMIT} records a call`);
+}
+
+export const CustomersBulkInput = z.strictObject({ customers: records(CustomerInput) });
+export const OrdersBulkInput = z.strictObject({ orders: records(OrderInput) });
+export const CartsBulkInput = z.strictObject({ carts: records(CartInput) });
+export const InteractionsBulkInput = z.strictObject({ interactions: records(InteractionInput) });
+export const SubscriptionsBulkInput = z.strictObject({ subscriptions: records(SubscriptionInput) });
+export const CategoriesBulkInput = z.strictObject({ categories: records(CategoryInput) });
+export const ProductsBulkInput = z.strictObject({ products: records(ProductInput) });
+
+/** A problem with one field of one record: what the API and the import report. */
+export interface FieldError {
+  /** Position of the record in a bulk call or the row number of an import; absent for a single record. */
+  index?: number;
+  /** Dotted path of the field inside the record, e.g. "channels.sms.address". */
+  field: string;
+  reason: string;
+}
+
+function reasonOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") {
+    // parseInput asks zod to report the input, which tells a missing field from a wrong one
+    if ("input" in issue && issue.input === undefined) return "is required";
+    if (issue.message.startsWith("Invalid input")) return `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
+  }
+  return issue.message;
+}
+
+/** Parses untrusted input; on failure, every problem as a FieldError. */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  bulkKey?: string,
+): { ok: true; value: z.output<S> } | { ok: false; errors: FieldError[] } {
+  const result = schema.safeParse(data, { reportInput: true });
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: fieldErrorsFrom(result.error.issues, bulkKey) };
+}
+
+/** Turns zod issues into FieldErrors; `index` is taken from the first path element when `bulkKey` leads the path. */
+export function fieldErrorsFrom(issues: z.core.$ZodIssue[], bulkKey?: string): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    let path = [...issue.path];
+    let index: number | undefined;
+    if (bulkKey && path[0] === bulkKey && typeof path[1] === "number") {
+      index = path[1];
+      path = path.slice(2);
+    }
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    for (const key of keys) {
+      const fieldPath = key === undefined ? path : [...path, key];
+      const field = fieldPath.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "(body)";
+      const reason = issue.code === "unrecognized_keys" ? "is not a known field" : reasonOf(issue);
+      errors.push(index === undefined ? { field, reason } : { index, field, reason });
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,64 @@
+// Enter and leave events, read three ways: a segment's latest (its page), a segment's after an id
+// (integrations that follow a segment), and a customer's (their history). Each is one range of an
+// index on (segment_id, id) or (customer_id, id).
+import { Op } from "sequelize";
+import type { Database } from "../db";
+
+export interface SegmentEventRow {
+  id: number;
+  segmentId: number;
+  customerId: number;
+  kind: "entered" | "left";
+  at: Date;
+  recomputeId: number | null;
+}
+
+const toRow = (e: { id: number | string; segmentId: number; customerId: number; kind: string; at: Date | string; recomputeId: number | string | null }): SegmentEventRow => ({
+  id: Number(e.id),
+  segmentId: e.segmentId,
+  customerId: e.customerId,
+  kind: e.kind === "left" ? "left" : "entered",
+  at: new Date(e.at),
+  recomputeId: e.recomputeId === null ? null : Number(e.recomputeId),
+});
+
+export interface NamedSegmentEvent extends SegmentEventRow {
+  customer: { externalId: string; firstName: string | null; lastName: string | null } | null;
+}
+
+/** A segment's latest events, newest first, with the customer's name. */
+export async function latestSegmentEvents(db: Database, segmentId: number, limit: number): Promise<NamedSegmentEvent[]> {
+  const rows = (await db.models.SegmentEvent.findAll({ where: { segmentId }, order: [["id", "DESC"]], limit, raw: true })).map(toRow);
+  const ids = [...new Set(rows.map((r) => r.customerId))];
+  const customers = ids.length
+    ? await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName"], where: { id: { [Op.in]: ids } }, raw: true })
+    : [];
+  const byId = new Map(customers.map((c) => [c.id, { externalId: c.externalId, firstName: c.firstName ?? null, lastName: c.lastName ?? null }]));
+  return rows.map((r) => ({ ...r, customer: byId.get(r.customerId) ?? null }));
+}
+
+export interface EventFeedRow extends SegmentEventRow {
+  externalId: string | null;
+}
+
+/** A segment's events after event id `since`, oldest first, with the customer's external id. */
+export async function segmentEventsSince(db: Database, segmentId: number, since: number, limit: number): Promise<EventFeedRow[]> {
+  const rows = (await db.models.SegmentEvent.findAll({ where: { segmentId, id: { [Op.gt]: since } }, order: [["id", "ASC"]], limit, raw: true })).map(toRow);
+  const ids = [...new Set(rows.map((r) => r.customerId))];
+  const customers = ids.length ? await db.models.Customer.findAll({ attributes: ["id", "externalId"], where: { id: { [Op.in]: ids } }, raw: true }) : [];
+  const byId = new Map(customers.map((c) => [c.id, c.externalId]));
+  return rows.map((r) => ({ ...r, externalId: byId.get(r.customerId) ?? null }));
+}
+
+export interface CustomerSegmentEvent extends SegmentEventRow {
+  segment: { code: string; name: string; isDeleted: boolean };
+}
+
+/** A customer's enter and leave events, newest first, with the segment's name (deleted segments too). */
+export async function customerSegmentEvents(db: Database, customerId: number, limit: number): Promise<CustomerSegmentEvent[]> {
+  const rows = (await db.models.SegmentEvent.findAll({ where: { customerId }, order: [["id", "DESC"]], limit, raw: true })).map(toRow);
+  const ids = [...new Set(rows.map((r) => r.segmentId))];
+  const segments = ids.length ? await db.models.Segment.findAll({ attributes: ["id", "code", "name", "deletedAt"], where: { id: { [Op.in]: ids } }, raw: true }) : [];
+  const byId = new Map(segments.map((s) => [s.id, { code: s.code.replace(/~deleted~\d+$/, ""), name: s.name, isDeleted: Boolean(s.deletedAt) }]));
+  return rows.map((r) => ({ ...r, segment: byId.get(r.segmentId) ?? { code: "", name: `#${r.segmentId}`, isDeleted: true } }));
+}

@@ -1,0 +1,224 @@
+// One per process that evaluates segments (web for previews, worker for recomputes): it holds the
+// fact index, keeps it current by tailing the change log, and resolves segment references.
+import { Op, QueryTypes } from "sequelize";
+import type { Database } from "../models/db";
+import { getStoreSettings } from "../models/store.server";
+import { Bitset } from "./bitset";
+import type { Criterion, Rule, SegmentType } from "./definition";
+import { evaluate, explain, type CriterionReason, type EvaluationContext, type SegmentRef } from "./evaluate";
+import type { FactIndex } from "./facts/fact-index";
+import { loadFactIndex, updateFactIndex } from "./facts/load.server";
+import { streamRows } from "./facts/stream.server";
+import { referencedCodes } from "./validate.server";
+import { storeClock } from "./time";
+
+export interface EngineOptions {
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+  /** How long a hole in the change log's ids is waited for before it is taken as a rolled-back write. */
+  gapTimeoutMs?: number;
+  /** The clock used for gap timeouts only; evaluation moments are always passed in. */
+  clock?: () => number;
+}
+
+export interface PreviewCustomer {
+  id: number;
+  externalId: string;
+  name: string;
+  email: string | null;
+}
+
+export interface Preview {
+  count: number;
+  perCriterion: number[];
+  customers: PreviewCustomer[];
+  /** Pass back as `after` for the next page. */
+  nextAfter: number | null;
+  evaluatedMs: number;
+}
+
+/** Customers a catch-up applied to the fact index, and the change-log id it is complete up to. */
+export type CustomersChangedListener = (customerIds: number[], watermark: number) => void;
+
+const TAIL_BATCH = 20_000;
+
+export class SegmentEngine {
+  readonly db: Database;
+  private readonly options: EngineOptions;
+  private index: FactIndex | null = null;
+  private building: Promise<FactIndex> | null = null;
+  private catching: Promise<number[]> | null = null;
+  /** change-log ids above the watermark already applied, while a lower one is missing */
+  private seenAbove = new Set<number>();
+  private gapSince = new Map<number, number>();
+  private memberCache = new Map<number, { version: number; members: Bitset }>();
+  private changeListeners = new Set<CustomersChangedListener>();
+
+  constructor(db: Database, options: EngineOptions = {}) {
+    this.db = db;
+    this.options = options;
+  }
+
+  /** The fact index, built on first use (and again when the store's time zone changes). */
+  async ready(): Promise<FactIndex> {
+    const { timeZone } = await getStoreSettings(this.db);
+    if (this.index && this.index.timeZone === timeZone) return this.index;
+    if (!this.building) {
+      const started = Date.now();
+      this.building = loadFactIndex(this.db, timeZone)
+        .then((index) => {
+          this.index = index;
+          this.seenAbove.clear();
+          this.gapSince.clear();
+          this.options.log?.("fact index built", { customers: index.size, ms: Date.now() - started });
+          return index;
+        })
+        .finally(() => {
+          this.building = null;
+        });
+    }
+    return this.building;
+  }
+
+  /**
+   * Applies every change logged since the index was last brought up to date; returns the ids of
+   * the customers it re-read. Concurrent callers share one pass.
+   */
+  async catchUp(): Promise<number[]> {
+    const index = await this.ready();
+    if (!this.catching) {
+      this.catching = this.tail(index).finally(() => {
+        this.catching = null;
+      });
+    }
+    return this.catching;
+  }
+
+  /**
+   * Calls `listener` after every catch-up with the customers it applied to the index and the
+   * change-log id below which every change is applied, whoever asked for the catch-up (a preview, a
+   * recompute): the incremental recompute learns of every change exactly when the index has it.
+   */
+  onCustomersChanged(listener: CustomersChangedListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private async tail(index: FactIndex): Promise<number[]> {
+    const now = this.options.clock?.() ?? Date.now();
+    const gapTimeoutMs = this.options.gapTimeoutMs ?? 60_000;
+    const changed = new Set<number>();
+    for (;;) {
+      const rows = (await this.db.sequelize.query(
+        "SELECT id, customer_id AS customerId FROM customer_changes WHERE id > :after ORDER BY id LIMIT :limit",
+        { replacements: { after: index.watermark, limit: TAIL_BATCH }, type: QueryTypes.SELECT },
+      )) as Array<{ id: number | string; customerId: number }>;
+      for (const row of rows) {
+        const id = Number(row.id);
+        if (this.seenAbove.has(id)) continue;
+        this.seenAbove.add(id);
+        changed.add(row.customerId);
+      }
+      // Ids are handed out when a write starts, and writes commit in any order (MariaDB): a
+      // missing id below a seen one may still commit, so the watermark waits for it a while.
+      let next = index.watermark + 1;
+      while (this.seenAbove.size > 0) {
+        if (this.seenAbove.has(next)) {
+          this.seenAbove.delete(next);
+          this.gapSince.delete(next);
+          index.watermark = next++;
+          continue;
+        }
+        const since = this.gapSince.get(next) ?? now;
+        this.gapSince.set(next, since);
+        if (now - since < gapTimeoutMs) break;
+        this.gapSince.delete(next);
+        index.watermark = next++;
+      }
+      if (rows.length < TAIL_BATCH) break;
+    }
+    const ids = [...changed];
+    await updateFactIndex(this.db, index, ids);
+    for (const listener of this.changeListeners) listener(ids, index.watermark);
+    return ids;
+  }
+
+  /**
+   * An evaluation context at `now` for these rules: the segments they name (and those name, …)
+   * resolve to their definitions, or to their stored members where a type calls for them.
+   */
+  async context(now: Date, rules: Rule[]): Promise<EvaluationContext> {
+    await this.catchUp();
+    const index = this.index!;
+    const refs = new Map<string, SegmentRef>();
+    let wanted = [...new Set(rules.flatMap((r) => referencedCodes(r.criteria)))];
+    while (wanted.length) {
+      const rows = await this.db.models.Segment.findAll({
+        attributes: ["id", "code", "type", "match", "criteria", "membersVersion"],
+        where: { code: { [Op.in]: wanted }, deletedAt: { [Op.is]: null } },
+        raw: true,
+      });
+      const next: string[] = [];
+      for (const s of rows) {
+        const rule: Rule = { match: s.match, criteria: JSON.parse(s.criteria) as Criterion[] };
+        const members = s.type === "dynamic" ? null : await this.storedMembers(s.id, s.membersVersion);
+        refs.set(s.code, {
+          code: s.code,
+          type: s.type as SegmentType,
+          rule,
+          storedMembers: () => members ?? new Bitset(index.size),
+        });
+        for (const code of referencedCodes(rule.criteria)) if (!refs.has(code) && !wanted.includes(code)) next.push(code);
+      }
+      wanted = next;
+    }
+    return { index, today: storeClock(index.timeZone).dayOf(now.getTime()), resolveSegment: (code) => refs.get(code) };
+  }
+
+  /** The stored members of a segment as slots of the current index, cached by the segment's members version. */
+  async storedMembers(segmentId: number, version?: number): Promise<Bitset> {
+    const index = this.index ?? (await this.ready());
+    const cached = this.memberCache.get(segmentId);
+    if (cached && version !== undefined && cached.version === version && cached.members.size === index.size) return cached.members;
+    const members = new Bitset(index.size);
+    await streamRows(this.db, "SELECT customer_id FROM segment_members WHERE segment_id = ?", [segmentId], (r) => {
+      const slot = index.slotOf(r[0] as number);
+      if (slot !== undefined) members.add(slot);
+    });
+    if (version !== undefined) this.memberCache.set(segmentId, { version, members });
+    return members;
+  }
+
+  /** Count, per-criterion counts and a page of customers (newest first) for a rule, without saving anything. */
+  async preview(rule: Rule, now: Date, page: { limit?: number; after?: number } = {}): Promise<Preview> {
+    const ctx = await this.context(now, [rule]);
+    const started = performance.now();
+    const result = evaluate(ctx, rule);
+    const index = ctx.index;
+    const limit = page.limit ?? 20;
+    const afterSlot = page.after === undefined ? index.size : (index.slotOf(page.after) ?? index.size);
+    const slots = result.members.takeDescending(limit + 1, afterSlot);
+    const evaluatedMs = performance.now() - started;
+    const ids = slots.slice(0, limit).map((s) => index.ids[s]);
+    const rows = ids.length
+      ? await this.db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName", "email"], where: { id: { [Op.in]: ids } }, raw: true })
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return {
+      count: result.members.count(),
+      perCriterion: result.perCriterion.map((b) => b.count()),
+      customers: ids
+        .map((id) => byId.get(id))
+        .filter((r) => r !== undefined)
+        .map((r) => ({ id: r.id, externalId: r.externalId, name: [r.firstName, r.lastName].filter(Boolean).join(" "), email: r.email })),
+      nextAfter: slots.length > limit ? ids[ids.length - 1] : null,
+      evaluatedMs,
+    };
+  }
+
+  /** Why one customer is (or is not) selected by a rule. */
+  async explainCustomer(rule: Rule, customerId: number, now: Date): Promise<{ matched: boolean; reasons: CriterionReason[] } | null> {
+    const ctx = await this.context(now, [rule]);
+    const slot = ctx.index.slotOf(customerId);
+    return slot === undefined ? null : explain(ctx, rule, slot);
+  }
+}

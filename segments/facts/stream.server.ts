@@ -1,0 +1,88 @@
+// Reads large result sets row by row, straight from each driver: Sequelize would buffer 3M order
+// rows as objects before returning. Both dialects side by side.
+import type { Database } from "../../models/db";
+
+/** Called per row with its values in SELECT order. */
+export type RowSink = (row: unknown[]) => void;
+
+interface MysqlConnection {
+  query(options: { sql: string; rowsAsArray: boolean; dateStrings: boolean; values?: unknown[] }): {
+    on(event: "result", cb: (row: unknown[]) => void): unknown;
+    on(event: "end", cb: () => void): unknown;
+    on(event: "error", cb: (err: Error) => void): unknown;
+  };
+}
+
+interface SqliteConnection {
+  each(sql: string, params: unknown[], row: (err: Error | null, row: Record<string, unknown>) => void, done: (err: Error | null) => void): void;
+}
+
+/**
+ * Streams the rows of one SELECT. Timestamps arrive as text ("YYYY-MM-DD HH:MM:SS.mmm", SQLite
+ * with " +00:00"); read them with `utcMsOf`.
+ */
+export async function streamRows(db: Database, sql: string, params: unknown[], sink: RowSink): Promise<number> {
+  const manager = db.sequelize.connectionManager as unknown as {
+    getConnection(options: unknown): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<void> | void;
+  };
+  const connection = await manager.getConnection({ type: "read" });
+  let count = 0;
+  try {
+    if (db.dialect === "mysql") {
+      await new Promise<void>((resolve, reject) => {
+        const query = (connection as MysqlConnection).query({ sql, rowsAsArray: true, dateStrings: true, values: params });
+        query.on("result", (row: unknown[]) => {
+          count++;
+          sink(row);
+        });
+        query.on("error", reject);
+        query.on("end", () => resolve());
+      });
+    } else {
+      let failed: Error | null = null;
+      await new Promise<void>((resolve, reject) => {
+        (connection as SqliteConnection).each(
+          sql,
+          params,
+          (err, row) => {
+            if (err || failed) {
+              failed ??= err;
+              return;
+            }
+            count++;
+            try {
+              sink(Object.values(row));
+            } catch (error) {
+              failed = error as Error;
+            }
+          },
+          (err) => (err || failed ? reject(err ?? failed) : resolve()),
+        );
+      });
+    }
+  } finally {
+    await manager.releaseConnection(connection);
+  }
+  return count;
+}
+
+/** Milliseconds since the epoch of a stored timestamp (text from either dialect, or a Date). */
+export function utcMsOf(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.getTime();
+  const s = String(value);
+  if (s.length >= 19 && s.charCodeAt(10) === 32 && (s.length === 19 || s.length === 23 || s.endsWith(" +00:00"))) {
+    return Date.UTC(
+      Number(s.slice(0, 4)),
+      Number(s.slice(5, 7)) - 1,
+      Number(s.slice(8, 10)),
+      Number(s.slice(11, 13)),
+      Number(s.slice(14, 16)),
+      Number(s.slice(17, 19)),
+      s.charCodeAt(19) === 46 ? Number(s.slice(20, 23)) : 0,
+    );
+  }
+  const parsed = Date.parse(s.replace(" ", "T").replace(/ ([+-]\d\d:\d\d)$/, "$1"));
+  return Number.isNaN(parsed) ? null : parsed;
+}

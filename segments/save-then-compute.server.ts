@@ -1,0 +1,26 @@
+// Saving a segment from the console or the API: save the definition, then compute the members of
+// a new segment and of one whose rule changed, so that its count is there at once. (Scheduled
+// recomputes take it from there; a job queue will take this over.)
+import type { AuditActor } from "../models/audit.server";
+import type { SegmentEngine } from "./engine.server";
+import { MembersChangedError, recomputeSegment, type RecomputeOutcome } from "./recompute.server";
+import { getSegment, saveSegment, type SaveOutcome } from "./store.server";
+
+export type SaveThenComputeOutcome = SaveOutcome & { recompute?: RecomputeOutcome | { status: "busy" } };
+
+/** Saves (creates without `segmentId`) and, where the definition is new or changed, recomputes with trigger "save". */
+export async function saveThenCompute(engine: SegmentEngine, input: unknown, actor: AuditActor, now: Date, segmentId?: number): Promise<SaveThenComputeOutcome> {
+  const saved = await saveSegment(engine.db, input, actor, segmentId);
+  if (!saved.ok) return saved;
+  const s = saved.segment;
+  if (s.type === "manual" || !s.isActive || (segmentId !== undefined && !saved.definitionChanged)) return saved;
+  try {
+    const recompute = await recomputeSegment(engine, s.id, now, "save");
+    // the saved view predates the recompute: read it again with its count
+    return { ...saved, segment: (await getSegment(engine.db, s.id)) ?? s, recompute };
+  } catch (error) {
+    // members written meanwhile by another recompute: that one's result stands
+    if (error instanceof MembersChangedError) return { ...saved, recompute: { status: "busy" } };
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Database } from "../models/db";
+import type { Role } from "../models/models";
+import { countUsers, createUser } from "../models/users.server";
+import { generatePassword } from "../models/passwords";
+import { hasStoreSettings, saveStoreSettings } from "../models/store.server";
+import { seedDemoStore } from "../models/demo/seed";
+
+export interface FirstLogin {
+  role: Role;
+  email: string;
+  password: string;
+}
+
+const FIRST_USERS: Array<{ role: Role; email: string; name: string }> = [
+  { role: "admin", email: "admin@demo.store", name: "Ada Admin" },
+  { role: "marketer", email: "marketer@demo.store", name: "Mila Marketer" },
+  { role: "manager", email: "manager@demo.store", name: "Manol Manager" },
+];
+
+/**
+ * On an empty database: store settings, one user per role (their passwords are returned to be
+ * printed once), and, when asked, a demo store. On any later start it does nothing.
+ */
+export async function prepareFirstRun(
+  db: Database,
+  options: { demoCustomers: number; demoSeed: number; log: (line: string) => void },
+): Promise<FirstLogin[]> {
+  if ((await countUsers(db)) > 0) return [];
+  if (!(await hasStoreSettings(db))) {
+    await saveStoreSettings(db, { name: "Demo Store", timeZone: "Europe/Sofia", currency: "EUR", locale: "en" });
+  }
+  const logins: FirstLogin[] = [];
+  for (const u of FIRST_USERS) {
+    const password = generatePassword();
+    await createUser(db, { ...u, password });
+    logins.push({ role: u.role, email: u.email, password });
+  }
+  if (options.demoCustomers > 0) {
+    await seedDemoStore(db, { customers: options.demoCustomers, seed: options.demoSeed, now: new Date(), log: options.log });
+  }
+  return logins;
+}
+
+export function formatLogins(logins: FirstLogin[], url: string): string {
+  const width = Math.max(...logins.map((l) => l.email.length));
+  return [
+    "",
+    "  First start: these logins are shown once. Change the passwords under Admin → Users.",
+    "",
+    ...logins.map((l) => `    ${l.role.padEnd(9)} ${l.email.padEnd(width)}  ${l.password}`),
+    "",
+    `  Open ${url}`,
+    "",
+  ].join("\n");
+}

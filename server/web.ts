@@ -1,0 +1,131 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import express, { type NextFunction, type Request, type Response } from "express";
+import compression from "compression";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import type { ConsoleServices } from "../models/context";
+
+export interface WebOptions {
+  services: ConsoleServices;
+  trustProxy: boolean;
+  /** The Remix server build; defaults to ./build/index.js. */
+  build?: ServerBuild;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function loadRemixBuild(): Promise<ServerBuild> {
+  return (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+}
+
+/** The HTTP side: health, static assets, and every page and API route through Remix. */
+export async function createWebApp({ services, trustProxy, build }: WebOptions) {
+  const app = express();
+  app.disable("x-powered-by");
+  if (trustProxy) app.set("trust proxy", true);
+
+  app.use(
+    pinoHttp({
+      logger: services.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(
+    helmet({
+      // Remix inlines its hydration data in a script; a nonce-based policy is tracked separately.
+      contentSecurityPolicy: false,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: "same-origin" },
+    }),
+  );
+  app.use(compression());
+  app.use(refuseMalformedRequests);
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await services.db.sequelize.query("SELECT 1");
+      res.json({ status: "ok" });
+    } catch (error) {
+      services.log.error({ err: error }, "health check failed");
+      res.status(503).json({ status: "unavailable", reason: "database" });
+    }
+  });
+
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.use(rejectCrossSiteWrites);
+
+  const remixBuild = build ?? (await loadRemixBuild());
+  app.all(
+    "*",
+    createRequestHandler({
+      build: remixBuild,
+      mode: remixBuild.mode,
+      getLoadContext: (req) => ({
+        services,
+        requestId: String(req.id),
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+  return app;
+}
+
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Requests no page or endpoint can mean get a 400 here, as JSON for the API, instead of failing
+ * deeper: a Host that is not a host name (Remix builds the request URL from it), a path with a
+ * broken %-escape, and Remix's `_data` parameter on the API, which is not a Remix data request.
+ */
+function refuseMalformedRequests(req: Request, res: Response, next: NextFunction) {
+  const isApi = req.path.startsWith("/api/");
+  const refuse = (field: string, reason: string) => {
+    if (isApi) res.status(400).json({ error: { code: "bad_request", message: `${field} ${reason}`, fields: [{ field, reason }], requestId: String(req.id) } });
+    else res.status(400).type("text/plain").send(`Bad request: ${field} ${reason}.`);
+  };
+  if (!HOST.test(req.headers.host ?? "")) return refuse("Host", "is not a valid host name");
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    return refuse("path", "has a broken %-escape");
+  }
+  if (isApi && "_data" in req.query) return refuse("_data", "is not a parameter of the API");
+  next();
+}
+
+/**
+ * A browser sends Origin with every cross-site POST; pages only accept writes from their own origin.
+ * This backs up the CSRF token in every form. The API is exempt: it authenticates with a bearer
+ * key, never a cookie.
+ */
+function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.startsWith("/api/")) return next();
+  const origin = req.headers.origin;
+  if (!origin) return next();
+  const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]) : req.headers.host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = "";
+  }
+  if (originHost !== host) {
+    res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
+    return;
+  }
+  next();
+}

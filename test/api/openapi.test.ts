@@ -1,0 +1,197 @@
+import request from "supertest";
+import Ajv2020 from "ajv/dist/2020";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app";
+import { testDialect } from "../support/db";
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId: string; security: Array<Record<string, string[]>>; responses: Record<string, { $ref?: string }> }>>;
+  components: Record<string, Record<string, unknown>>;
+};
+
+interface Seen {
+  method: string;
+  template: string;
+  status: number;
+  body: unknown;
+}
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+
+describe(`the OpenAPI document against real responses on ${testDialect}`, () => {
+  let app: TestApp;
+  let doc: Doc;
+  let full: string;
+  let readOnly: string;
+  const seen: Seen[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write"])).secret;
+    readOnly = (await app.apiKey(["customers:read"])).secret;
+    await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
+    const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
+    await app.db.models.RegistrationOption.create({ questionId: q.id, key: "cat", label: "Cat" });
+    const res = await request(app.url).get("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    doc = res.body;
+  });
+  afterAll(() => app.close());
+
+  async function call(method: "get" | "post" | "put" | "delete" | "patch", template: string, path: string, options: { body?: unknown; raw?: string; key?: string | null; type?: string } = {}) {
+    let r = request(app.url)[method](`/api/v1${path}`);
+    const key = options.key === undefined ? full : options.key;
+    if (key) r = r.set("Authorization", `Bearer ${key}`);
+    if (options.type) r = r.set("Content-Type", options.type);
+    const res = options.raw !== undefined ? await r.send(options.raw) : options.body !== undefined ? await r.send(options.body as object) : await r;
+    seen.push({ method, template, status: res.status, body: res.body });
+    return res;
+  }
+
+  it("is OpenAPI 3.1 with every endpoint, its scope, and the bearer scheme", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(
+      [
+        "GET /customers",
+        "POST /customers",
+        "GET /customers/{externalId}",
+        "POST /customers/bulk",
+        "POST /orders",
+        "POST /orders/bulk",
+        "POST /carts",
+        "POST /carts/bulk",
+        "POST /interactions",
+        "POST /interactions/bulk",
+        "POST /subscriptions",
+        "POST /subscriptions/bulk",
+        "POST /categories/bulk",
+        "POST /products/bulk",
+        "GET /segments",
+        "POST /segments",
+        "GET /segments/{code}",
+        "PUT /segments/{code}",
+        "DELETE /segments/{code}",
+        "POST /segments/preview",
+        "GET /segments/{code}/members",
+        "GET /segments/{code}/events",
+        "GET /openapi.json",
+      ].sort(),
+    );
+    expect(doc.paths["/orders/bulk"].post.security).toEqual([{ apiKey: ["orders:write"] }]);
+    expect(doc.components.schemas.ApiError).toBeDefined();
+  });
+
+  it("every endpoint's real answers, success and error, match the document", async () => {
+    const customer = {
+      externalId: "C-1",
+      firstName: "Ana",
+      email: "ana@shop.test",
+      phone: "+359888123456",
+      country: "BG",
+      birthday: "1991-12-31",
+      registeredAt: "2024-01-01T00:00:00Z",
+      tags: ["vip"],
+      customerGroup: "Retail",
+      customFields: { size: 38 },
+      answers: { pets: ["cat"] },
+      channels: { email: { subscribed: true }, viber: { address: "v-1", subscribed: false } },
+    };
+    expect((await call("post", "/customers", "/customers", { body: customer })).status).toBe(201);
+    expect((await call("post", "/customers", "/customers", { body: customer })).status).toBe(200);
+    expect((await call("post", "/customers/bulk", "/customers/bulk", { body: { customers: [{ externalId: "C-2" }, { externalId: "C-3", city: "Sofia" }] } })).status).toBe(200);
+    expect((await call("get", "/customers", "/customers?limit=2")).status).toBe(200);
+    expect((await call("get", "/customers/{externalId}", "/customers/C-1")).status).toBe(200);
+    expect((await call("get", "/customers/{externalId}", "/customers/C-404")).status).toBe(404);
+    expect((await call("post", "/categories/bulk", "/categories/bulk", { body: { categories: [{ externalId: "cat-1", name: "Shoes" }] } })).status).toBe(200);
+    expect(
+      (await call("post", "/products/bulk", "/products/bulk", { body: { products: [{ externalId: "p-1", name: "Boot", categoryExternalId: "cat-1", variants: [{ externalId: "v-1", name: "42", price: 100 }] }] } })).status,
+    ).toBe(200);
+    const order = { externalId: "O-1", customerExternalId: "C-1", status: "completed", total: 100, currency: "EUR", placedAt: "2024-02-01T10:00:00Z", items: [{ variantExternalId: "v-1", quantity: 1, price: 100 }] };
+    expect((await call("post", "/orders", "/orders", { body: order })).status).toBe(201);
+    expect((await call("post", "/orders/bulk", "/orders/bulk", { body: { orders: [{ ...order, externalId: "O-2" }] } })).status).toBe(200);
+    const cart = { externalId: "K-1", customerExternalId: "C-1", abandonedAt: "2024-02-01T10:00:00Z", value: 100, currency: "EUR" };
+    expect((await call("post", "/carts", "/carts", { body: cart })).status).toBe(201);
+    expect((await call("post", "/carts/bulk", "/carts/bulk", { body: { carts: [{ ...cart, externalId: "K-2" }] } })).status).toBe(200);
+    expect((await call("post", "/interactions", "/interactions", { body: { customerExternalId: "C-1", at: "2024-02-01T10:00:00Z" } })).status).toBe(200);
+    expect((await call("post", "/interactions/bulk", "/interactions/bulk", { body: { interactions: [{ customerExternalId: "C-2", at: "2024-02-01T10:00:00Z", source: "bot" }] } })).status).toBe(200);
+    expect((await call("post", "/subscriptions", "/subscriptions", { body: { customerExternalId: "C-1", channel: "sms", subscribed: true } })).status).toBe(201);
+    expect((await call("post", "/subscriptions/bulk", "/subscriptions/bulk", { body: { subscriptions: [{ customerExternalId: "C-1", channel: "sms", subscribed: false }] } })).status).toBe(200);
+    expect((await call("get", "/openapi.json", "/openapi.json", { key: null })).status).toBe(200);
+    const segment = { name: "Ana's kind", code: "vip-bg", type: "dynamic", criteria: [{ field: "tag", values: [{ value: "vip", mode: "include" }] }, { field: "lastOrderAt", date: { form: "inLastDays", days: 90 } }], match: "any" };
+    expect((await call("post", "/segments", "/segments", { body: segment })).status).toBe(201);
+    expect((await call("post", "/segments", "/segments", { body: { ...segment, code: "gone", criteria: [{ field: "orderCount", min: 1 }] } })).status).toBe(201);
+    expect((await call("put", "/segments/{code}", "/segments/vip-bg", { body: { ...segment, isActive: false } })).status).toBe(200);
+    expect((await call("get", "/segments", "/segments")).status).toBe(200);
+    expect((await call("get", "/segments/{code}", "/segments/vip-bg")).status).toBe(200);
+    expect((await call("get", "/segments/{code}/members", "/segments/vip-bg/members?limit=1&fields=email")).status).toBe(200);
+    expect((await call("get", "/segments/{code}/members", "/segments/vip-bg/members")).status).toBe(200);
+    expect((await call("get", "/segments/{code}/events", "/segments/vip-bg/events?since=0")).status).toBe(200);
+    expect((await call("post", "/segments/preview", "/segments/preview", { body: { criteria: segment.criteria, match: "any", limit: 3 } })).status).toBe(200);
+    expect((await call("delete", "/segments/{code}", "/segments/gone")).status).toBe(200);
+    expect((await call("get", "/segments/{code}", "/segments/nope")).status).toBe(404);
+    expect((await call("post", "/segments", "/segments", { body: { ...segment, code: "bad", criteria: [{ field: "orderCount", min: 3, max: 1 }] } })).status).toBe(422);
+
+    // errors of every kind, on every endpoint
+    for (const [template, ops] of Object.entries(doc.paths)) {
+      if (template === "/openapi.json") {
+        expect((await call("post", template, template, { key: null, body: {} })).status).toBe(405);
+        continue;
+      }
+      const path = template.replace("{externalId}", "C-1").replace("{code}", "vip-bg");
+      for (const method of Object.keys(ops) as Array<"get" | "post" | "put" | "delete">) {
+        const hasBody = method === "post" || method === "put";
+        expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
+        expect((await call(method, template, path, { key: "sk_00000000_notarealkeynotarealkey00", ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
+        if (template.startsWith("/segments")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
+        if (hasBody) {
+          expect((await call(method, template, path, { key: readOnly, body: {} })).status).toBe(403);
+          expect((await call(method, template, path, { body: {} })).status).toBe(422);
+          expect((await call(method, template, path, { raw: "{oops", type: "application/json" })).status).toBe(400);
+          expect((await call(method, template, path, { raw: "a=1", type: "application/x-www-form-urlencoded" })).status).toBe(415);
+        } else if (template === "/customers" || template === "/segments/{code}/members" || template === "/segments/{code}/events") {
+          expect((await call(method, template, `${path}?limit=0`)).status).toBe(422);
+        }
+      }
+      expect((await call("patch", template, path)).status).toBe(405);
+    }
+    expect((await call("get", "(unknown)", "/nothing-here")).status).toBe(404);
+
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(s));
+    ajv.addFormat("email", /^[^\s@]+@[^\s@]+$/);
+    ajv.addSchema(doc, "openapi.json");
+    const problems: string[] = [];
+    for (const s of seen) {
+      let at: string;
+      if (s.template === "(unknown)") at = pointer("components", "responses", "Error");
+      else {
+        const op = doc.paths[s.template][s.method];
+        const status = op && String(s.status) in op.responses ? String(s.status) : "default";
+        const response = op?.responses[status] ?? { $ref: "#/components/responses/Error" };
+        at = response.$ref ? response.$ref.slice(2) : pointer("paths", s.template, s.method, "responses", status);
+      }
+      const validate = ajv.compile({ $ref: `openapi.json#/${at}/content/application~1json/schema` });
+      if (!validate(s.body)) problems.push(`${s.method.toUpperCase()} ${s.template} ${s.status}: ${ajv.errorsText(validate.errors)}`);
+    }
+    expect(problems).toEqual([]);
+    // the checker itself can fail: a record with a field the document does not name is refused
+    const record = seen.find((s) => s.template === "/customers/{externalId}" && s.status === 200)!.body as Record<string, unknown>;
+    const recordSchema = ajv.compile({ $ref: "openapi.json#/components/schemas/CustomerRecord" });
+    expect(recordSchema(record)).toBe(true);
+    expect(recordSchema({ ...record, surprise: 1 })).toBe(false);
+    expect(recordSchema({ ...record, tags: "vip" })).toBe(false);
+
+    // every operation was seen answering both a success and an error
+    for (const [template, ops] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(ops)) {
+        const statuses = seen.filter((s) => s.template === template && s.method === method).map((s) => s.status);
+        expect(statuses.some((s) => s < 300), `${method} ${template} success`).toBe(true);
+        if (template !== "/openapi.json") expect(statuses.some((s) => s >= 400), `${method} ${template} error`).toBe(true);
+      }
+    }
+    expect(seen.every((s) => s.status < 500)).toBe(true);
+  });
+});
