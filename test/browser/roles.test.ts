@@ -2,17 +2,17 @@ import type { Page } from "playwright-core";
 import { describe } from "vitest";
 import { baseUrl, expect, open, screenshot, test, type Role } from "./fixtures";
 
-// What each role may open, as SPEC.md's table of roles says (segments and campaigns come later).
-const PAGES = ["/", "/customers", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/store", "/account"] as const;
+// What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one.
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/store", "/account"] as const;
 const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   admin: PAGES,
-  marketer: ["/", "/customers", "/imports", "/account"],
-  manager: ["/", "/customers", "/account"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/account"],
+  manager: ["/", "/customers", "/segments", "/account"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Customers", "Imports", "Users", "API keys", "Audit log", "Store settings"],
-  marketer: ["Dashboard", "Customers", "Imports"],
-  manager: ["Dashboard", "Customers"],
+  admin: ["Dashboard", "Customers", "Segments", "Imports", "Users", "API keys", "Audit log", "Store settings"],
+  marketer: ["Dashboard", "Customers", "Segments", "Imports"],
+  manager: ["Dashboard", "Customers", "Segments"],
 };
 
 async function navItems(page: Page) {
@@ -40,13 +40,13 @@ describe("roles", () => {
     await checkRole(adminPage, "admin");
   });
 
-  test("a marketer sees dashboard, customers and imports, and gets 403 on the admin pages", async ({ marketerPage }) => {
+  test("a marketer sees dashboard, customers, segments and imports, and gets 403 on the admin pages", async ({ marketerPage }) => {
     await checkRole(marketerPage, "marketer");
     await open(marketerPage, "/admin/users");
     await screenshot(marketerPage, "forbidden-marketer-admin-users");
   });
 
-  test("a manager sees dashboard and customers, and gets 403 on imports and the admin pages", async ({ managerPage }) => {
+  test("a manager sees dashboard, customers and segments, and gets 403 on a new segment, imports and the admin pages", async ({ managerPage }) => {
     await screenshot(managerPage, "dashboard-manager");
     await checkRole(managerPage, "manager");
   });
