@@ -184,8 +184,9 @@ export const SegmentDefinition = z
     if (d.type === "manual" && d.criteria.length > 0) {
       ctx.addIssue({ code: "custom", path: ["criteria"], message: "a manual segment has no criteria: members are added by hand" });
     }
-  })
-  .meta({ id: "SegmentDefinition" });
+  });
+// no `.meta({ id })` here: zod's global registry is shared by the server's copy of this module and
+// the Remix build's, and a second registration of one id throws (app/api/openapi.server.ts names it)
 export type SegmentDefinition = z.infer<typeof SegmentDefinition>;
 
 /** The part of a definition the evaluators need. */

@@ -4,6 +4,8 @@ import { countUsers, createUser } from "../models/users.server";
 import { generatePassword } from "../models/passwords";
 import { hasStoreSettings, saveStoreSettings } from "../models/store.server";
 import { seedDemoStore } from "../models/demo/seed";
+import { seedDemoSegments } from "../models/demo/segments";
+import type { SegmentSaveHooks } from "../segments/store.server";
 
 export interface FirstLogin {
   role: Role;
@@ -23,20 +25,24 @@ const FIRST_USERS: Array<{ role: Role; email: string; name: string }> = [
  */
 export async function prepareFirstRun(
   db: Database,
-  options: { demoCustomers: number; demoSeed: number; log: (line: string) => void },
+  options: { demoCustomers: number; demoSeed: number; log: (line: string) => void; segmentHooks?: SegmentSaveHooks },
 ): Promise<FirstLogin[]> {
   if ((await countUsers(db)) > 0) return [];
   if (!(await hasStoreSettings(db))) {
     await saveStoreSettings(db, { name: "Demo Store", timeZone: "Europe/Sofia", currency: "EUR", locale: "en" });
   }
   const logins: FirstLogin[] = [];
+  const ids = new Map<Role, number>();
   for (const u of FIRST_USERS) {
     const password = generatePassword();
-    await createUser(db, { ...u, password });
+    const user = await createUser(db, { ...u, password });
+    ids.set(u.role, user.id);
     logins.push({ role: u.role, email: u.email, password });
   }
   if (options.demoCustomers > 0) {
     await seedDemoStore(db, { customers: options.demoCustomers, seed: options.demoSeed, now: new Date(), log: options.log });
+    // the marketer made them: theirs are the notifications when one takes long to form
+    await seedDemoSegments(db, { userId: ids.get("marketer") ?? null }, options.segmentHooks ?? {}, options.log);
   }
   return logins;
 }

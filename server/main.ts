@@ -7,6 +7,7 @@ import { openDatabase } from "../models/db";
 import { createMailer } from "../models/notifications/mailer.server";
 import { createServices } from "./services";
 import { startWorker, type RunningWorker } from "./worker";
+import { segmentScheduleHooks } from "../jobs/segment-schedule";
 
 type Role = "all" | "web" | "worker";
 
@@ -25,14 +26,20 @@ async function main() {
 
   const db = await openDatabase(config.DATABASE_URL, { migrate: true, log: step });
   log.info({ dialect: db.dialect, role }, "database ready");
-  const logins = serves ? await prepareFirstRun(db, { demoCustomers: config.DEMO_STORE ? config.DEMO_CUSTOMERS : 0, demoSeed: config.DEMO_SEED, log: step }) : [];
-
   const services = createServices(
     db,
     log,
     { dataDir: config.dataDir, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, secureCookies: config.SECURE_COOKIES },
     { processEveryMs: config.JOBS_POLL_MS },
   );
+  const logins = serves
+    ? await prepareFirstRun(db, {
+        demoCustomers: config.DEMO_STORE ? config.DEMO_CUSTOMERS : 0,
+        demoSeed: config.DEMO_SEED,
+        log: step,
+        segmentHooks: segmentScheduleHooks(services.jobs),
+      })
+    : [];
   const segments = services.segments;
 
   let server: Server | undefined;
