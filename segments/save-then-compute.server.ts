@@ -1,16 +1,24 @@
 // Saving a segment from the console or the API: save the definition, then compute the members of
-// a new segment and of one whose rule changed, so that its count is there at once. (Scheduled
-// recomputes take it from there; a job queue will take this over.)
+// a new segment and of one whose rule changed, so that its count is there at once. Scheduled
+// recomputes take it from there: the caller passes the schedule's hooks (jobs/segment-schedule.ts)
+// so the segment's recompute job is written in the save's transaction.
 import type { AuditActor } from "../models/audit.server";
 import type { SegmentEngine } from "./engine.server";
 import { MembersChangedError, recomputeSegment, type RecomputeOutcome } from "./recompute.server";
-import { getSegment, saveSegment, type SaveOutcome } from "./store.server";
+import { getSegment, saveSegment, type SaveOutcome, type SegmentSaveHooks } from "./store.server";
 
 export type SaveThenComputeOutcome = SaveOutcome & { recompute?: RecomputeOutcome | { status: "busy" } };
 
 /** Saves (creates without `segmentId`) and, where the definition is new or changed, recomputes with trigger "save". */
-export async function saveThenCompute(engine: SegmentEngine, input: unknown, actor: AuditActor, now: Date, segmentId?: number): Promise<SaveThenComputeOutcome> {
-  const saved = await saveSegment(engine.db, input, actor, segmentId);
+export async function saveThenCompute(
+  engine: SegmentEngine,
+  input: unknown,
+  actor: AuditActor,
+  now: Date,
+  segmentId?: number,
+  hooks: SegmentSaveHooks = {},
+): Promise<SaveThenComputeOutcome> {
+  const saved = await saveSegment(engine.db, input, actor, segmentId, hooks);
   if (!saved.ok) return saved;
   const s = saved.segment;
   if (s.type === "manual" || !s.isActive || (segmentId !== undefined && !saved.definitionChanged)) return saved;

@@ -17,3 +17,4 @@ export { storeCountry } from "../../models/customers/store-country";
 export { getStoreSettings } from "../../models/store.server";
 export { readTimestamp } from "../../models/sql/bulk";
 export { saveThenCompute } from "../../segments/save-then-compute.server";
+export { segmentScheduleHooks } from "../../jobs/segment-schedule";

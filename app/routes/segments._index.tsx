@@ -8,7 +8,7 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatNumber } from "~/format";
-import { deleteSegment, getSegment, getStoreSettings, listSegments, readTimestamp, referencedCodes, sizeSeries } from "~/domain/segments.server";
+import { deleteSegment, getSegment, getStoreSettings, listSegments, readTimestamp, referencedCodes, segmentScheduleHooks, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 
@@ -67,7 +67,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return json<DeleteAnswer>({ badRequest: true }, { status: 400 });
   const db = context.services.db;
   const segment = await getSegment(db, parsed.data.segmentId);
-  const out = await deleteSegment(db, parsed.data.segmentId, { userId: user.id, ip: context.clientIp });
+  const now = new Date();
+  // the segment's recompute job goes with it, in the same transaction
+  const out = await deleteSegment(db, parsed.data.segmentId, { userId: user.id, ip: context.clientIp }, now, segmentScheduleHooks(context.services.jobs, () => now));
   if (!out.ok) return json<DeleteAnswer>({ refused: { name: segment?.name ?? "", usedBy: out.usedBy.map((u) => ({ id: u.id, name: u.name })) } }, { status: 409 });
   return json<DeleteAnswer>({ deleted: segment?.name ?? "" });
 }

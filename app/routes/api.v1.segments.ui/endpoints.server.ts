@@ -17,6 +17,7 @@ import {
   ruleOf,
   saveThenCompute,
   segmentEventsSince,
+  segmentScheduleHooks,
 } from "~/domain/segments.server";
 
 type SegmentView = NonNullable<Awaited<ReturnType<typeof getSegmentByCode>>>;
@@ -52,6 +53,9 @@ async function withSegment(call: ApiCall, code: string, then: (s: SegmentView) =
 
 const actorOf = (call: ApiCall) => ({ apiKeyId: call.caller?.apiKeyId ?? null });
 
+/** Every save and delete moves the segment's recompute job in its own transaction (jobs/segment-schedule.ts). */
+const scheduleOf = (services: ConsoleServices, call: ApiCall) => segmentScheduleHooks(services.jobs, () => call.now);
+
 /** The endpoints of /segments/{code}, for a code taken from the path (or fixed, for /segments/preview). */
 export function segmentEndpoints(services: ConsoleServices, codeOf: (call: ApiCall) => string): Endpoint[] {
   const engine = services.segments;
@@ -59,14 +63,14 @@ export function segmentEndpoints(services: ConsoleServices, codeOf: (call: ApiCa
     endpoint(contract.getSegment, (call) => withSegment(call, codeOf(call), async (s) => reply(200, segmentRecord(s)))),
     endpoint(contract.updateSegment, (call) =>
       withSegment(call, codeOf(call), async (s) => {
-        const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, s.id);
+        const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, s.id, scheduleOf(services, call));
         if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
         return reply(200, segmentRecord(saved.segment));
       }),
     ),
     endpoint(contract.deleteSegment, (call) =>
       withSegment(call, codeOf(call), async (s) => {
-        const out = await deleteSegment(call.db, s.id, actorOf(call), call.now);
+        const out = await deleteSegment(call.db, s.id, actorOf(call), call.now, scheduleOf(services, call));
         if (!out.ok) {
           return errorReply(
             "conflict",
@@ -86,7 +90,7 @@ export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
   return [
     endpoint(contract.listSegments, async ({ db }) => reply(200, { segments: (await listSegments(db)).map(segmentRecord) })),
     endpoint(contract.createSegment, async (call) => {
-      const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now);
+      const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, undefined, scheduleOf(services, call));
       if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
       return reply(201, segmentRecord(saved.segment), { Location: `/api/v1/segments/${encodeURIComponent(saved.segment.code)}` });
     }),

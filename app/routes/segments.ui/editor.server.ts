@@ -13,6 +13,7 @@ import {
   listSegmentMembers,
   removeMembers,
   saveThenCompute,
+  segmentScheduleHooks,
   segmentVocabulary,
 } from "~/domain/segments.server";
 import { currencyDigits, type DraftError } from "~/components/segments/catalogue";
@@ -98,7 +99,8 @@ export async function editorAction({ request, context }: ActionFunctionArgs, seg
     } catch {
       return answer({ intent, errors: [{ field: "(body)", reason: "the definition is not valid JSON" }] }, 400);
     }
-    const saved = await saveThenCompute(engine, input, actor, now, segmentId);
+    // the recompute schedule follows the save, in its transaction
+    const saved = await saveThenCompute(engine, input, actor, now, segmentId, segmentScheduleHooks(context.services.jobs, () => now));
     if (!saved.ok) return answer({ intent, errors: saved.errors }, 422);
     const s = saved.segment;
     return redirect(s.type === "manual" && segmentId === undefined ? `/segments/${s.id}/edit?created=1` : `/segments/${s.id}?saved=1`);
