@@ -35,7 +35,8 @@ export function defineRecomputeSegment(agenda: Agenda, deps: WorkerDeps) {
         });
       }
     },
-    { concurrency: 2, lockLifetime: RECOMPUTE_LOCK_MS, backoff: exponential({ delay: 10_000, maxRetries: 3 }) },
+    // a snapshot's one-off job goes once it has run (the snapshot is locked then); repeating jobs stay
+    { concurrency: 2, lockLifetime: RECOMPUTE_LOCK_MS, removeOnComplete: true, backoff: exponential({ delay: 10_000, maxRetries: 3 }) },
   );
 }
 
