@@ -1,0 +1,62 @@
+// Helpers for the worker tests: waiting for a condition with a deadline (never a bare sleep), and
+// reading what the worker wrote.
+import { QueryTypes } from "sequelize";
+import request from "supertest";
+import type { Database } from "../../models/db";
+import { JOB_NAMES } from "../../jobs/job-names";
+import type { TestApp } from "../support/app";
+
+/**
+ * Polls `check` until it returns something truthy, and fails once `deadline` (a Date.now() value)
+ * has passed. Returns the value and when it was first seen.
+ */
+export async function until<T>(check: () => Promise<T> | T, deadline: number, what: string): Promise<{ value: NonNullable<T>; at: number }> {
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return { value: value as NonNullable<T>, at: Date.now() };
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not by the deadline (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Whether the customer is a member of the segment now. */
+export async function isMember(db: Database, segmentId: number, customerId: number): Promise<boolean> {
+  return (await db.models.SegmentMember.count({ where: { segmentId, customerId } })) === 1;
+}
+
+/** The customer's events in this segment, oldest first, as their kinds. */
+export async function eventKinds(db: Database, segmentId: number, customerId: number): Promise<string[]> {
+  const rows = await db.models.SegmentEvent.findAll({ where: { segmentId, customerId }, order: [["id", "ASC"]], raw: true });
+  return rows.map((r) => r.kind);
+}
+
+/** Recomputes recorded for the segment (one row per run of recomputeSegment). */
+export async function recomputeRuns(db: Database, segmentId: number): Promise<number> {
+  return db.models.SegmentRecompute.count({ where: { segmentId } });
+}
+
+/** Rows of the segment's recompute job, straight from the table: there must never be two. */
+export async function recomputeJobRows(db: Database, segmentId: number) {
+  const rows = await db.sequelize.query<{ id: number; data: string | null; repeat_interval: string | null; next_run_at: unknown; locked_at: unknown }>(
+    "SELECT id, data, repeat_interval, next_run_at, locked_at FROM agenda_jobs WHERE name = :name",
+    { replacements: { name: JOB_NAMES.recomputeSegment }, type: QueryTypes.SELECT },
+  );
+  return rows.filter((r) => Number((JSON.parse(String(r.data ?? "{}")) as { segmentId?: number }).segmentId) === segmentId);
+}
+
+/** A bearer-authenticated request to /api/v1. */
+export function api(app: TestApp, key: string) {
+  const call = (method: "get" | "post" | "put" | "delete", path: string) => request(app.url)[method](`/api/v1${path}`).set("Authorization", `Bearer ${key}`);
+  return {
+    get: (path: string) => call("get", path),
+    post: (path: string, body: object) => call("post", path).send(body),
+    put: (path: string, body: object) => call("put", path).send(body),
+    delete: (path: string) => call("delete", path),
+  };
+}
