@@ -8,6 +8,7 @@ import { resolveLocale } from "./i18n.server";
 import { AppShell } from "./components/AppShell";
 import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
 import { getStoreSettings } from "./domain/store.server";
+import { countUnreadNotifications } from "./domain/notifications.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -22,9 +23,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     resolveLocale(request, context),
     getStoreSettings(context.services.db),
   ]);
+  // the bell's badge: one COUNT on the (user_id, read_at) index
+  const unreadNotifications = user ? await countUnreadNotifications(context.services.db, user.id) : 0;
   const [csrf, csrfCookie] = await authKit(context).csrf.commitToken(request);
   return json(
-    { user, locale, store, csrf, requestId: context.requestId },
+    { user, locale, store, csrf, requestId: context.requestId, unreadNotifications },
     { headers: csrfCookie ? { "Set-Cookie": csrfCookie } : {} },
   );
 }
@@ -63,7 +66,7 @@ export default function App() {
   return (
     <AuthenticityTokenProvider token={data?.csrf ?? ""}>
       {data?.user ? (
-        <AppShell user={data.user} storeName={data.store.name}>
+        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} locale={data.store.locale}>
           <Outlet />
         </AppShell>
       ) : (

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import type { SessionUser } from "../../models/users.server";
 import type { Role } from "../../models/models";
+import { NotificationBell } from "./notifications/NotificationBell";
 
 interface NavItem {
   to: string;
@@ -11,7 +12,20 @@ interface NavItem {
 }
 
 /** The signed-in frame: navigation for what this role may reach, the user, and log out. */
-export function AppShell({ user, storeName, children }: { user: SessionUser; storeName: string; children: React.ReactNode }) {
+export function AppShell({
+  user,
+  storeName,
+  unreadNotifications,
+  locale,
+  children,
+}: {
+  user: SessionUser;
+  storeName: string;
+  unreadNotifications: number;
+  /** The store's locale, for the bell's count. */
+  locale: string;
+  children: React.ReactNode;
+}) {
   const { t } = useTranslation();
   const main: NavItem[] = [
     { to: "/", label: t("nav.dashboard"), roles: ["admin", "marketer", "manager"] },
@@ -23,6 +37,7 @@ export function AppShell({ user, storeName, children }: { user: SessionUser; sto
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },
     { to: "/admin/api-keys", label: t("nav.apiKeys"), roles: ["admin"] },
     { to: "/admin/audit", label: t("nav.audit"), roles: ["admin"] },
+    { to: "/admin/jobs", label: t("nav.jobs"), roles: ["admin"] },
     { to: "/admin/store", label: t("nav.store"), roles: ["admin"] },
   ];
   const visible = (items: NavItem[]) => items.filter((i) => i.roles.includes(user.role));
@@ -31,11 +46,14 @@ export function AppShell({ user, storeName, children }: { user: SessionUser; sto
   return (
     <div className="flex min-h-full">
       <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
-        <div className="border-b border-slate-200 px-4 py-3">
-          <div className="text-sm font-semibold text-indigo-700">{t("appName")}</div>
-          <div className="truncate text-xs text-slate-500" data-testid="current-store">
-            {storeName}
+        <div className="flex items-start justify-between gap-2 border-b border-slate-200 py-3 pl-4 pr-2">
+          <div className="min-w-0">
+            <div className="text-sm font-semibold text-indigo-700">{t("appName")}</div>
+            <div className="truncate text-xs text-slate-500" data-testid="current-store">
+              {storeName}
+            </div>
           </div>
+          <NotificationBell unread={unreadNotifications} locale={locale} />
         </div>
         <nav className="flex-1 space-y-0.5 p-2" aria-label="Main">
           {visible(main).map((i) => (

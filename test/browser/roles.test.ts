@@ -3,14 +3,14 @@ import { describe } from "vitest";
 import { baseUrl, expect, open, screenshot, test, type Role } from "./fixtures";
 
 // What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one.
-const PAGES = ["/", "/customers", "/segments", "/segments/new", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/store", "/account"] as const;
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/account", "/notifications"] as const;
 const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   admin: PAGES,
-  marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/account"],
-  manager: ["/", "/customers", "/segments", "/account"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/account", "/notifications"],
+  manager: ["/", "/customers", "/segments", "/account", "/notifications"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Customers", "Segments", "Imports", "Users", "API keys", "Audit log", "Store settings"],
+  admin: ["Dashboard", "Customers", "Segments", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings"],
   marketer: ["Dashboard", "Customers", "Segments", "Imports"],
   manager: ["Dashboard", "Customers", "Segments"],
 };
@@ -20,7 +20,7 @@ async function navItems(page: Page) {
 }
 
 async function checkRole(page: Page, role: Role) {
-  expect(await navItems(page)).toEqual(NAV[role]);
+  await expect.poll(() => navItems(page)).toEqual(NAV[role]);
   for (const pathname of PAGES) {
     const response = await open(page, pathname);
     const allowed = MAY_OPEN[role].includes(pathname);

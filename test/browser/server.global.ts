@@ -18,6 +18,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     logins: FirstLogin[];
+    /** The server's database, for tests that set up what no page can make (a failed job, a notification). */
+    databaseUrl: string;
   }
 }
 
@@ -118,6 +120,7 @@ export default async function setup(project: TestProject) {
     const logins = await waitForStart(child, log);
     project.provide("baseUrl", `http://127.0.0.1:${port}`);
     project.provide("logins", logins);
+    project.provide("databaseUrl", env.DATABASE_URL!);
   } catch (error) {
     await stop();
     throw error;

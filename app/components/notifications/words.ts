@@ -1,0 +1,22 @@
+// A notification stores what happened (`kind`) and its values; its sentence comes from the catalogue
+// (common:notifications.kinds), in the reader's language, with numbers in the store's locale.
+import type { TFunction } from "i18next";
+import { formatNumber } from "~/format";
+
+export interface NotificationLike {
+  kind: string;
+  params: Record<string, unknown>;
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value : value === undefined || value === null ? "" : String(value));
+const number = (value: unknown, locale: string) => (typeof value === "number" && Number.isFinite(value) ? formatNumber(value, locale) : text(value));
+
+/** The sentence for one notification; an unknown kind still says something rather than nothing. */
+export function notificationText(n: NotificationLike, t: TFunction, locale: string): string {
+  switch (n.kind) {
+    case "segment.formed":
+      return t("notifications.kinds.segment_formed", { name: text(n.params.name), size: number(n.params.size, locale), seconds: number(n.params.seconds, locale) });
+    default:
+      return t("notifications.kinds.unknown", { kind: n.kind });
+  }
+}
