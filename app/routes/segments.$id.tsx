@@ -20,6 +20,7 @@ import {
   segmentVocabulary,
   sizeSeries,
 } from "~/domain/segments.server";
+import { recomputeScheduleOf } from "~/domain/jobs.server";
 import { SizeChart } from "~/components/segments/SizeChart";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 import { countryName, describeCriterion, wordingFrom } from "~/components/segments/words";
@@ -42,7 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const segment = await getSegment(db, id);
   if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const now = new Date();
-  const [store, vocabulary, sizes, recomputes, members, events, usedBy] = await Promise.all([
+  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job] = await Promise.all([
     getStoreSettings(db),
     segmentVocabulary(db),
     sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
@@ -50,6 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listSegmentMembers(db, id, { after, limit: MEMBERS_PAGE }),
     latestSegmentEvents(db, id, EVENTS_SHOWN),
     segmentsUsing(db, segment.code),
+    recomputeScheduleOf(context.services.jobs, id),
   ]);
   return json({
     now: now.toISOString(),
@@ -75,6 +77,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members: { rows: members.rows, nextAfter: members.nextAfter, isFirstPage: after === undefined },
     events,
     usedBy,
+    // the segment's recompute job: when it next runs, or that it runs now
+    job: job && {
+      state: job.state,
+      isDisabled: job.isDisabled,
+      nextRunAt: job.nextRunAt?.toISOString() ?? null,
+      runningSince: job.runningSince?.toISOString() ?? null,
+      failReason: job.failReason,
+    },
   });
 }
 
@@ -157,6 +167,8 @@ export default function SegmentPage() {
         <Figure
           label={t("page.schedule")}
           value={s.type === "dynamic" || s.type === "accumulating" ? (s.isActive ? t("page.every", { count: s.recomputeEveryMinutes }) : t("page.notRecomputed")) : s.isLocked ? t("page.lockedSince", { at: formatDateTime(s.lockedAt, store.locale, store.timeZone) }) : t(`page.scheduleOf.${s.type}`)}
+          detail={<NextRecompute job={data.job} now={now} locale={store.locale} timeZone={store.timeZone} />}
+          testId="page-schedule"
         />
         <Figure label={t("page.created")} value={formatDateTime(s.createdAt, store.locale, store.timeZone)} />
       </dl>
@@ -177,7 +189,7 @@ export default function SegmentPage() {
 
         <MembersCard data={data} />
 
-        <div className="grid gap-5 xl:grid-cols-2">
+        <div className="grid gap-5 2xl:grid-cols-2">
           <RecomputesCard data={data} />
           <EventsCard data={data} />
         </div>
@@ -218,14 +230,43 @@ function RecomputeNotice({ outcome, n }: { outcome: { status: string; reason?: s
   );
 }
 
-function Figure({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) {
+function Figure({ label, value, detail, testId }: { label: string; value: React.ReactNode; detail?: React.ReactNode; testId?: string }) {
   return (
     <div className="card py-3">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-1 truncate text-lg font-semibold tabular-nums" data-testid={testId}>
         {value}
       </dd>
+      {detail && <dd className="mt-0.5 truncate text-xs text-slate-500">{detail}</dd>}
     </div>
+  );
+}
+
+/** The recompute job's next step: running now, next at a time, held by an admin, or failed. */
+function NextRecompute({ job, now, locale, timeZone }: { job: LoaderData["job"]; now: string; locale: string; timeZone: string }) {
+  const { t } = useTranslation("segments");
+  if (!job) return null;
+  if (job.isDisabled) return <span data-testid="next-recompute">{t("page.recomputeJobDisabled")}</span>;
+  if (job.runningSince) {
+    return (
+      <span className="text-indigo-700" data-testid="next-recompute">
+        {t("page.recomputeRunning")}
+      </span>
+    );
+  }
+  if (job.failReason) {
+    return (
+      <span className="text-red-700" title={job.failReason} data-testid="next-recompute">
+        {t("page.recomputeFailed", { reason: job.failReason })}
+      </span>
+    );
+  }
+  if (!job.nextRunAt) return null;
+  if (new Date(job.nextRunAt) <= new Date(now)) return <span data-testid="next-recompute">{t("page.recomputeDue")}</span>;
+  return (
+    <span data-testid="next-recompute">
+      {t("page.nextRecompute")} <RelativeTime at={job.nextRunAt} now={now} locale={locale} timeZone={timeZone} never="—" />
+    </span>
   );
 }
 
