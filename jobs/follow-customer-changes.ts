@@ -74,8 +74,10 @@ export async function followCustomerChanges(options: FollowOptions): Promise<voi
   try {
     const index = await engine.ready();
     delivered = Math.max(delivered, index.watermark);
-    const position = await readChangeLogPosition(db, FOLLOWER);
-    if (position !== null && position < index.watermark) {
+    // no position: no follower ever ran here, and changes written by web processes before it (the
+    // whole log) were never re-evaluated; re-evaluating one already counted records nothing
+    const position = (await readChangeLogPosition(db, FOLLOWER)) ?? 0;
+    if (position < index.watermark) {
       // changes made while no follower ran (or that the last one had not finished) are already in the
       // freshly built index, but nobody has re-evaluated their customers yet
       const limit = options.fullRecomputeAbove ?? 50_000;
