@@ -66,6 +66,25 @@ describe(`web and worker roles on ${testDialect}`, () => {
   });
   afterAll(() => app?.close());
 
+  it("customers changed before any worker ever ran are re-evaluated when the first one starts, though no recompute is due", async () => {
+    const created = await call.post("/segments", { name: "Germany", code: "de", type: "dynamic", criteria: [{ field: "country", values: [{ value: "DE" }] }] });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id as number;
+    // formed by the web's save; its next scheduled recompute is an hour away
+    const job = (await app.services.jobs.repository.queryJobs({ name: JOB_NAMES.recomputeSegment, data: { segmentId: id } })).jobs[0];
+    await app.services.jobs.save({ _id: job._id, name: job.name, nextRunAt: new Date(Date.now() + 3_600_000) } as never);
+    expect((await call.post("/customers", { externalId: "c1", country: "DE", firstName: "C1" })).status).toBe(200);
+    const c1 = (await app.db.models.Customer.findOne({ where: { externalId: "c1" }, raw: true }))!.id;
+    expect(await isMember(app.db, id, c1)).toBe(false);
+
+    const worker = await startWorkerProcess(app.db.url, "first-worker");
+    workers.push(worker);
+    const started = Date.now();
+    await until(async () => (await isMember(app.db, id, c1)) && (await app.db.models.SegmentEvent.count({ where: { segmentId: id, customerId: c1, kind: "entered" } })) === 1, started + 5_000, "c1 in the segment");
+    expect(worker.started).not.toContain(id);
+    expect(await recomputeRuns(app.db, id)).toBe(1);
+  });
+
   it("a web process never makes an Agenda, yet its saves enqueue; a worker started later runs them", async () => {
     const created = await call.post("/segments", { name: "Bulgaria", code: "bg", type: "dynamic", criteria: [{ field: "country", values: [{ value: "BG" }] }] });
     expect(created.status, created.text).toBe(201);
@@ -130,8 +149,8 @@ describe(`web and worker roles on ${testDialect}`, () => {
     await until(() => a.followerStarts + b.followerStarts > 0, Date.now() + 15_000, "the change follower started on a worker");
     expect(await app.services.jobs.repository.queryJobs({ name: JOB_NAMES.followCustomerChanges })).toMatchObject({ total: 1 });
     expect(a.followerStarts + b.followerStarts).toBe(1);
-    // 21 customers in BG (c0 moved there), 19 in DE; half the segments each
-    expect(await app.db.models.SegmentMember.count({ where: { segmentId: ids } })).toBe(12 * 21 + 12 * 19);
+    // 21 customers in BG (c0 moved there), 19 in DE (c1 moved there from BG); half the segments each
+    expect(await app.db.models.SegmentMember.count({ where: { segmentId: ids } })).toBe(12 * 20 + 12 * 20);
     console.log(`${testDialect}: 24 formations shared as worker-a ${a.started.filter((id) => ids.includes(id)).length}, worker-b ${b.started.filter((id) => ids.includes(id)).length}`);
   });
 });
