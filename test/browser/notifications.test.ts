@@ -9,6 +9,7 @@ describe("the notification bell", () => {
   let db: Database;
   let marketerId: number;
   let segment: { id: number; name: string };
+  let formed: (name: string, size: number, seconds: number, id: number, minutesAgo: number) => Promise<number>;
 
   beforeAll(async () => {
     db = await openDatabase(inject("databaseUrl"));
@@ -17,18 +18,19 @@ describe("the notification bell", () => {
     const demo = await db.models.Segment.findOne({ where: { createdById: marketerId }, order: [["id", "ASC"]], raw: true });
     segment = { id: demo!.id, name: demo!.name };
     await markNotificationsRead(db, marketerId, "all", new Date());
-    const formed = (name: string, size: number, seconds: number, id: number, minutesAgo: number) =>
+    formed = (name: string, size: number, seconds: number, id: number, minutesAgo: number) =>
       createNotification(db, { userId: marketerId, kind: "segment.formed", params: { segmentId: id, name, size, seconds }, link: `/segments/${id}` }, new Date(Date.now() - minutesAgo * 60_000));
     await formed("Lapsed VIPs", 18_250, 41.3, segment.id, 90);
+    await formed("Weekend shoppers", 512, 10.4, segment.id, 30);
     await formed(segment.name, 1_234, 12, segment.id, 2);
   });
   afterAll(() => db.close());
 
-  test("a marketer sees the unread count, opens a notification from the bell, marks the rest read, and the badge goes away", async ({ marketerPage: page, adminPage }) => {
+  test("a marketer sees the unread count, opens a notification from the bell, marks one and then all read, and the badge goes away", async ({ marketerPage: page, adminPage }) => {
     await open(page, "/");
     const badge = page.getByTestId("notification-count");
-    await expect.poll(() => badge.innerText()).toBe("2");
-    await expect.poll(() => page.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications: 2 unread");
+    await expect.poll(() => badge.innerText()).toBe("3");
+    await expect.poll(() => page.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications: 3 unread");
     // another user's bell does not count them
     await open(adminPage, "/");
     await expect.poll(() => adminPage.getByTestId("notification-bell").isVisible()).toBe(true);
@@ -37,30 +39,51 @@ describe("the notification bell", () => {
     await page.getByTestId("notification-bell").click();
     const panel = page.getByTestId("notification-panel");
     const newest = `Segment “${segment.name}” is formed: 1,234 customers, took 12 s.`;
-    await expect.poll(() => panel.locator("li").allInnerTexts()).toEqual([`${newest}\n2 minutes ago`, "Segment “Lapsed VIPs” is formed: 18,250 customers, took 41.3 s.\n2 hours ago"]);
+    await expect.poll(() => panel.locator("li").allInnerTexts()).toEqual([
+      `${newest}\n2 minutes ago`,
+      "Segment “Weekend shoppers” is formed: 512 customers, took 10.4 s.\n30 minutes ago",
+      "Segment “Lapsed VIPs” is formed: 18,250 customers, took 41.3 s.\n2 hours ago",
+    ]);
     await screenshot(page, "notifications-bell-open");
 
     // opening one leads to its segment and marks it read
     await Promise.all([page.waitForURL(`**/segments/${segment.id}`), panel.getByText(newest).click()]);
     await expect.poll(() => page.getByTestId("segment-name").innerText()).toBe(segment.name);
-    await expect.poll(() => badge.innerText()).toBe("1");
+    await expect.poll(() => badge.innerText()).toBe("2");
     // the segment page says when its recompute job runs next (demo segments recompute every 5 minutes)
     await expect.poll(() => page.getByTestId("next-recompute").innerText()).toMatch(/^(next in \d+ (seconds?|minutes?)|next now|recomputing now|due now: .*)$/);
     await screenshot(page, "segment-page");
 
     await open(page, "/notifications");
     const items = page.getByTestId("notifications").locator("li");
-    await expect.poll(() => items.count()).toBe(2);
-    await expect.poll(() => items.nth(0).getAttribute("data-unread")).toBe("false");
-    await expect.poll(() => items.nth(1).getAttribute("data-unread")).toBe("true");
+    await expect.poll(() => items.count()).toBe(3);
+    const unread = () => items.evaluateAll((li) => li.map((e) => e.getAttribute("data-unread")));
+    await expect.poll(unread).toEqual(["false", "true", "true"]);
     await screenshot(page, "notifications-page");
+    // one by hand
+    expect(await submit(page, items.nth(1).getByRole("button", { name: "Mark read" }))).toBe(200);
+    await expect.poll(unread).toEqual(["false", "false", "true"]);
+    await expect.poll(() => badge.innerText()).toBe("1");
+    // the rest at once
     expect(await submit(page, page.getByTestId("mark-all-read"))).toBe(200);
     await expect.poll(() => page.getByText("1 notification marked read.").isVisible()).toBe(true);
+    await expect.poll(unread).toEqual(["false", "false", "false"]);
     await expect.poll(() => badge.count()).toBe(0);
     await expect.poll(() => page.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications");
     expect(await countUnreadNotifications(db, marketerId)).toBe(0);
     // and it stays gone on the next page
     await open(page, "/segments");
     expect(await badge.count()).toBe(0);
+
+    // a new one comes; "mark all read" in the bell's panel clears it without leaving the page
+    await formed("Birthday this week", 87, 15, segment.id, 0);
+    await open(page, "/segments");
+    await expect.poll(() => badge.innerText()).toBe("1");
+    await page.getByTestId("notification-bell").click();
+    await expect.poll(() => panel.locator("li").first().innerText()).toMatch(/^Segment “Birthday this week” is formed: 87 customers, took 15 s\.\n/);
+    expect(await submit(page, panel.getByRole("button", { name: "Mark all read" }))).toBe(200);
+    await expect.poll(() => badge.count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe("/segments");
+    expect(await countUnreadNotifications(db, marketerId)).toBe(0);
   });
 });
