@@ -104,7 +104,7 @@ describe("the admin's jobs page", () => {
     expect(actions).toEqual(["Job enabled", "Job disabled"]);
   });
 
-  test("a retry or a change with a bad job id or action is refused with 400 and changes nothing", async ({ adminPage: page }) => {
+  test("a bad filter, job id or action is refused with 400 naming the field, and changes nothing", async ({ adminPage: page }) => {
     await open(page, "/admin/jobs");
     const token = await page.locator('input[name="csrf"]').first().inputValue();
     const before = await queue.repository.getJobById(scheduledId);
@@ -116,6 +116,11 @@ describe("the admin's jobs page", () => {
       const response = await page.request.post(`${baseUrl()}/admin/jobs?_data=routes/admin.jobs`, { form: { csrf: token, ...form } });
       expect({ form, status: response.status() }).toEqual({ form, status: 400 });
       expect(await response.json()).toMatchObject({ refusal: "bad_request", field });
+    }
+    for (const [query, field] of [["state=sleeping", "state"], ["page=0", "page"], ["name=%3Cscript%3E", "name"]]) {
+      const response = await open(page, `/admin/jobs?${query}`);
+      expect({ query, status: response!.status() }).toEqual({ query, status: 400 });
+      await expect.poll(() => page.getByText(`The jobs page's "${field}" parameter is not valid.`).isVisible()).toBe(true);
     }
     const missing = await page.request.post(`${baseUrl()}/admin/jobs?_data=routes/admin.jobs`, { form: { csrf: token, intent: "retry", id: "987654321" } });
     expect(missing.status()).toBe(404);
