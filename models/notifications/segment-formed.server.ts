@@ -37,14 +37,14 @@ export async function notifySegmentFormed(
   );
   if (!user.notifyByEmail) return { notificationId, emailId: null };
   const url = new URL(link, options.publicUrl).toString();
-  const size = formed.size.toLocaleString("en");
+  const members = `${formed.size.toLocaleString("en")} member${formed.size === 1 ? "" : "s"}`;
   const emailId = await queueEmail(
     db,
     {
       recipient: user.email,
-      subject: `Segment “${segment.name}” is ready: ${size} members`,
+      subject: `Segment “${segment.name}” is ready: ${members}`,
       text: [
-        `The segment “${segment.name}” has finished forming in ${seconds} s. It has ${size} members.`,
+        `The segment “${segment.name}” has finished forming in ${seconds} s. It has ${members}.`,
         "",
         `Open it: ${url}`,
         "",
