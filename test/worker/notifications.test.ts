@@ -115,6 +115,20 @@ describe(`segment formed: notification and email on ${testDialect}`, () => {
     expect(smtp.received).toHaveLength(1);
   });
 
+  it("a changed rule forms the segment again, and its creator is told again", async () => {
+    const marta = (await app.db.models.User.findOne({ where: { email: "marta@shop.test" }, raw: true }))!;
+    const id = (await app.db.models.Segment.findOne({ where: { code: "bg" }, raw: true }))!.id;
+    const germany = { ...bulgaria("bg"), criteria: [{ field: "country", values: [{ value: "DE" }] }] };
+    const saved = await saveSegment(app.db, germany, { userId: marta.id }, id, segmentScheduleHooks(app.services.jobs));
+    expect(saved).toMatchObject({ ok: true, definitionChanged: true });
+    await until(() => smtp.received.length === 2, Date.now() + 15_000, "the second email");
+    expect(smtp.received[1]).toMatchObject({ envelopeTo: ["marta@shop.test"], subject: "Segment “Bulgaria bg” is ready: 1 member" });
+    expect(smtp.received[1].text).toContain("It has 1 member.");
+    expect(await countUnreadNotifications(app.db, marta.id)).toBe(2);
+    const { notifications } = await listNotifications(app.db, marta.id, { limit: 10 });
+    expect(notifications[0]).toMatchObject({ kind: "segment.formed", params: { segmentId: id, size: 1 } });
+  });
+
   it("a creator who turned email off gets the notification only", async () => {
     const petar = await createUser(app.db, { email: "petar@shop.test", name: "Petar", password: "pw-123456", role: "marketer" });
     await app.db.models.User.update({ notifyByEmail: false }, { where: { id: petar.id } });
@@ -122,7 +136,7 @@ describe(`segment formed: notification and email on ${testDialect}`, () => {
     await until(async () => (await countUnreadNotifications(app.db, petar.id)) === 1, Date.now() + 15_000, "Petar's notification");
     expect((await app.db.models.Segment.findByPk(id, { raw: true }))?.memberCount).toBe(3);
     expect(await app.db.models.OutboxMessage.count({ where: { userId: petar.id } })).toBe(0);
-    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received).toHaveLength(2);
   });
 });
 
