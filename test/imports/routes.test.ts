@@ -8,6 +8,12 @@ import { signIn } from "./http";
 
 const PAGE_DATA = `?_data=${encodeURIComponent("routes/imports.$id")}`;
 
+/** The store's data, without the bookkeeping a dry run leaves (its job, the audit entry): what a dry run must not change. */
+function storeRows(counts: Record<string, number>) {
+  const { AuditEntry: _audit, AgendaJob: _job, AgendaJobLog: _jobLog, ...rest } = counts;
+  return rest;
+}
+
 describe(`import pages over HTTP on ${testDialect}`, () => {
   let app: TestApp;
   let marketer: Awaited<ReturnType<typeof signIn>>;
@@ -78,7 +84,7 @@ describe(`import pages over HTTP on ${testDialect}`, () => {
     const before = await rowCounts(app.db);
     expect((await marketer.submit(`/imports/${id}${PAGE_DATA}`, { intent: "check" }, `/imports/${id}`)).status).toBe(200);
     await waitForStatus(id, "checked");
-    expect({ ...(await rowCounts(app.db)), AuditEntry: 0 }).toEqual({ ...before, AuditEntry: 0 });
+    expect(storeRows(await rowCounts(app.db))).toEqual(storeRows(before));
 
     expect((await marketer.submit(`/imports/${id}${PAGE_DATA}`, { intent: "import" }, `/imports/${id}`)).status).toBe(200);
     await waitForStatus(id, "done");
@@ -116,7 +122,7 @@ describe(`import pages over HTTP on ${testDialect}`, () => {
     const refused = await post({ intent: "import" });
     expect(refused.status).toBe(409);
     expect(JSON.stringify(await refused.json())).toContain("Run the dry run first");
-    expect({ ...(await rowCounts(app.db)), AuditEntry: 0 }).toEqual({ ...before, AuditEntry: 0 });
+    expect(storeRows(await rowCounts(app.db))).toEqual(storeRows(before));
   });
 
   it("a form posted without its CSRF token is refused before the file is written", async () => {
