@@ -382,7 +382,7 @@ export class SequelizeJobRepository implements JobRepository {
     }
 
     if (unique) {
-      const key = `u:${hash(`${props.name}\n${canonicalJson(unique)}`)}`;
+      const key = uniqueKey(props.name, unique);
       const debounce = uniqueOpts?.debounce;
       const requested = readTimestamp(columns.next_run_at ?? null);
       const insert = { ...columns };
@@ -413,6 +413,15 @@ export class SequelizeJobRepository implements JobRepository {
     return rowToJob<DATA>(created.get({ plain: true }) as JobColumns);
   }
 
+  /**
+   * The unique job that saveJob would find for this name and unique constraint, or null; inside
+   * `options.transaction` when given (a plain read: it locks nothing).
+   */
+  async getUniqueJob<DATA = unknown>(name: string, unique: Record<string, unknown>, options: { transaction?: Transaction } = {}): Promise<JobParameters<DATA> | null> {
+    const row = await this.findRow({ where: { unique_key: uniqueKey(name, unique) }, transaction: options.transaction });
+    return row ? rowToJob<DATA>(row) : null;
+  }
+
   private async upsertByKey<DATA>(
     key: string,
     insert: Partial<JobColumns>,
@@ -420,7 +429,11 @@ export class SequelizeJobRepository implements JobRepository {
     changesFor: (existing: JobColumns) => Partial<JobColumns> | null,
   ): Promise<JobParameters<DATA>> {
     return this.inTransaction(options, async (transaction) => {
-      let existing = await this.lockedRow({ unique_key: key }, transaction);
+      // Never a locking read of a key that may not exist: in a caller's REPEATABLE READ transaction
+      // (MariaDB's default) it takes a gap lock, and two saves of new keys in one gap then deadlock
+      // on their inserts. A plain read, then a lock by id of a row that exists, or an insert.
+      const seen = await this.findRow({ where: { unique_key: key }, transaction });
+      let existing = seen ? await this.lockedRow({ id: seen.id }, transaction) : null;
       if (!existing) {
         try {
           const created = await this.rows.create({ ...insert, data: insert.data ?? null, unique_key: key }, { transaction });
@@ -471,4 +484,9 @@ export class SequelizeJobRepository implements JobRepository {
 
 function hash(text: string): string {
   return crypto.createHash("sha256").update(text).digest("base64url");
+}
+
+/** The key a unique job is kept under: one row per name and constraint. */
+function uniqueKey(name: string, unique: unknown): string {
+  return `u:${hash(`${name}\n${canonicalJson(unique)}`)}`;
 }

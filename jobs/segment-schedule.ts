@@ -2,7 +2,7 @@
 // segment never runs twice at once (the job's lock) and "Recompute now" moves that one job. It is
 // written in the transaction of the save that calls for it (segments/store.server.ts hooks).
 import { Op, type Transaction } from "sequelize";
-import type { JobParameters, JobWithState } from "agenda";
+import { computeJobState, type JobId, type JobParameters, type JobWithState } from "agenda";
 import type { SegmentChange, SegmentSaveHooks, SegmentView } from "../segments/store.server";
 import { JOB_NAMES, type RecomputeJobData } from "./job-names";
 import { jobOf, type JobQueue } from "./job-queue";
@@ -27,18 +27,24 @@ export function startsFormation(change: SegmentChange): boolean {
   return change.previous === null || change.definitionChanged || (!change.previous.isActive && change.segment.isActive);
 }
 
+/** What makes a segment's recompute job the only one of its segment. */
+const uniqueOf = (segmentId: number) => ({ "data.segmentId": segmentId });
+
 function recomputeJob(segmentId: number, plan: Exclude<RecomputePlan, { kind: "none" }>, nextRunAt: Date, formation: string | null) {
   return jobOf<RecomputeJobData>(JOB_NAMES.recomputeSegment, { segmentId, formation }, nextRunAt, {
     // present even when undefined: a segment that became a snapshot loses its interval
     repeatInterval: plan.kind === "every" ? plan.intervalMs : undefined,
-    unique: { "data.segmentId": segmentId },
+    unique: uniqueOf(segmentId),
   });
 }
 
-/** The recompute job of a segment, if it has one (read outside any transaction: committed state). */
-export async function findRecomputeJob(queue: JobQueue, segmentId: number): Promise<JobWithState<RecomputeJobData> | null> {
-  const { jobs } = await queue.repository.queryJobs({ name: JOB_NAMES.recomputeSegment, data: { segmentId } });
-  return (jobs[0] as JobWithState<RecomputeJobData> | undefined) ?? null;
+/**
+ * The recompute job of a segment, if it has one: looked up by its unique key, inside `transaction`
+ * when given (a save's hooks must not wait for a second connection while holding one).
+ */
+export async function findRecomputeJob(queue: JobQueue, segmentId: number, transaction?: Transaction): Promise<JobWithState<RecomputeJobData> | null> {
+  const job = await queue.repository.getUniqueJob<RecomputeJobData>(JOB_NAMES.recomputeSegment, uniqueOf(segmentId), { transaction });
+  return job ? { ...job, _id: job._id as JobId, state: computeJobState(job, new Date()) } : null;
 }
 
 const intervalMsOf = (job: JobWithState<RecomputeJobData>) => (job.repeatInterval === undefined ? null : Number(job.repeatInterval));
@@ -47,7 +53,7 @@ const intervalMsOf = (job: JobWithState<RecomputeJobData>) => (job.repeatInterva
 export async function scheduleSegmentRecompute(queue: JobQueue, change: SegmentChange, transaction: Transaction, now: Date): Promise<void> {
   const segmentId = change.segment.id;
   const plan = recomputePlanOf(change.segment, change.isDeleted);
-  const existing = await findRecomputeJob(queue, segmentId);
+  const existing = await findRecomputeJob(queue, segmentId, transaction);
   if (plan.kind === "none") {
     if (existing) await queue.repository.removeJobs({ id: String(existing._id) }, { transaction });
     return;
