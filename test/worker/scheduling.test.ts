@@ -91,6 +91,26 @@ describe(`segment recompute schedule on ${testDialect}`, () => {
     expect(await recomputeJobRows(app.db, id)).toEqual([]);
   });
 
+  it("segments created at once, each with its job, without the saves getting in each other's way", async () => {
+    const codes = Array.from({ length: 12 }, (_, i) => `many-${i}`);
+    const answers = await Promise.all(codes.map((code) => call.post("/segments", definition(code, { isActive: true }))));
+    expect(answers.map((a) => a.status), answers.find((a) => a.status !== 201)?.text).toEqual(codes.map(() => 201));
+    for (const a of answers) expect(await recomputeJobRows(app.db, a.body.id as number)).toHaveLength(1);
+    // and deleted at once, each taking its job along
+    const deleted = await Promise.all(codes.map((code) => call.delete(`/segments/${code}`)));
+    expect(deleted.map((d) => d.status)).toEqual(codes.map(() => 200));
+    for (const a of answers) expect(await recomputeJobRows(app.db, a.body.id as number)).toEqual([]);
+
+    // more saves at once than the pool has connections: a save's hooks work on its own connection
+    const hooks = segmentScheduleHooks(app.services.jobs);
+    const saved = await Promise.all(Array.from({ length: 14 }, (_, i) => saveSegment(app.db, definition(`pool-${i}`), { userId: null }, undefined, hooks)));
+    for (const outcome of saved) {
+      expect(outcome.ok).toBe(true);
+      if (outcome.ok) expect(await recomputeJobRows(app.db, outcome.segment.id)).toHaveLength(1);
+    }
+    for (let i = 0; i < 14; i++) expect((await call.delete(`/segments/pool-${i}`)).status).toBe(200);
+  });
+
   it("the job is written in the save's transaction: a save that rolls back leaves neither segment nor job", async () => {
     const schedule = segmentScheduleHooks(app.services.jobs);
     let scheduled = false;
