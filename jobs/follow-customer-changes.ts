@@ -150,6 +150,9 @@ export function defineFollowCustomerChanges(agenda: Agenda, deps: WorkerDeps) {
         pollMs: deps.followPollMs,
         log: deps.log,
       });
+      // this worker is stopping: due again at once, so another worker takes over at its next poll
+      // rather than when the repeat interval (counted from this run's start) comes round
+      if (deps.stopping.aborted) job.attrs.nextRunAt = deps.clock();
     },
     { concurrency: 1, lockLimit: 1, lockLifetime: FOLLOW_LOCK_MS },
   );
