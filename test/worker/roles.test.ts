@@ -153,4 +153,26 @@ describe(`web and worker roles on ${testDialect}`, () => {
     expect(await app.db.models.SegmentMember.count({ where: { segmentId: ids } })).toBe(12 * 20 + 12 * 20);
     console.log(`${testDialect}: 24 formations shared as worker-a ${a.started.filter((id) => ids.includes(id)).length}, worker-b ${b.started.filter((id) => ids.includes(id)).length}`);
   });
+
+  it("when the worker running the change follower stops, another takes it over and changes still land within 2 s", { timeout: 60_000 }, async () => {
+    const [a, b] = await Promise.all([startWorkerProcess(app.db.url, "worker-c"), startWorkerProcess(app.db.url, "worker-d")]);
+    workers.push(a, b);
+    await until(() => a.followerStarts + b.followerStarts > 0, Date.now() + 15_000, "the change follower started on a worker");
+    const [leaving, staying] = a.followerStarts > 0 ? [a, b] : [b, a];
+    await stopWorkerProcess(leaving);
+    workers = [staying];
+
+    const id = (await app.db.models.Segment.findOne({ where: { code: "bg" }, raw: true }))!.id;
+    const c2 = (await app.db.models.Customer.findOne({ where: { externalId: "c2" }, raw: true }))!.id;
+    expect(await isMember(app.db, id, c2)).toBe(false);
+    expect((await call.post("/customers", { externalId: "c2", country: "BG", firstName: "C2" })).status).toBe(200);
+    const returned = Date.now();
+    const seen = await until(
+      async () => (await isMember(app.db, id, c2)) && (await app.db.models.SegmentEvent.count({ where: { segmentId: id, customerId: c2, kind: "entered" } })) === 1,
+      returned + 2_000,
+      "c2 in the segment through the other worker's follower",
+    );
+    expect(staying.followerStarts).toBe(1);
+    console.log(`${testDialect}: follower taken over by ${staying.name}; c2 entered ${seen.at - returned} ms after the API call returned`);
+  });
 });
