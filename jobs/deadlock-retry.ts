@@ -1,3 +1,5 @@
+import { UniqueConstraintError } from "sequelize";
+
 const RETRYABLE = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
 
 /**
@@ -11,8 +13,22 @@ export async function withDeadlockRetry<T>(work: () => Promise<T>, attempts = 5)
     try {
       return await work();
     } catch (error) {
-      const code = (error as { parent?: { code?: string } }).parent?.code;
-      if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw error;
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
     }
   }
+}
+
+/** Whether InnoDB rolled the statement's transaction back as a deadlock victim (or after a lock wait timeout). */
+export function isDeadlock(error: unknown): boolean {
+  const code = (error as { parent?: { code?: string } } | null)?.parent?.code;
+  return code !== undefined && RETRYABLE.has(code);
+}
+
+/**
+ * Whether two writers of the same segment's members met (the change follower and a recompute): a
+ * deadlock victim, or a member the other had just inserted. Either way the transaction rolled back
+ * and running it again starts from what is stored.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  return error instanceof UniqueConstraintError || isDeadlock(error);
 }

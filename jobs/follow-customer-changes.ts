@@ -6,6 +6,7 @@ import { QueryTypes } from "sequelize";
 import type { SegmentEngine } from "../segments/engine.server";
 import { reevaluateCustomers } from "../segments/recompute.server";
 import { readChangeLogPosition, saveChangeLogPosition } from "./change-log-position";
+import { isWriteConflict } from "./deadlock-retry";
 import { JOB_NAMES } from "./job-names";
 import { recomputeAllNow } from "./segment-schedule";
 import type { JobQueue } from "./job-queue";
@@ -123,7 +124,9 @@ export async function followCustomerChanges(options: FollowOptions): Promise<voi
         }
       } catch (error) {
         if (signal.aborted) break;
-        log.error({ err: error }, "the change follower failed a round; it tries again");
+        // meeting a recompute that writes the same members is expected now and then; the round runs again
+        if (isWriteConflict(error)) log.warn({ reason: error instanceof Error ? error.message : String(error) }, "the change follower met a recompute writing the same members; it tries again");
+        else log.error({ err: error }, "the change follower failed a round; it tries again");
         idle = true;
       }
       // outside the try: a touch that fails (the lock was lost) ends the job

@@ -1,13 +1,17 @@
 import { exponential, type Agenda, type Job } from "agenda";
 import { notifySegmentFormed } from "../models/notifications/segment-formed.server";
 import { MembersChangedError, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
+import { isWriteConflict } from "./deadlock-retry";
 import { enqueueEmailDelivery } from "./deliver-email";
 import { JOB_NAMES, type RecomputeJobData } from "./job-names";
 import type { WorkerDeps } from "./worker-deps";
 
 /** A recompute not touched for this long is taken to be dead and is run again elsewhere. */
 export const RECOMPUTE_LOCK_MS = 5 * 60_000;
-/** Runs in a row that found the members changed under them (by the change follower) before the job gives up for now. */
+/**
+ * Runs in a row that met the change follower writing the same segment's members (changed members,
+ * a deadlock, a member it had just inserted) before the job gives up for now.
+ */
 const ATTEMPTS = 5;
 
 /**
@@ -50,7 +54,9 @@ async function recomputeWithRetries(
     try {
       return await recomputeSegment(deps.engine, segmentId, deps.clock(), trigger, { onProgress });
     } catch (error) {
-      if (!(error instanceof MembersChangedError) || attempt >= ATTEMPTS) throw error;
+      // each of these rolled back the transaction that met it: running again starts from the stored members
+      const conflict = error instanceof MembersChangedError || isWriteConflict(error);
+      if (!conflict || attempt >= ATTEMPTS) throw error;
     }
   }
 }
