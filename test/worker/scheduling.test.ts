@@ -10,6 +10,7 @@ import { saveSegment } from "../../segments/store.server";
 import { startWorker, type RunningWorker } from "../../server/worker";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
+import { signIn } from "../imports/http";
 import { api, recomputeJobRows, recomputeRuns, until } from "./support";
 
 const MINUTE = 60_000;
@@ -109,6 +110,23 @@ describe(`segment recompute schedule on ${testDialect}`, () => {
       if (outcome.ok) expect(await recomputeJobRows(app.db, outcome.segment.id)).toHaveLength(1);
     }
     for (let i = 0; i < 14; i++) expect((await call.delete(`/segments/pool-${i}`)).status).toBe(200);
+  });
+
+  it("the console's pages keep the job too: the editor's save makes and moves it, the list's delete removes it", async () => {
+    const marketer = await signIn(app, "marketer");
+    const created = await marketer.submit("/segments/new", { intent: "save", definition: JSON.stringify(definition("from-page", { recomputeEveryMinutes: 7 })) });
+    expect(created.status).toBe(302);
+    const id = Number(created.headers.get("location")?.match(/^\/segments\/(\d+)\?saved=1$/)?.[1]);
+    expect(id).toBeGreaterThan(0);
+    expect(await jobOf(id)).toMatchObject({ repeatInterval: 7 * MINUTE });
+    const edited = await marketer.submit(`/segments/${id}/edit`, { intent: "save", definition: JSON.stringify(definition("from-page", { recomputeEveryMinutes: 9 })) });
+    expect(edited.status).toBe(302);
+    expect(await jobOf(id)).toMatchObject({ repeatInterval: 9 * MINUTE });
+    expect(await recomputeJobRows(app.db, id)).toHaveLength(1);
+    const deleted = await marketer.submit("/segments?index", { intent: "delete", segmentId: String(id) }, "/segments");
+    expect(deleted.status).toBe(200);
+    expect(await app.db.models.Segment.count({ where: { id, deletedAt: null } })).toBe(0);
+    expect(await recomputeJobRows(app.db, id)).toEqual([]);
   });
 
   it("the job is written in the save's transaction: a save that rolls back leaves neither segment nor job", async () => {
