@@ -1,4 +1,4 @@
-// `npm run bench [-- --only seed,ingest] [--customers N] [--sqlite-only]`: every figure the issues
+// `npm run bench [-- --only seed,ingest] [--customers N] [--sqlite-only | --mysql-only]`: every figure the issues
 // ask for, each beside the raw lower bound measured in the same run. MariaDB is at
 // BENCH_MYSQL_URL, else TEST_MYSQL_URL, else mysql://root@127.0.0.1:3306/test.
 import { parseArgs } from "node:util";
@@ -20,11 +20,11 @@ const benches: Array<() => Promise<BenchModule>> = [
 
 async function main() {
   const { values } = parseArgs({
-    options: { only: { type: "string" }, customers: { type: "string" }, "sqlite-only": { type: "boolean" } },
+    options: { only: { type: "string" }, customers: { type: "string" }, "sqlite-only": { type: "boolean" }, "mysql-only": { type: "boolean" } },
     allowPositionals: false,
   });
   const only = values.only?.split(",").map((s) => s.trim());
-  const dialects: Dialect[] = values["sqlite-only"] ? ["sqlite"] : ["sqlite", "mysql"];
+  const dialects: Dialect[] = values["sqlite-only"] ? ["sqlite"] : values["mysql-only"] ? ["mysql"] : ["sqlite", "mysql"];
   const figures: Figure[] = [];
   const ctx: BenchContext = {
     dialects,
