@@ -3,6 +3,7 @@
 // recomputes take it from there: the caller passes the schedule's hooks (jobs/segment-schedule.ts)
 // so the segment's recompute job is written in the save's transaction.
 import type { AuditActor } from "../models/audit.server";
+import { isConflict } from "../models/idempotency.server";
 import type { SegmentEngine } from "./engine.server";
 import { MembersChangedError, recomputeSegment, type RecomputeOutcome } from "./recompute.server";
 import { getSegment, saveSegment, type SaveOutcome, type SegmentSaveHooks } from "./store.server";
@@ -27,8 +28,10 @@ export async function saveThenCompute(
     // the saved view predates the recompute: read it again with its count
     return { ...saved, segment: (await getSegment(engine.db, s.id)) ?? s, recompute };
   } catch (error) {
-    // members written meanwhile by another recompute: that one's result stands
-    if (error instanceof MembersChangedError) return { ...saved, recompute: { status: "busy" } };
+    // members written meanwhile by another recompute (the worker's run of the job the save made
+    // can start at once): that one's result stands. Meeting it may also show as a member it had
+    // just inserted, or a deadlock on MariaDB; either way this transaction rolled back whole.
+    if (error instanceof MembersChangedError || isConflict(error)) return { ...saved, segment: (await getSegment(engine.db, s.id)) ?? s, recompute: { status: "busy" } };
     throw error;
   }
 }
