@@ -1,8 +1,7 @@
 import { exponential, type Agenda, type Job } from "agenda";
-import { notifySegmentFormed } from "../models/notifications/segment-formed.server";
 import { MembersChangedError, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
 import { isWriteConflict } from "./deadlock-retry";
-import { enqueueEmailDelivery } from "./deliver-email";
+import { announceIfLong } from "./announce-formation";
 import { JOB_NAMES, type RecomputeJobData } from "./job-names";
 import type { WorkerDeps } from "./worker-deps";
 
@@ -31,13 +30,7 @@ export function defineRecomputeSegment(agenda: Agenda, deps: WorkerDeps) {
         // between write batches of a large diff: the lock stays ours
         if (written < total) await job.touch(Math.floor((written / total) * 100));
       });
-      if (outcome.status === "done" && isFormation && outcome.durationMs > deps.longFormationMs) {
-        await deps.db.sequelize.transaction(async (transaction) => {
-          const now = deps.clock();
-          const { emailId } = await notifySegmentFormed(deps.db, { segmentId, size: outcome.size, durationMs: outcome.durationMs }, { publicUrl: deps.publicUrl, now }, transaction);
-          if (emailId !== null) await enqueueEmailDelivery(deps.queue, emailId, now, transaction);
-        });
-      }
+      if (isFormation) await announceIfLong(deps.queue, segmentId, outcome, { publicUrl: deps.publicUrl, now: deps.clock(), longMs: deps.longFormationMs });
     },
     // a snapshot's one-off job goes once it has run (the snapshot is locked then); repeating jobs stay
     { concurrency: 2, lockLifetime: RECOMPUTE_LOCK_MS, removeOnComplete: true, backoff: exponential({ delay: 10_000, maxRetries: 3 }) },

@@ -19,6 +19,7 @@ import {
   segmentsUsing,
   segmentVocabulary,
   sizeSeries,
+  isRecomputeConflict,
 } from "~/domain/segments.server";
 import { recomputeScheduleOf } from "~/domain/jobs.server";
 import { SizeChart } from "~/components/segments/SizeChart";
@@ -99,7 +100,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const outcome = await recomputeSegment(context.services.segments, id, new Date(), "manual");
     return json({ outcome }, { status: outcome.status === "done" ? 200 : 409 });
   } catch (error) {
-    if (error instanceof Error && error.constructor.name.startsWith("MembersChangedError")) return json({ outcome: { status: "busy" as const } }, { status: 409 });
+    // another recompute of this segment (the worker's) wrote its members meanwhile; its result stands
+    if (isRecomputeConflict(error)) return json({ outcome: { status: "busy" as const } }, { status: 409 });
     throw error;
   }
 }

@@ -18,6 +18,7 @@ import {
   saveThenCompute,
   segmentEventsSince,
   segmentScheduleHooks,
+  announceIfLong,
 } from "~/domain/segments.server";
 
 type SegmentView = NonNullable<Awaited<ReturnType<typeof getSegmentByCode>>>;
@@ -65,6 +66,7 @@ export function segmentEndpoints(services: ConsoleServices, codeOf: (call: ApiCa
       withSegment(call, codeOf(call), async (s) => {
         const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, s.id, scheduleOf(services, call));
         if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
+        await announceIfLong(services.jobs, saved.segment.id, saved.recompute, { publicUrl: services.config.publicUrl, now: call.now });
         return reply(200, segmentRecord(saved.segment));
       }),
     ),
@@ -92,6 +94,7 @@ export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
     endpoint(contract.createSegment, async (call) => {
       const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, undefined, scheduleOf(services, call));
       if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
+      await announceIfLong(services.jobs, saved.segment.id, saved.recompute, { publicUrl: services.config.publicUrl, now: call.now });
       return reply(201, segmentRecord(saved.segment), { Location: `/api/v1/segments/${encodeURIComponent(saved.segment.code)}` });
     }),
   ];

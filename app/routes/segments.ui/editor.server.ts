@@ -14,6 +14,7 @@ import {
   removeMembers,
   saveThenCompute,
   segmentScheduleHooks,
+  announceIfLong,
   segmentVocabulary,
 } from "~/domain/segments.server";
 import { currencyDigits, type DraftError } from "~/components/segments/catalogue";
@@ -103,6 +104,7 @@ export async function editorAction({ request, context }: ActionFunctionArgs, seg
     const saved = await saveThenCompute(engine, input, actor, now, segmentId, segmentScheduleHooks(context.services.jobs, () => now));
     if (!saved.ok) return answer({ intent, errors: saved.errors }, 422);
     const s = saved.segment;
+    await announceIfLong(context.services.jobs, s.id, saved.recompute, { publicUrl: context.services.config.publicUrl, now });
     return redirect(s.type === "manual" && segmentId === undefined ? `/segments/${s.id}/edit?created=1` : `/segments/${s.id}?saved=1`);
   }
 
