@@ -10,7 +10,8 @@ export type TimelineEntry =
   | { type: "change"; id: number; at: string; kind: string; source: string; fields: unknown }
   | { type: "order"; id: number; at: string; externalId: string; status: OrderStatus; total: number; currency: string }
   | { type: "cart"; id: number; at: string; externalId: string; value: number; currency: string; recoveredAt: string | null }
-  | { type: "registered"; id: number; at: string };
+  | { type: "registered"; id: number; at: string }
+  | { type: "segment"; id: number; at: string; kind: "entered" | "left"; segment: { id: number; name: string; isDeleted: boolean } };
 
 export interface TimelinePage {
   entries: TimelineEntry[];
@@ -20,7 +21,8 @@ export interface TimelinePage {
 
 // Entries at the same moment are ordered by source, then id: a change-log row is written after the
 // order or cart it records, so it comes first in a newest-first list.
-const RANK: Record<TimelineEntry["type"], number> = { change: 3, order: 2, cart: 1, registered: 0 };
+// A segment event follows the change that caused it, so it comes before it.
+const RANK: Record<TimelineEntry["type"], number> = { segment: 4, change: 3, order: 2, cart: 1, registered: 0 };
 
 interface Position {
   at: number;
@@ -70,30 +72,45 @@ function parseFields(text: string | null): unknown {
 
 /**
  * A customer's history, newest first, a page at a time: the change log (with where each change came
- * from), the orders placed, the carts abandoned, and the registration. Each source is read by
+ * from), the segments entered and left, the orders placed, the carts abandoned, and the registration. Each source is read by
  * keyset up to a page's worth and the pieces are merged. The caller checks access.
  */
 export async function getCustomerTimeline(
   db: Database,
   input: { customerId: number; cursor?: string | null; pageSize?: number },
 ): Promise<TimelinePage> {
-  const { CustomerChange, Order, AbandonedCart, Customer } = db.models;
+  const { CustomerChange, Order, AbandonedCart, Customer, SegmentEvent, Segment } = db.models;
   const pageSize = input.pageSize ?? TIMELINE_PAGE_SIZE;
   const cursor = decode(input.cursor);
   const customerId = input.customerId;
   const and = (extra: WhereOptions | null): WhereOptions => (extra ? { [Op.and]: [{ customerId }, extra] } : { customerId });
   const take = pageSize + 1;
 
-  const [changes, orders, carts, customer] = await Promise.all([
+  const [changes, orders, carts, customer, segmentEvents] = await Promise.all([
     CustomerChange.findAll({ where: and(olderThan(cursor, RANK.change, "createdAt")), order: [["createdAt", "DESC"], ["id", "DESC"]], limit: take, raw: true }),
     Order.findAll({ where: and(olderThan(cursor, RANK.order, "placedAt")), order: [["placedAt", "DESC"], ["id", "DESC"]], limit: take, raw: true }),
     AbandonedCart.findAll({ where: and(olderThan(cursor, RANK.cart, "abandonedAt")), order: [["abandonedAt", "DESC"], ["id", "DESC"]], limit: take, raw: true }),
     Customer.findByPk(customerId, { attributes: ["id", "registeredAt"], raw: true }),
+    SegmentEvent.findAll({ where: and(olderThan(cursor, RANK.segment, "at")), order: [["at", "DESC"], ["id", "DESC"]], limit: take, raw: true }),
   ]);
+  const segmentIds = [...new Set(segmentEvents.map((e) => e.segmentId))];
+  const segments = new Map(
+    (segmentIds.length ? await Segment.findAll({ attributes: ["id", "name", "deletedAt"], where: { id: { [Op.in]: segmentIds } }, raw: true }) : []).map((s) => [
+      s.id,
+      { id: s.id, name: s.name, isDeleted: Boolean(s.deletedAt) },
+    ]),
+  );
   const iso = (v: unknown) => readTimestamp(v)!.toISOString();
   const entries: TimelineEntry[] = [
     ...changes.map((c): TimelineEntry => ({ type: "change", id: Number(c.id), at: iso(c.createdAt), kind: c.kind, source: c.source, fields: parseFields(c.fields) })),
     ...orders.map((o): TimelineEntry => ({ type: "order", id: o.id, at: iso(o.placedAt), externalId: o.externalId, status: o.status, total: Number(o.total), currency: o.currency })),
+    ...segmentEvents.map((e): TimelineEntry => ({
+      type: "segment",
+      id: Number(e.id),
+      at: iso(e.at),
+      kind: e.kind === "left" ? "left" : "entered",
+      segment: segments.get(e.segmentId) ?? { id: e.segmentId, name: `#${e.segmentId}`, isDeleted: true },
+    })),
     ...carts.map((c): TimelineEntry => ({
       type: "cart",
       id: c.id,

@@ -44,8 +44,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     orders,
     carts,
     timeline,
-    // Segment memberships ("why is this customer in?") join here once segments exist, rendered
-    // under the channels (see the place marked in the page below).
     store,
   });
 }

@@ -13,6 +13,7 @@ const DOT: Record<TimelineEntry["type"], string> = {
   order: "bg-emerald-500",
   cart: "bg-amber-500",
   registered: "bg-indigo-500",
+  segment: "bg-violet-500",
 };
 
 function list(value: unknown): string[] {
@@ -61,6 +62,20 @@ function EntryBody({ entry, store }: { entry: TimelineEntry; store: CustomerPage
     );
   }
   if (entry.type === "registered") return <span className="font-medium text-slate-900">{t("timeline.registered")}</span>;
+  if (entry.type === "segment") {
+    const name = entry.segment.isDeleted ? (
+      <span className="text-slate-500">{t("timeline.deletedSegment", { name: entry.segment.name })}</span>
+    ) : (
+      <Link to={`/segments/${entry.segment.id}`} className="text-indigo-700 hover:underline">
+        {entry.segment.name}
+      </Link>
+    );
+    return (
+      <span className="font-medium text-slate-900">
+        {t(entry.kind === "left" ? "timeline.segmentLeft" : "timeline.segmentEntered")} {name}
+      </span>
+    );
+  }
   const { title, detail } = describeChange(entry, t);
   return (
     <div>
