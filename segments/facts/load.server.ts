@@ -2,7 +2,7 @@
 import { Op } from "sequelize";
 import type { Database } from "../../models/db";
 import { CHANNEL_BIT, FactIndex, ListColumn, NO_DAY, STATUS_BIT, buildList, type CustomerFacts } from "./fact-index";
-import { streamRows, utcMsOf } from "./stream.server";
+import { streamByKey, utcMsOf, type KeyedSelect } from "./stream.server";
 import { dayOfPlainDate, storeClock, type StoreClock } from "../time";
 import type { Channel, CustomFieldType } from "../../models/models";
 
@@ -56,10 +56,9 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   index.watermark = Number(max ?? 0);
   await refreshReferenceData(db, index);
 
-  const rows = await streamRows(
+  const rows = await streamByKey(
     db,
-    "SELECT id, registered_at, first_interaction_at, last_interaction_at, birthday, accepts_marketing, country, city, customer_group_id FROM customers ORDER BY id",
-    [],
+    { columns: "id, registered_at, first_interaction_at, last_interaction_at, birthday, accepts_marketing, country, city, customer_group_id", from: "customers", key: "id" },
     (r) => {
       const slot = index.ensureSlot(r[0] as number);
       index.registeredDay[slot] = storeDay(clock, r[1]);
@@ -88,7 +87,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
     let count = 0;
     const completed = STATUS_BIT.completed;
     const cancelled = STATUS_BIT.cancelled;
-    const seen = await streamRows(db, "SELECT customer_id, status, total, placed_at FROM orders", [], (r) => {
+    const seen = await streamByKey(db, { columns: "customer_id, status, total, placed_at", from: "orders", key: "id" }, (r) => {
       const slot = slotOf(r[0]);
       if (slot === undefined) return;
       const bit = STATUS_BIT[r[1] as string] ?? 0;
@@ -137,7 +136,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   // categories of the products in completed orders
   index.categories = await loadPairs(
     db,
-    "SELECT o.customer_id, i.category_id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.status = 'completed' AND i.category_id IS NOT NULL",
+    { columns: "o.customer_id, i.category_id", from: "order_items i JOIN orders o ON o.id = i.order_id", where: "o.status = 'completed' AND i.category_id IS NOT NULL", key: "i.id" },
     index,
     (r) => r[1] as number,
     true,
@@ -145,17 +144,16 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   index.buildCategoryPostings();
   progress("order items", index.categories.values.length);
 
-  index.cartDays = await loadPairs(db, "SELECT customer_id, abandoned_at FROM abandoned_carts WHERE recovered_at IS NULL", index, (r) => storeDay(clock, r[1]), false);
+  index.cartDays = await loadPairs(db, { columns: "customer_id, abandoned_at", from: "abandoned_carts", where: "recovered_at IS NULL", key: "id" }, index, (r) => storeDay(clock, r[1]), false);
   progress("abandoned carts", index.cartDays.values.length);
-  index.tags = await loadPairs(db, "SELECT customer_id, tag_id FROM customer_tags", index, (r) => r[1] as number, true);
+  index.tags = await loadPairs(db, { columns: "customer_id, tag_id", from: "customer_tags", key: "rowid" }, index, (r) => r[1] as number, true);
   progress("tags", index.tags.values.length);
-  index.options = await loadPairs(db, "SELECT customer_id, option_id FROM registration_answers", index, (r) => r[1] as number, true);
+  index.options = await loadPairs(db, { columns: "customer_id, option_id", from: "registration_answers", key: "rowid" }, index, (r) => r[1] as number, true);
   progress("registration answers", index.options.values.length);
 
-  const channelRows = await streamRows(
+  const channelRows = await streamByKey(
     db,
-    "SELECT customer_id, channel, is_subscribed, CASE WHEN address IS NULL THEN 0 ELSE 1 END AS has_address FROM channel_identities",
-    [],
+    { columns: "customer_id, channel, is_subscribed, CASE WHEN address IS NULL THEN 0 ELSE 1 END AS has_address", from: "channel_identities", key: "id" },
     (r) => {
       const slot = slotOf(r[0]);
       if (slot === undefined || !Number(r[2])) return;
@@ -166,7 +164,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   );
   progress("channels", channelRows);
 
-  const fieldRows = await streamRows(db, "SELECT customer_id, custom_field_id, value_text, value_number, value_date FROM customer_field_values", [], (r) => {
+  const fieldRows = await streamByKey(db, { columns: "customer_id, custom_field_id, value_text, value_number, value_date", from: "customer_field_values", key: "rowid" }, (r) => {
     const slot = slotOf(r[0]);
     const column = index.fields.get(r[1] as number);
     if (slot === undefined || !column) return;
@@ -181,7 +179,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
 /** (customer, value) rows into a list column. */
 async function loadPairs(
   db: Database,
-  sql: string,
+  select: KeyedSelect,
   index: FactIndex,
   valueOf: (row: unknown[]) => number,
   distinct: boolean,
@@ -189,7 +187,7 @@ async function loadPairs(
   let slots = new Int32Array(1 << 16);
   let values = new Int32Array(1 << 16);
   let count = 0;
-  await streamRows(db, sql, [], (r) => {
+  await streamByKey(db, select, (r) => {
     const slot = index.slotOf(r[0] as number);
     if (slot === undefined) return;
     if (count === slots.length) {

@@ -14,6 +14,7 @@ interface MysqlConnection {
 }
 
 interface SqliteConnection {
+  all(sql: string, params: unknown[], done: (err: Error | null, rows: Array<Record<string, unknown>>) => void): void;
   each(sql: string, params: unknown[], row: (err: Error | null, row: Record<string, unknown>) => void, done: (err: Error | null) => void): void;
 }
 
@@ -85,4 +86,49 @@ export function utcMsOf(value: unknown): number | null {
   }
   const parsed = Date.parse(s.replace(" ", "T").replace(/ ([+-]\d\d:\d\d)$/, "$1"));
   return Number.isNaN(parsed) ? null : parsed;
+}
+
+/** Rows a SQLite chunk holds: bounded memory, few enough round trips. */
+const SQLITE_CHUNK = 20_000;
+
+export interface KeyedSelect {
+  /** The columns, in the order the sink reads them. */
+  columns: string;
+  from: string;
+  where?: string;
+  /** A unique, indexed integer column to page by (SQLite's rowid alias: the table's id). */
+  key: string;
+  /** SQLite rows per chunk (tests make it small). */
+  chunk?: number;
+}
+
+/**
+ * Streams a whole table (or join) by its key. MariaDB streams one query; SQLite's `each` would
+ * queue every row its worker thread reads ahead of JavaScript (a million-customer store held over
+ * a gigabyte that way), so there it reads by keyset, a chunk at a time.
+ */
+export async function streamByKey(db: Database, select: KeyedSelect, sink: RowSink): Promise<number> {
+  const where = select.where ? ` WHERE ${select.where}` : "";
+  if (db.dialect === "mysql") return streamRows(db, `SELECT ${select.columns} FROM ${select.from}${where}`, [], sink);
+  const manager = db.sequelize.connectionManager as unknown as {
+    getConnection(options: unknown): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<void> | void;
+  };
+  const connection = (await manager.getConnection({ type: "read" })) as SqliteConnection;
+  const chunk = select.chunk ?? SQLITE_CHUNK;
+  const sql = `SELECT ${select.columns}, ${select.key} AS page_key_ FROM ${select.from} WHERE ${select.where ? `(${select.where}) AND ` : ""}${select.key} > ? ORDER BY ${select.key} LIMIT ${chunk}`;
+  let count = 0;
+  let after = Number.MIN_SAFE_INTEGER;
+  try {
+    for (;;) {
+      const rows = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => connection.all(sql, [after], (err, r) => (err ? reject(err) : resolve(r))));
+      for (const row of rows) sink(Object.values(row));
+      count += rows.length;
+      if (rows.length < chunk) break;
+      after = Number(rows[rows.length - 1]!.page_key_);
+    }
+  } finally {
+    await manager.releaseConnection(connection);
+  }
+  return count;
 }
