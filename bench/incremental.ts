@@ -24,7 +24,7 @@ import { createServices } from "../server/services";
 import { createWebApp } from "../server/web";
 import { startWorker } from "../server/worker";
 import { BENCH_DEFINITIONS } from "./segment-definitions";
-import { createBenchDatabase, percentile, type BenchContext } from "./support";
+import { createBenchDatabase, percentile, postBulkCustomers as post, type BenchContext } from "./support";
 
 const STORE = 20_000;
 const CHANGED = 1_000;
@@ -35,28 +35,6 @@ const BASELINE_ROUNDS = 4;
 const BAR_MS = 2_000;
 const SEED = 42;
 const actor = { userId: null };
-
-function post(agent: http.Agent, port: number, secret: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/api/v1/customers/bulk",
-        method: "POST",
-        agent,
-        headers: { "Content-Type": "application/json", "Content-Length": body.length, Authorization: `Bearer ${secret}`, "Accept-Encoding": "identity" },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;

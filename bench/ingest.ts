@@ -13,7 +13,7 @@ import { createServices } from "../server/services";
 import { createApiKey } from "../models/api-keys.server";
 import { bulkInsert } from "../models/sql/bulk";
 import type { Dialect } from "../models/db";
-import { createBenchDatabase, type BenchContext } from "./support";
+import { createBenchDatabase, postBulkCustomers as post, type BenchContext } from "./support";
 
 const TOTAL = 100_000;
 const BATCH = 1000;
@@ -136,28 +136,6 @@ async function rawInsert(dialect: Dialect, ctx: BenchContext, customers: Generat
   } finally {
     await db.drop();
   }
-}
-
-function post(agent: http.Agent, port: number, secret: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/api/v1/customers/bulk",
-        method: "POST",
-        agent,
-        headers: { "Content-Type": "application/json", "Content-Length": body.length, Authorization: `Bearer ${secret}`, "Accept-Encoding": "identity" },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 /** Posts every batch through the real HTTP server on a fresh database; customers per second. */

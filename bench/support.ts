@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -72,4 +73,27 @@ export function formatFigure(f: Figure): string {
     line += `   bar ${f.bar.op} ${num(f.bar.value)}: ${ok ? "PASS" : "FAIL"}`;
   }
   return line;
+}
+
+/** One raw POST /api/v1/customers/bulk over a kept-alive agent: the benches time the server, not a client library. */
+export function postBulkCustomers(agent: http.Agent, port: number, secret: string, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/api/v1/customers/bulk",
+        method: "POST",
+        agent,
+        headers: { "Content-Type": "application/json", "Content-Length": body.length, Authorization: `Bearer ${secret}`, "Accept-Encoding": "identity" },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }

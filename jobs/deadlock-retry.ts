@@ -1,5 +1,3 @@
-import { UniqueConstraintError } from "sequelize";
-
 const RETRYABLE = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
 
 /**
@@ -19,16 +17,7 @@ export async function withDeadlockRetry<T>(work: () => Promise<T>, attempts = 5)
 }
 
 /** Whether InnoDB rolled the statement's transaction back as a deadlock victim (or after a lock wait timeout). */
-export function isDeadlock(error: unknown): boolean {
+function isDeadlock(error: unknown): boolean {
   const code = (error as { parent?: { code?: string } } | null)?.parent?.code;
   return code !== undefined && RETRYABLE.has(code);
-}
-
-/**
- * Whether two writers of the same segment's members met (the change follower and a recompute): a
- * deadlock victim, or a member the other had just inserted. Either way the transaction rolled back
- * and running it again starts from what is stored.
- */
-export function isWriteConflict(error: unknown): boolean {
-  return error instanceof UniqueConstraintError || isDeadlock(error);
 }

@@ -4,9 +4,8 @@
 import type { Agenda, Job } from "agenda";
 import { QueryTypes } from "sequelize";
 import type { SegmentEngine } from "../segments/engine.server";
-import { reevaluateCustomers } from "../segments/recompute.server";
+import { isRecomputeConflict, reevaluateCustomers } from "../segments/recompute.server";
 import { readChangeLogPosition, saveChangeLogPosition } from "./change-log-position";
-import { isWriteConflict } from "./deadlock-retry";
 import { JOB_NAMES } from "./job-names";
 import { recomputeAllNow } from "./segment-schedule";
 import type { JobQueue } from "./job-queue";
@@ -125,7 +124,7 @@ export async function followCustomerChanges(options: FollowOptions): Promise<voi
       } catch (error) {
         if (signal.aborted) break;
         // meeting a recompute that writes the same members is expected now and then; the round runs again
-        if (isWriteConflict(error)) log.warn({ reason: error instanceof Error ? error.message : String(error) }, "the change follower met a recompute writing the same members; it tries again");
+        if (isRecomputeConflict(error)) log.warn({ reason: error instanceof Error ? error.message : String(error) }, "the change follower met a recompute writing the same members; it tries again");
         else log.error({ err: error }, "the change follower failed a round; it tries again");
         idle = true;
       }

@@ -1,6 +1,5 @@
 import { exponential, type Agenda, type Job } from "agenda";
-import { MembersChangedError, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
-import { isWriteConflict } from "./deadlock-retry";
+import { isRecomputeConflict, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
 import { announceIfLong } from "./announce-formation";
 import { JOB_NAMES, type RecomputeJobData } from "./job-names";
 import type { WorkerDeps } from "./worker-deps";
@@ -48,8 +47,7 @@ async function recomputeWithRetries(
       return await recomputeSegment(deps.engine, segmentId, deps.clock(), trigger, { onProgress });
     } catch (error) {
       // each of these rolled back the transaction that met it: running again starts from the stored members
-      const conflict = error instanceof MembersChangedError || isWriteConflict(error);
-      if (!conflict || attempt >= ATTEMPTS) throw error;
+      if (!isRecomputeConflict(error) || attempt >= ATTEMPTS) throw error;
     }
   }
 }

@@ -3,6 +3,7 @@
 import { Op, QueryTypes, type Transaction } from "sequelize";
 import type { Database } from "../models/db";
 import { bulkInsert } from "../models/sql/bulk";
+import { isConflict } from "../models/idempotency.server";
 import type { Criterion, Rule } from "./definition";
 import { compileRule, evaluate } from "./evaluate";
 import type { SegmentEngine } from "./engine.server";
@@ -15,6 +16,15 @@ export type RecomputeOutcome =
 
 /** Raised when the members changed between reading and writing them; the caller may simply run again. */
 export class MembersChangedError extends Error {}
+
+/**
+ * Whether a recompute (or re-evaluation) met another writer of the same members: the members
+ * changed under it, a member the other had just inserted, a deadlock or a busy database. Its
+ * transaction rolled back whole; running it again starts from what is stored.
+ */
+export function isRecomputeConflict(error: unknown): boolean {
+  return error instanceof MembersChangedError || isConflict(error);
+}
 
 const DELETE_CHUNK = 1000;
 

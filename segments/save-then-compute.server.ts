@@ -3,9 +3,8 @@
 // recomputes take it from there: the caller passes the schedule's hooks (jobs/segment-schedule.ts)
 // so the segment's recompute job is written in the save's transaction.
 import type { AuditActor } from "../models/audit.server";
-import { isConflict } from "../models/idempotency.server";
 import type { SegmentEngine } from "./engine.server";
-import { MembersChangedError, recomputeSegment, type RecomputeOutcome } from "./recompute.server";
+import { isRecomputeConflict, recomputeSegment, type RecomputeOutcome } from "./recompute.server";
 import { getSegment, saveSegment, type SaveOutcome, type SegmentSaveHooks } from "./store.server";
 
 export type SaveThenComputeOutcome = SaveOutcome & { recompute?: RecomputeOutcome | { status: "busy" } };
@@ -31,7 +30,7 @@ export async function saveThenCompute(
     // members written meanwhile by another recompute (the worker's run of the job the save made
     // can start at once): that one's result stands. Meeting it may also show as a member it had
     // just inserted, or a deadlock on MariaDB; either way this transaction rolled back whole.
-    if (error instanceof MembersChangedError || isConflict(error)) return { ...saved, segment: (await getSegment(engine.db, s.id)) ?? s, recompute: { status: "busy" } };
+    if (isRecomputeConflict(error)) return { ...saved, segment: (await getSegment(engine.db, s.id)) ?? s, recompute: { status: "busy" } };
     throw error;
   }
 }

@@ -1,9 +1,7 @@
 // The segment pages and the segment API reach the segment engine's functions through here (docs/decisions/0002).
-import { MembersChangedError } from "../../segments/recompute.server";
-import { isConflict } from "../../models/idempotency.server";
 export { saveSegment, checkDefinition, getSegment, getSegmentByCode, listSegments, segmentsUsing, deleteSegment, ruleOf } from "../../segments/store.server";
 export { referencedCodes } from "../../segments/validate.server";
-export { recomputeSegment } from "../../segments/recompute.server";
+export { recomputeSegment, isRecomputeConflict } from "../../segments/recompute.server";
 export { addMembers, removeMembers } from "../../segments/manual.server";
 export { editImpact } from "../../segments/impact.server";
 export { previewWithReasons } from "../../segments/preview-reasons.server";
@@ -21,8 +19,3 @@ export { readTimestamp } from "../../models/sql/bulk";
 export { saveThenCompute } from "../../segments/save-then-compute.server";
 export { segmentScheduleHooks } from "../../jobs/segment-schedule";
 export { announceIfLong } from "../../jobs/announce-formation";
-
-/** A recompute that met another of the same segment (members changed under it, a duplicate member, a deadlock): it rolled back whole. */
-export function isRecomputeConflict(error: unknown): boolean {
-  return error instanceof MembersChangedError || isConflict(error);
-}

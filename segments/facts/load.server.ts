@@ -58,7 +58,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
 
   const rows = await streamByKey(
     db,
-    { columns: "id, registered_at, first_interaction_at, last_interaction_at, birthday, accepts_marketing, country, city, customer_group_id", from: "customers", key: "id" },
+    { columns: "id, registered_at, first_interaction_at, last_interaction_at, birthday, accepts_marketing, country, city, customer_group_id", from: "customers", key: "id", ordered: true },
     (r) => {
       const slot = index.ensureSlot(r[0] as number);
       index.registeredDay[slot] = storeDay(clock, r[1]);

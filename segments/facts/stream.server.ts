@@ -100,6 +100,8 @@ export interface KeyedSelect {
   key: string;
   /** SQLite rows per chunk (tests make it small). */
   chunk?: number;
+  /** MariaDB too delivers the rows in key order (SQLite's keyset pages always do). */
+  ordered?: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export interface KeyedSelect {
  */
 export async function streamByKey(db: Database, select: KeyedSelect, sink: RowSink): Promise<number> {
   const where = select.where ? ` WHERE ${select.where}` : "";
-  if (db.dialect === "mysql") return streamRows(db, `SELECT ${select.columns} FROM ${select.from}${where}`, [], sink);
+  if (db.dialect === "mysql") return streamRows(db, `SELECT ${select.columns} FROM ${select.from}${where}${select.ordered ? ` ORDER BY ${select.key}` : ""}`, [], sink);
   const manager = db.sequelize.connectionManager as unknown as {
     getConnection(options: unknown): Promise<unknown>;
     releaseConnection(connection: unknown): Promise<void> | void;
