@@ -4,7 +4,7 @@
 import { Bitset } from "./bitset";
 import type { Criterion, DateCondition, Rule, SegmentType } from "./definition";
 import { CHANNEL_BIT, NO_CODE, NO_DAY, STATUS_BIT, type FactIndex } from "./facts/fact-index";
-import { averageBits, codeBits, passLookup, dayBits, dayMatches, listDayBits, listMarkBits, monthDay, orderSums, postingBits, rangeBits, type DayMatch } from "./scan";
+import { averageBits, codeBits, passLookup, dayBits, dayMatches, listDayBits, monthDay, orderSums, postingBits, rangeBits, type DayMatch } from "./scan";
 import { dayOfPlainDate, isLeapYear, monthDayOf, plainDateOfDay, yearOfDay } from "./time";
 
 /** Another segment a criterion can name. */
@@ -113,7 +113,13 @@ function singleValue(column: Int32Array, size: number, marks: Uint8Array, hasInc
   };
 }
 
-function listValues(list: FactIndex["tags"], size: number, marks: Uint8Array, hasIncludes: boolean): Pick<Compiled, "test" | "bitset"> {
+function listValues(list: FactIndex["tags"], postings: FactIndex["tagSlots"], size: number, marks: Uint8Array, hasIncludes: boolean): Pick<Compiled, "test" | "bitset"> {
+  const included: number[] = [];
+  const excluded: number[] = [];
+  marks.forEach((m, code) => {
+    if (m & 2) excluded.push(code);
+    else if (m & 1) included.push(code);
+  });
   return {
     test: (slot) => {
       const values = list.get(slot);
@@ -126,7 +132,11 @@ function listValues(list: FactIndex["tags"], size: number, marks: Uint8Array, ha
       }
       return included;
     },
-    bitset: () => listMarkBits(list, size, marks, hasIncludes),
+    // from the inverted lists: who holds an included value (everyone, without includes), minus who holds an excluded one
+    bitset: () => {
+      const out = hasIncludes ? postingBits(postings, list, size, included) : Bitset.full(size);
+      return excluded.length > 0 ? out.andNot(postingBits(postings, list, size, excluded)) : out;
+    },
   };
 }
 
@@ -276,7 +286,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
       const codes = Math.max(0, ...ix.tagIdByName.values()) + 1;
       const { marks, hasIncludes } = codeMarks(criterion.values, (v) => ix.tagIdByName.get(v), codes);
       const names = new Map([...ix.tagIdByName].map(([name, id]) => [id, name]));
-      return { ...listValues(ix.tags, size, marks, hasIncludes), actual: (s) => Array.from(ix.tags.get(s), (id) => names.get(id)) };
+      return { ...listValues(ix.tags, ix.tagSlots, size, marks, hasIncludes), actual: (s) => Array.from(ix.tags.get(s), (id) => names.get(id)) };
     }
     case "orderedFromCategory": {
       const roots = criterion.categories.map((externalId) => {
@@ -368,8 +378,8 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
           for (let k = 0; k < chosen.length; k++) if (chosen[k] < marks.length && marks[chosen[k]] === 1) return true;
           return false;
         },
-        // "shares at least one option": an include list with nothing excluded
-        bitset: () => listMarkBits(ix.options, size, marks, true),
+        // "shares at least one option"
+        bitset: () => postingBits(ix.optionSlots, ix.options, size, wanted),
         actual: (s) => Array.from(ix.options.get(s)).filter((id) => keys.has(id)).map((id) => keys.get(id)),
       };
     }

@@ -120,41 +120,6 @@ function slotRange<V extends Int32Array | Float64Array>(list: ListColumn<V>, s: 
   return own ? [own, 0, own.length] : [list.values, 0, 0];
 }
 
-/**
- * Include/exclude over a list of codes (tags, answer options): a slot passes when none of its codes
- * is marked 2 (excluded) and, if there are includes, one is marked 1.
- */
-export function listMarkBits(list: ListColumn<Int32Array>, size: number, marks: Uint8Array, hasIncludes: boolean): Bitset {
-  const out = new Bitset(size);
-  const w = out.words;
-  const n = marks.length;
-  const { offsets, values, overlaid, baseSize } = list;
-  for (let s = 0; s < size; s++) {
-    let arr = values;
-    let k = 0;
-    let end = 0;
-    if (s < baseSize && overlaid[s] === 0) {
-      k = offsets[s];
-      end = offsets[s + 1];
-    } else {
-      [arr, k, end] = slotRange(list, s);
-    }
-    let included = !hasIncludes;
-    let excluded = false;
-    for (; k < end; k++) {
-      const v = arr[k];
-      const m = v < n ? marks[v] : 0;
-      if (m & 2) {
-        excluded = true;
-        break;
-      }
-      if (m & 1) included = true;
-    }
-    if (included && !excluded) w[s >>> 5] |= 1 << (s & 31);
-  }
-  return out;
-}
-
 /** Category masks over a list of category ids: OR of `masks[id]` per slot, compared with `want`. */
 export function listMaskBits(list: ListColumn<Int32Array>, size: number, masks: Uint32Array, test: "any" | "all" | "none", full: number): Bitset {
   const out = new Bitset(size);
@@ -187,6 +152,15 @@ export function listMaskBits(list: ListColumn<Int32Array>, size: number, masks: 
 export function listDayBits(list: ListColumn<Int32Array>, size: number, match: DayMatch): Bitset {
   const out = new Bitset(size);
   const w = out.words;
+  // a lookup per day offset for yearly matches, as dayBits does; a plain range otherwise
+  let hits: Uint8Array | null = null;
+  if (match.yearly) {
+    const t = monthDayTable();
+    hits = new Uint8Array(t.length);
+    for (let i = 0; i < t.length; i++) hits[i] = match.yearly[t[i]];
+  }
+  const lo = match.yearly ? 0 : Math.max(match.lo!, NO_DAY + 1);
+  const hi = match.yearly ? -1 : match.hi!;
   const { offsets, values, overlaid, baseSize } = list;
   for (let s = 0; s < size; s++) {
     let arr = values;
@@ -195,11 +169,19 @@ export function listDayBits(list: ListColumn<Int32Array>, size: number, match: D
     if (s < baseSize && overlaid[s] === 0) {
       k = offsets[s];
       end = offsets[s + 1];
+      if (k === end) continue;
     } else {
       [arr, k, end] = slotRange(list, s);
     }
     for (; k < end; k++) {
-      if (dayMatches(match, arr[k])) {
+      const d = arr[k];
+      let ok: boolean;
+      if (hits === null) ok = d >= lo && d <= hi;
+      else {
+        const i = d - TABLE_FROM;
+        ok = i >= 0 && i < hits.length ? hits[i] === 1 : dayMatches(match, d);
+      }
+      if (ok) {
         w[s >>> 5] |= 1 << (s & 31);
         break;
       }

@@ -1,8 +1,8 @@
 // Builds the fact index from the database, and re-reads the facts of changed customers.
 import { Op } from "sequelize";
 import type { Database } from "../../models/db";
-import { CHANNEL_BIT, FactIndex, ListColumn, NO_DAY, STATUS_BIT, buildList, type CustomerFacts } from "./fact-index";
-import { streamByKey, utcMsOf, type KeyedSelect } from "./stream.server";
+import { CHANNEL_BIT, FactIndex, ListBuilder, NO_DAY, STATUS_BIT, type CustomerFacts } from "./fact-index";
+import { factSql, streamByCustomer, streamByKey, utcMsOf, type PerCustomerSelect } from "./stream.server";
 import { dayOfPlainDate, storeClock, type StoreClock } from "../time";
 import type { Channel, CustomFieldType } from "../../models/models";
 
@@ -50,20 +50,29 @@ export async function refreshReferenceData(db: Database, index: FactIndex): Prom
  */
 export async function loadFactIndex(db: Database, timeZone: string, progress: LoadProgress = () => {}): Promise<FactIndex> {
   const clock = storeClock(timeZone);
+  const sql = factSql(db.dialect);
   const [{ max }] = (await db.sequelize.query("SELECT MAX(id) AS max FROM customer_changes", { type: "SELECT" })) as Array<{ max: number | null }>;
   const [{ n }] = (await db.sequelize.query("SELECT COUNT(*) AS n FROM customers", { type: "SELECT" })) as Array<{ n: number }>;
   const index = new FactIndex(timeZone, Math.ceil(Number(n) * 1.1) + 16);
   index.watermark = Number(max ?? 0);
   await refreshReferenceData(db, index);
+  // timestamps arrive as whole epoch seconds: no text to make and parse per value
+  const day = (seconds: unknown) => (seconds === null ? NO_DAY : clock.dayOf(Number(seconds) * 1000));
 
+  // in id order, so slots ascend with ids and the per-customer reads below arrive in slot order
   const rows = await streamByKey(
     db,
-    { columns: "id, registered_at, first_interaction_at, last_interaction_at, birthday, accepts_marketing, country, city, customer_group_id", from: "customers", key: "id", ordered: true },
+    {
+      columns: `id, ${sql.epoch("registered_at")}, ${sql.epoch("first_interaction_at")}, ${sql.epoch("last_interaction_at")}, birthday, accepts_marketing, country, city, customer_group_id`,
+      from: "customers",
+      key: "id",
+      ordered: true,
+    },
     (r) => {
-      const slot = index.ensureSlot(r[0] as number);
-      index.registeredDay[slot] = storeDay(clock, r[1]);
-      index.firstInteractionDay[slot] = storeDay(clock, r[2]);
-      index.lastInteractionDay[slot] = storeDay(clock, r[3]);
+      const slot = index.ensureSlot(Number(r[0]));
+      index.registeredDay[slot] = day(r[1]);
+      index.firstInteractionDay[slot] = day(r[2]);
+      index.lastInteractionDay[slot] = day(r[3]);
       index.birthdayDay[slot] = plainDay(r[4]);
       index.acceptsMarketing[slot] = Number(r[5]) ? 1 : 0;
       if (r[6] !== null) index.country[slot] = index.countries.code(r[6] as string);
@@ -77,91 +86,102 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   progress("customers", rows);
   const size = index.size;
   const capacity = index.capacity;
-  const slotOf = (id: unknown) => index.slotOf(id as number);
+  const ids = index.ids;
+  const slotOf = (id: unknown) => index.slotOf(Number(id));
 
-  // orders: status mask and last non-cancelled order for everyone, completed ones as lists
+  // orders, one row per customer: the statuses, the last order that is not cancelled, and the
+  // completed orders as "seconds:total" in time order
   {
-    let slots = new Int32Array(1 << 20);
-    let days = new Int32Array(1 << 20);
-    let totals = new Float64Array(1 << 20);
-    let count = 0;
-    const completed = STATUS_BIT.completed;
-    const cancelled = STATUS_BIT.cancelled;
-    const seen = await streamByKey(db, { columns: "customer_id, status, total, placed_at", from: "orders", key: "id" }, (r) => {
-      const slot = slotOf(r[0]);
-      if (slot === undefined) return;
-      const bit = STATUS_BIT[r[1] as string] ?? 0;
-      index.statusMask[slot] |= bit;
-      const day = storeDay(clock, r[3]);
-      if (bit !== cancelled && day > index.lastOrderDay[slot]) index.lastOrderDay[slot] = day;
-      if (bit !== completed) return;
-      const total = Number(r[2]);
-      index.totalSpent[slot] += total;
-      index.orderCount[slot]++;
-      if (count === slots.length) {
-        const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-          const next = new (a.constructor as new (n: number) => T)(a.length * 2);
-          next.set(a);
-          return next;
-        };
-        slots = grow(slots);
-        days = grow(days);
-        totals = grow(totals);
-      }
-      slots[count] = slot;
-      days[count] = day;
-      totals[count] = total;
-      count++;
-    });
+    const days = new ListBuilder(size, (k) => new Int32Array(k), size * 3);
+    const totals = new ListBuilder(size, (k) => new Float64Array(k), size * 3);
+    const completedList = sql.groupConcat(`CASE WHEN status = 'completed' THEN ${sql.concat(sql.epoch("placed_at"), "':'", "total")} END`, { orderBy: "placed_at" });
+    const seen = await streamByCustomer(
+      db,
+      ids,
+      size,
+      {
+        customer: "customer_id",
+        columns: `${sql.groupConcat("status", { distinct: true })}, ${sql.epoch("MAX(CASE WHEN status <> 'cancelled' THEN placed_at END)")}, ${completedList}`,
+        from: "orders",
+        grouped: true,
+      },
+      (r) => {
+        const slot = slotOf(r[0]);
+        if (slot === undefined) return;
+        let mask = 0;
+        for (const status of String(r[1]).split(",")) mask |= STATUS_BIT[status] ?? 0;
+        index.statusMask[slot] = mask;
+        index.lastOrderDay[slot] = day(r[2]);
+        if (r[3] === null) return;
+        let sum = 0;
+        let count = 0;
+        eachPair(String(r[3]), (seconds, total) => {
+          days.add(slot, clock.dayOf(seconds * 1000));
+          totals.add(slot, total);
+          sum += total;
+          count++;
+        });
+        index.totalSpent[slot] = sum;
+        index.orderCount[slot] = count;
+      },
+    );
     progress("orders", seen);
-    // order each customer's completed orders by day: sort pair positions within each slot's run
-    const order = new Int32Array(count);
-    for (let i = 0; i < count; i++) order[i] = i;
-    const bySlot = buildList(size, capacity, count, slots, order, (k) => new Int32Array(k));
-    const sortedDays = new Int32Array(count);
-    const sortedTotals = new Float64Array(count);
-    for (let s = 0; s < size; s++) {
-      const from = bySlot.offsets[s];
-      const to = bySlot.offsets[s + 1];
-      const run = Array.from(bySlot.values.subarray(from, to)).sort((a, b) => days[a] - days[b]);
-      for (let k = 0; k < run.length; k++) {
-        sortedDays[from + k] = days[run[k]];
-        sortedTotals[from + k] = totals[run[k]];
-      }
-    }
-    index.orderDays = new ListColumn(bySlot.offsets, sortedDays, new Int32Array(0), capacity);
-    index.orderTotals = new ListColumn(bySlot.offsets, sortedTotals, new Float64Array(0), capacity);
+    index.orderDays = days.finish(capacity);
+    index.orderTotals = totals.finish(capacity);
+    // both lists hold the same orders: one offsets array serves both
+    index.orderTotals.offsets = index.orderDays.offsets;
   }
 
+  /** A list column from one grouped, comma-separated column per customer. */
+  const lists = async (select: Omit<PerCustomerSelect, "grouped">, valueOf: (n: number) => number, distinct: boolean, estimate = size) => {
+    const list = new ListBuilder(size, (k) => new Int32Array(k), estimate);
+    await streamByCustomer(db, ids, size, { ...select, grouped: true }, (r) => {
+      const slot = slotOf(r[0]);
+      if (slot === undefined || r[1] === null) return;
+      eachNumber(String(r[1]), (v) => list.add(slot, valueOf(v)));
+    });
+    return list.finish(capacity, { distinct });
+  };
+  const same = (v: number) => v;
+
   // categories of the products in completed orders
-  index.categories = await loadPairs(
-    db,
-    { columns: "o.customer_id, i.category_id", from: "order_items i JOIN orders o ON o.id = i.order_id", where: "o.status = 'completed' AND i.category_id IS NOT NULL", key: "i.id" },
-    index,
-    (r) => r[1] as number,
+  index.categories = await lists(
+    {
+      customer: "o.customer_id",
+      columns: sql.groupConcat("i.category_id", { distinct: true }),
+      from: "orders o JOIN order_items i ON i.order_id = o.id",
+      where: "o.status = 'completed' AND i.category_id IS NOT NULL",
+    },
+    same,
     true,
+    size * 3,
   );
-  index.buildCategoryPostings();
   progress("order items", index.categories.values.length);
 
-  index.cartDays = await loadPairs(db, { columns: "customer_id, abandoned_at", from: "abandoned_carts", where: "recovered_at IS NULL", key: "id" }, index, (r) => storeDay(clock, r[1]), false);
-  progress("abandoned carts", index.cartDays.values.length);
-  index.tags = await loadPairs(db, { columns: "customer_id, tag_id", from: "customer_tags", key: "rowid" }, index, (r) => r[1] as number, true);
-  progress("tags", index.tags.values.length);
-  index.options = await loadPairs(db, { columns: "customer_id, option_id", from: "registration_answers", key: "rowid" }, index, (r) => r[1] as number, true);
-  progress("registration answers", index.options.values.length);
-
-  const channelRows = await streamByKey(
-    db,
-    { columns: "customer_id, channel, is_subscribed, CASE WHEN address IS NULL THEN 0 ELSE 1 END AS has_address", from: "channel_identities", key: "id" },
-    (r) => {
-      const slot = slotOf(r[0]);
-      if (slot === undefined || !Number(r[2])) return;
-      const bit = CHANNEL_BIT[r[1] as Channel] ?? 0;
-      index.subscribedMask[slot] |= bit;
-      if (Number(r[3])) index.reachableMask[slot] |= bit;
-    },
+  index.cartDays = await lists(
+    { customer: "customer_id", columns: sql.groupConcat(sql.epoch("abandoned_at")), from: "abandoned_carts", where: "recovered_at IS NULL" },
+    (seconds) => clock.dayOf(seconds * 1000),
+    false,
   );
+  progress("abandoned carts", index.cartDays.values.length);
+  index.tags = await lists({ customer: "customer_id", columns: sql.groupConcat("tag_id"), from: "customer_tags" }, same, true);
+  progress("tags", index.tags.values.length);
+  index.options = await lists({ customer: "customer_id", columns: sql.groupConcat("option_id"), from: "registration_answers" }, same, true, size * 2);
+  progress("registration answers", index.options.values.length);
+  index.buildPostings();
+
+  // subscribed channels, "+" marking those with an address: "email+,sms"
+  const subscribed = `CASE WHEN is_subscribed = 1 THEN ${sql.concat("channel", "CASE WHEN address IS NULL THEN '' ELSE '+' END")} END`;
+  const channelRows = await streamByCustomer(db, ids, size, { customer: "customer_id", columns: sql.groupConcat(subscribed), from: "channel_identities", grouped: true }, (r) => {
+    const slot = slotOf(r[0]);
+    if (slot === undefined || r[1] === null) return;
+    for (const entry of String(r[1]).split(",")) {
+      const reachable = entry.endsWith("+");
+      const bit = CHANNEL_BIT[(reachable ? entry.slice(0, -1) : entry) as Channel] ?? 0;
+      index.subscribedMask[slot] |= bit;
+      if (reachable) index.reachableMask[slot] |= bit;
+    }
+  });
   progress("channels", channelRows);
 
   const fieldRows = await streamByKey(db, { columns: "customer_id, custom_field_id, value_text, value_number, value_date", from: "customer_field_values", key: "rowid" }, (r) => {
@@ -176,33 +196,46 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   return index;
 }
 
-/** (customer, value) rows into a list column. */
-async function loadPairs(
-  db: Database,
-  select: KeyedSelect,
-  index: FactIndex,
-  valueOf: (row: unknown[]) => number,
-  distinct: boolean,
-) {
-  let slots = new Int32Array(1 << 16);
-  let values = new Int32Array(1 << 16);
-  let count = 0;
-  await streamByKey(db, select, (r) => {
-    const slot = index.slotOf(r[0] as number);
-    if (slot === undefined) return;
-    if (count === slots.length) {
-      const s2 = new Int32Array(slots.length * 2);
-      s2.set(slots);
-      slots = s2;
-      const v2 = new Int32Array(values.length * 2);
-      v2.set(values);
-      values = v2;
+/** Each integer of a comma-separated list ("3,17,-2"), without splitting it into strings. */
+export function eachNumber(text: string, each: (n: number) => void): void {
+  let n = 0;
+  let sign = 1;
+  let digits = 0;
+  // "12.000": a whole number written with a fraction (a DECIMAL); only zeros may follow the point
+  let fraction = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c === 44) {
+      if (digits > 0) each(sign * n);
+      n = 0;
+      sign = 1;
+      digits = 0;
+      fraction = false;
+    } else if (fraction) {
+      if (c !== 48) throw new Error(`not a list of integers: ${text.slice(0, 80)}`);
+    } else if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 45 && digits === 0) sign = -1;
+    else if (c === 46 && digits > 0) fraction = true;
+    else throw new Error(`not a list of integers: ${text.slice(0, 80)}`);
+  }
+}
+
+/** Each "a:b" pair of integers in a comma-separated list ("1700000000:2599,1700100000:1200"). */
+export function eachPair(text: string, each: (a: number, b: number) => void): void {
+  let first = 0;
+  let havePair = false;
+  eachNumber(text.replaceAll(":", ","), (v) => {
+    if (!havePair) {
+      first = v;
+      havePair = true;
+    } else {
+      each(first, v);
+      havePair = false;
     }
-    slots[count] = slot;
-    values[count] = valueOf(r);
-    count++;
   });
-  return buildList(index.size, index.capacity, count, slots, values, (n) => new Int32Array(n), { distinct });
+  if (havePair) throw new Error(`an odd number of values in pairs: ${text.slice(0, 80)}`);
 }
 
 /** Everything about these customers, read afresh: the unit of an incremental update. */
