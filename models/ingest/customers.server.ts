@@ -5,7 +5,7 @@ import { CHANNELS, type Channel, type Customer } from "../models";
 import { appendChanges, type ChangeSource, type CustomerChangeEntry } from "../change-log.server";
 import { PlainDate, type CustomerInput, type FieldError } from "./schemas";
 import { chunks, inTransaction, searchNames } from "./util";
-import { bulkInsert, formatTimestamp, readTimestamp } from "../sql/bulk";
+import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp } from "../sql/bulk";
 
 export interface UpsertResult {
   index: number;
@@ -324,7 +324,7 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
 }
 
 async function writePlans(db: Database, plans: Plan[], source: ChangeSource, transaction: Transaction, now: Date): Promise<UpsertOutcome> {
-  const { Customer, CustomerTag, CustomerFieldValue, RegistrationAnswer, ChannelIdentity } = db.models;
+  const { CustomerTag, CustomerFieldValue, RegistrationAnswer, ChannelIdentity } = db.models;
 
   // groups are named in the input; a new name creates the group
   const groupNames = new Set(plans.map((p) => p.input.customerGroup).filter((g): g is string => typeof g === "string"));
@@ -349,17 +349,21 @@ async function writePlans(db: Database, plans: Plan[], source: ChangeSource, tra
   }
   const values = (r: CustomerRow) => CUSTOMER_COLUMNS.map(([, key]) => r[key]);
   const names = CUSTOMER_COLUMNS.map(([column]) => column);
-  await bulkInsert(db, "customers", [...names, "created_at", "updated_at"], toInsert.map((r) => [...values(r), now, now]), { transaction });
+  const created = await bulkInsertReturning<{ id: number; external_id: string }>(
+    db,
+    "customers",
+    [...names, "created_at", "updated_at"],
+    toInsert.map((r) => [...values(r), now, now]),
+    ["id", "external_id"],
+    { transaction },
+  );
+  const idOf = new Map(created.map((c) => [c.external_id, c.id]));
+  for (const r of toInsert) r.id = idOf.get(r.externalId);
   // an upsert on id: the insert half never happens, but needs every NOT NULL column to parse
   await bulkInsert(db, "customers", ["id", ...names, "created_at", "updated_at"], toUpdate.map((r) => [r.id!, ...values(r), now, now]), {
     transaction,
     conflict: { keys: ["id"], update: [...names, "updated_at"] },
   });
-  for (const part of chunks(toInsert, 1000)) {
-    const created = await Customer.findAll({ attributes: ["id", "externalId"], where: { externalId: { [Op.in]: part.map((r) => r.externalId) } }, transaction, raw: true });
-    const idOf = new Map(created.map((c) => [c.externalId, c.id]));
-    for (const r of part) r.id = idOf.get(r.externalId);
-  }
   const existingIds = plans.filter((p) => p.existing).map((p) => p.row.id!);
 
   // tags: replace the set of each customer that sent one
