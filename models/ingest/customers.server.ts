@@ -5,7 +5,7 @@ import { CHANNELS, type Channel, type Customer } from "../models";
 import { appendChanges, type ChangeSource, type CustomerChangeEntry } from "../change-log.server";
 import { PlainDate, type CustomerInput, type FieldError } from "./schemas";
 import { chunks, inTransaction, searchNames } from "./util";
-import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp } from "../sql/bulk";
+import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp, type SqlValue } from "../sql/bulk";
 
 export interface UpsertResult {
   index: number;
@@ -189,7 +189,7 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
   inputs.forEach((input, index) => {
     if (firstIndex.get(input.externalId) !== index) return;
     const existing = existingRows.get(input.externalId) ?? null;
-    const base: CustomerRow = existing
+    const row: CustomerRow = existing
       ? { ...existing }
       : {
           externalId: input.externalId,
@@ -210,7 +210,6 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
           firstInteractionAt: null,
           lastInteractionAt: null,
         };
-    const row = { ...base };
     const set = <K extends keyof CustomerRow>(key: K, value: CustomerRow[K] | undefined) => {
       if (value !== undefined) row[key] = value;
     };
@@ -347,20 +346,24 @@ async function writePlans(db: Database, plans: Plan[], source: ChangeSource, tra
       toUpdate.push(p.row);
     }
   }
-  const values = (r: CustomerRow) => CUSTOMER_COLUMNS.map(([, key]) => r[key]);
+  const values = (r: CustomerRow, ...more: SqlValue[]) => {
+    const list: SqlValue[] = more;
+    for (const [, key] of CUSTOMER_COLUMNS) list.push(r[key]);
+    return list;
+  };
   const names = CUSTOMER_COLUMNS.map(([column]) => column);
   const created = await bulkInsertReturning<{ id: number; external_id: string }>(
     db,
     "customers",
-    [...names, "created_at", "updated_at"],
-    toInsert.map((r) => [...values(r), now, now]),
+    ["created_at", "updated_at", ...names],
+    toInsert.map((r) => values(r, now, now)),
     ["id", "external_id"],
     { transaction },
   );
   const idOf = new Map(created.map((c) => [c.external_id, c.id]));
   for (const r of toInsert) r.id = idOf.get(r.externalId);
   // an upsert on id: the insert half never happens, but needs every NOT NULL column to parse
-  await bulkInsert(db, "customers", ["id", ...names, "created_at", "updated_at"], toUpdate.map((r) => [r.id!, ...values(r), now, now]), {
+  await bulkInsert(db, "customers", ["id", "created_at", "updated_at", ...names], toUpdate.map((r) => values(r, r.id!, now, now)), {
     transaction,
     conflict: { keys: ["id"], update: [...names, "updated_at"] },
   });
@@ -374,6 +377,7 @@ async function writePlans(db: Database, plans: Plan[], source: ChangeSource, tra
     const current = existingWithTags.length ? await CustomerTag.findAll({ where: { customerId: { [Op.in]: existingWithTags } }, transaction, raw: true }) : [];
     const currentBy = groupBy(current, (r) => r.customerId, (r) => r.tagId);
     const replace = withTags.filter((p) => {
+      if (!p.existing) return p.tagNames!.length > 0;
       const want = p.tagNames!.map((n) => tagIds.get(n)!).sort((a, b) => a - b);
       const have = (currentBy.get(p.row.id!) ?? []).sort((a, b) => a - b);
       return want.join(",") !== have.join(",");
@@ -449,7 +453,8 @@ async function writePlans(db: Database, plans: Plan[], source: ChangeSource, tra
     const rows: ChannelRow[] = [];
     for (const p of withChannels) {
       for (const [channel, state] of p.channels) {
-        const have = currentBy.get(`${p.row.id}|${channel}`);
+        // a customer created by this call has no channels yet
+        const have = p.existing ? currentBy.get(`${p.row.id}|${channel}`) : undefined;
         if (have && have.address === state.address && Boolean(have.isSubscribed) === state.isSubscribed) continue;
         const stateChanged = !have || Boolean(have.isSubscribed) !== state.isSubscribed;
         rows.push({

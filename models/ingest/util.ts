@@ -14,8 +14,6 @@ export function inTransaction<T>(db: Database, transaction: Transaction | undefi
 export function searchNames(firstName: string | null, lastName: string | null): { searchName: string; sortName: string } {
   const first = (firstName ?? "").trim().toLowerCase();
   const last = (lastName ?? "").trim().toLowerCase();
-  return {
-    searchName: [first, last].filter(Boolean).join(" ").slice(0, 201),
-    sortName: [last, first].filter(Boolean).join(" ").slice(0, 201),
-  };
+  const joined = (a: string, b: string) => (a && b ? `${a} ${b}` : a || b).slice(0, 201);
+  return { searchName: joined(first, last), sortName: joined(last, first) };
 }
