@@ -384,9 +384,18 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
       };
     }
     case "segment": {
-      const members = segmentMembers(ctx, criterion.segment, memo, depth + 1);
+      // a few customers (re-evaluation, explain) are tested one by one through the other segment's
+      // own rule; only a whole-index evaluation computes its members
+      const isMember = segmentTest(ctx, criterion.segment, memo, depth + 1);
       const want = criterion.isMember;
-      return { test: (s) => members.has(s) === want, actual: (s) => members.has(s), bitset: () => (want ? members.clone() : members.clone().not()) };
+      return {
+        test: (s) => isMember(s) === want,
+        actual: (s) => isMember(s),
+        bitset: () => {
+          const members = segmentMembers(ctx, criterion.segment, memo, depth + 1);
+          return want ? members.clone() : members.clone().not();
+        },
+      };
     }
   }
 }
@@ -404,6 +413,30 @@ function segmentMembers(ctx: EvaluationContext, code: string, memo: Map<string, 
   else members = ref.storedMembers();
   memo.set(`segment:${code}`, members);
   return members;
+}
+
+/** Whether one slot is a member of a named segment at the same moment, without evaluating the whole index. */
+function segmentTest(ctx: EvaluationContext, code: string, memo: Map<string, unknown>, depth: number): (slot: number) => boolean {
+  const known = memo.get(`segment-test:${code}`) as ((slot: number) => boolean) | undefined;
+  if (known) return known;
+  if (depth > 16) throw new EvaluationError(`segments nest too deep at ${code} (a cycle?)`);
+  const ref = ctx.resolveSegment(code);
+  if (!ref) throw new EvaluationError(`unknown segment ${code}`);
+  let test: (slot: number) => boolean;
+  if (ref.type === "dynamic" || ref.type === "accumulating") {
+    const tests = ref.rule.criteria.map((c) => compileCriterion(ctx, c, memo, depth).test);
+    const matches = tests.length === 0 ? () => false : ref.rule.match === "all" ? (s: number) => tests.every((t) => t(s)) : (s: number) => tests.some((t) => t(s));
+    if (ref.type === "dynamic") test = matches;
+    else {
+      const stored = ref.storedMembers();
+      test = (s) => matches(s) || stored.has(s);
+    }
+  } else {
+    const stored = ref.storedMembers();
+    test = (s) => stored.has(s);
+  }
+  memo.set(`segment-test:${code}`, test);
+  return test;
 }
 
 export interface Evaluation {
@@ -427,9 +460,11 @@ export function evaluate(ctx: EvaluationContext, rule: Rule): Evaluation {
   return evaluateWith(ctx, rule, new Map(), 0);
 }
 
-/** A per-customer test of a whole rule, for re-evaluating a few changed customers. */
-export function compileRule(ctx: EvaluationContext, rule: Rule): (slot: number) => boolean {
-  const memo = new Map<string, unknown>();
+/**
+ * A per-customer test of a whole rule, for re-evaluating a few changed customers. Rules compiled
+ * for the same context may share `memo` (order sums, other segments' tests).
+ */
+export function compileRule(ctx: EvaluationContext, rule: Rule, memo = new Map<string, unknown>()): (slot: number) => boolean {
   const tests = rule.criteria.map((c) => compileCriterion(ctx, c, memo, 0).test);
   if (tests.length === 0) return () => false;
   return rule.match === "all" ? (s) => tests.every((t) => t(s)) : (s) => tests.some((t) => t(s));

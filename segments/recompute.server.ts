@@ -182,8 +182,9 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
     )) as Array<{ segmentId: number; customerId: number }>;
     for (const r of rows) current.add(`${r.segmentId}|${r.customerId}`);
   }
+  const memo = new Map<string, unknown>();
   const changes = segments.map((segment, i) => {
-    const test = compileRule(ctx, rules[i]);
+    const test = compileRule(ctx, rules[i], memo);
     const entered: number[] = [];
     const left: number[] = [];
     for (const slot of slots) {

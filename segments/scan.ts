@@ -113,79 +113,55 @@ export function codeBits(column: Int32Array | Uint8Array, size: number, lookup: 
   return out;
 }
 
-/** The list of one slot: `[values, from, to]` into the CSR block, or the slot's own overlay array. */
-function slotRange<V extends Int32Array | Float64Array>(list: ListColumn<V>, s: number): [V, number, number] {
-  if (s < list.baseSize && list.overlaid[s] === 0) return [list.values, list.offsets[s], list.offsets[s + 1]];
-  const own = list.overlay.get(s);
-  return own ? [own, 0, own.length] : [list.values, 0, 0];
-}
-
-/** Category masks over a list of category ids: OR of `masks[id]` per slot, compared with `want`. */
-export function listMaskBits(list: ListColumn<Int32Array>, size: number, masks: Uint32Array, test: "any" | "all" | "none", full: number): Bitset {
-  const out = new Bitset(size);
-  const w = out.words;
-  const n = masks.length;
-  const { offsets, values, overlaid, baseSize } = list;
-  for (let s = 0; s < size; s++) {
-    let arr = values;
-    let k = 0;
-    let end = 0;
-    if (s < baseSize && overlaid[s] === 0) {
-      k = offsets[s];
-      end = offsets[s + 1];
-    } else {
-      [arr, k, end] = slotRange(list, s);
-    }
-    let m = 0;
-    for (; k < end; k++) {
-      const v = arr[k];
-      if (v < n) m |= masks[v];
-    }
-    m >>>= 0;
-    const ok = test === "any" ? m !== 0 : test === "all" ? m === full : m === 0;
-    if (ok) w[s >>> 5] |= 1 << (s & 31);
-  }
-  return out;
-}
+// The list loops below walk the CSR block in one pass (a slot's values end where the next one's
+// begin) and then redo the few slots changed since it was built from their own arrays: a check per
+// slot for an overlay, or a call per value, made these loops several times slower.
 
 /** Slots with any day in their list that matches (abandoned carts). */
 export function listDayBits(list: ListColumn<Int32Array>, size: number, match: DayMatch): Bitset {
   const out = new Bitset(size);
   const w = out.words;
   // a lookup per day offset for yearly matches, as dayBits does; a plain range otherwise
-  let hits: Uint8Array | null = null;
-  if (match.yearly) {
-    const t = monthDayTable();
-    hits = new Uint8Array(t.length);
-    for (let i = 0; i < t.length; i++) hits[i] = match.yearly[t[i]];
-  }
-  const lo = match.yearly ? 0 : Math.max(match.lo!, NO_DAY + 1);
-  const hi = match.yearly ? -1 : match.hi!;
-  const { offsets, values, overlaid, baseSize } = list;
-  for (let s = 0; s < size; s++) {
-    let arr = values;
-    let k = 0;
-    let end = 0;
-    if (s < baseSize && overlaid[s] === 0) {
-      k = offsets[s];
-      end = offsets[s + 1];
-      if (k === end) continue;
+  const yearly = match.yearly !== undefined;
+  const t = monthDayTable();
+  const hits = new Uint8Array(yearly ? t.length : 0);
+  if (yearly) for (let i = 0; i < t.length; i++) hits[i] = match.yearly[t[i]];
+  const lo = yearly ? 0 : Math.max(match.lo!, NO_DAY + 1);
+  const hi = yearly ? -1 : match.hi!;
+  const matches = (d: number) => {
+    if (!yearly) return d >= lo && d <= hi;
+    const i = d - TABLE_FROM;
+    return i >= 0 && i < hits.length ? hits[i] === 1 : dayMatches(match, d);
+  };
+  const { offsets, values } = list;
+  const base = Math.min(size, list.baseSize);
+  let k = offsets[0];
+  for (let s = 0; s < base; s++) {
+    const end = offsets[s + 1];
+    if (yearly) {
+      for (; k < end; k++) {
+        if (matches(values[k])) {
+          w[s >>> 5] |= 1 << (s & 31);
+          break;
+        }
+      }
     } else {
-      [arr, k, end] = slotRange(list, s);
-    }
-    for (; k < end; k++) {
-      const d = arr[k];
-      let ok: boolean;
-      if (hits === null) ok = d >= lo && d <= hi;
-      else {
-        const i = d - TABLE_FROM;
-        ok = i >= 0 && i < hits.length ? hits[i] === 1 : dayMatches(match, d);
-      }
-      if (ok) {
-        w[s >>> 5] |= 1 << (s & 31);
-        break;
+      for (; k < end; k++) {
+        const d = values[k];
+        if (d >= lo && d <= hi) {
+          w[s >>> 5] |= 1 << (s & 31);
+          break;
+        }
       }
     }
+    k = end;
+  }
+  for (const [s, own] of list.overlay) {
+    if (s >= size) continue;
+    let hit = false;
+    for (let i = 0; i < own.length && !hit; i++) hit = matches(own[i]);
+    if (hit) w[s >>> 5] |= 1 << (s & 31);
+    else w[s >>> 5] &= ~(1 << (s & 31));
   }
   return out;
 }
@@ -203,27 +179,35 @@ export function orderSums(
 ): { total: Float64Array; count: Int32Array } {
   const total = new Float64Array(size);
   const count = new Int32Array(size);
-  const { offsets, values: dayValues, overlaid, baseSize } = days;
+  const { offsets, values: dayValues } = days;
   const totalValues = totals.values;
-  for (let s = 0; s < size; s++) {
+  const base = Math.min(size, days.baseSize);
+  let k = offsets[0];
+  for (let s = 0; s < base; s++) {
+    const end = offsets[s + 1];
+    if (k === end) continue;
     let t = 0;
     let c = 0;
-    if (s < baseSize && overlaid[s] === 0) {
-      for (let k = offsets[s], end = offsets[s + 1]; k < end; k++) {
-        const d = dayValues[k];
-        if (d >= lo && d <= hi) {
-          t += totalValues[k];
-          c++;
-        }
-      }
-    } else {
-      const ds = days.get(s);
-      const ts = totals.get(s);
-      for (let k = 0; k < ds.length; k++) {
-        if (ds[k] >= lo && ds[k] <= hi) {
-          t += ts[k];
-          c++;
-        }
+    for (; k < end; k++) {
+      const d = dayValues[k];
+      // no branch on the day: an order in the frame adds 1 × its total
+      const inFrame = ((d >= lo) as unknown as number) & ((d <= hi) as unknown as number);
+      t += inFrame * totalValues[k];
+      c += inFrame;
+    }
+    total[s] = t;
+    count[s] = c;
+  }
+  for (const s of days.overlay.keys()) {
+    if (s >= size) continue;
+    const ds = days.get(s);
+    const ts = totals.get(s);
+    let t = 0;
+    let c = 0;
+    for (let i = 0; i < ds.length; i++) {
+      if (ds[i] >= lo && ds[i] <= hi) {
+        t += ts[i];
+        c++;
       }
     }
     total[s] = t;
@@ -236,12 +220,16 @@ export function orderSums(
 export function averageBits(total: Float64Array, count: Int32Array, size: number, min: number, max: number): Bitset {
   const out = new Bitset(size);
   const w = out.words;
-  for (let s = 0; s < size; s++) {
-    const c = count[s];
-    if (c > 0) {
-      const t = total[s];
-      if (t >= min * c && t <= max * c) w[s >>> 5] |= 1 << (s & 31);
+  for (let i = 0; i < w.length; i++) {
+    const base = i << 5;
+    const end = Math.min(32, size - base);
+    let bits = 0;
+    for (let b = 0; b < end; b++) {
+      const c = count[base + b];
+      const t = total[base + b];
+      bits |= (((c > 0) as unknown as number) & ((t >= min * c) as unknown as number) & ((t <= max * c) as unknown as number)) << b;
     }
+    w[i] = bits;
   }
   return out;
 }

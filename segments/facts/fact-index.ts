@@ -123,6 +123,27 @@ export function buildList<V extends Values>(
   return new ListColumn(out, sorted.slice(0, w) as V, make(0), capacity);
 }
 
+/** A typed array that grows as values are pushed (×1.5), for reads whose row count is not known. */
+export class Growable<V extends Values> {
+  array: V;
+  length = 0;
+  private readonly Type: new (n: number) => V;
+
+  constructor(Type: new (n: number) => V, estimate: number) {
+    this.Type = Type;
+    this.array = new Type(Math.max(16, estimate));
+  }
+
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const next = new this.Type(Math.ceil(this.array.length * 1.5));
+      next.set(this.array);
+      this.array = next;
+    }
+    this.array[this.length++] = value;
+  }
+}
+
 /**
  * Builds a CSR list column from values appended slot by slot in ascending slot order (rows read in
  * customer order): no (slot, value) pairs to sort, and the values array is trimmed at the end.
