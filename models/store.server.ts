@@ -17,8 +17,16 @@ export async function getStoreSettings(db: Database): Promise<StoreSettingsView>
   return { name: row.name, timeZone: row.timeZone, currency: row.currency, locale: row.locale };
 }
 
+let savedInProcess = 0;
+
+/** Bumped whenever this process saves the store's settings: readers that cache them re-read at once. */
+export function storeSettingsVersion(): number {
+  return savedInProcess;
+}
+
 export async function saveStoreSettings(db: Database, settings: StoreSettingsView): Promise<void> {
   await db.models.StoreSettings.upsert({ id: 1, ...settings });
+  savedInProcess++;
 }
 
 export async function hasStoreSettings(db: Database): Promise<boolean> {
@@ -39,6 +47,9 @@ export async function updateStoreSettings(db: Database, settings: StoreSettingsV
     );
     const detail = Object.fromEntries(changed.map((k) => [k, { from: row ? before[k] : null, to: settings[k] }]));
     await recordAudit(db, actor, "store.update", { type: "store", id: 1, detail }, transaction, now);
+    transaction.afterCommit(() => {
+      savedInProcess++;
+    });
     return { changed };
   });
 }

@@ -2,7 +2,7 @@
 // fact index, keeps it current by tailing the change log, and resolves segment references.
 import { Op, QueryTypes } from "sequelize";
 import type { Database } from "../models/db";
-import { getStoreSettings } from "../models/store.server";
+import { getStoreSettings, storeSettingsVersion } from "../models/store.server";
 import { Bitset } from "./bitset";
 import type { Criterion, Rule, SegmentType } from "./definition";
 import { evaluate, explain, type CriterionReason, type EvaluationContext, type SegmentRef } from "./evaluate";
@@ -40,6 +40,7 @@ export interface Preview {
 export type CustomersChangedListener = (customerIds: number[], watermark: number) => void;
 
 const TAIL_BATCH = 20_000;
+const SETTINGS_FRESH_MS = 1000;
 
 export class SegmentEngine {
   readonly db: Database;
@@ -52,6 +53,8 @@ export class SegmentEngine {
   private gapSince = new Map<number, number>();
   private memberCache = new Map<number, { version: number; members: Bitset }>();
   private changeListeners = new Set<CustomersChangedListener>();
+  private settingsReadAt = -Infinity;
+  private settingsVersion = -1;
 
   constructor(db: Database, options: EngineOptions = {}) {
     this.db = db;
@@ -60,13 +63,24 @@ export class SegmentEngine {
 
   /** The fact index, built on first use (and again when the store's time zone changes). */
   async ready(): Promise<FactIndex> {
+    // the time zone is re-read at most once a second (at once after a save in this process):
+    // another process's change reaches this index within a second, and a preview saves a query
+    const fresh = this.index && performance.now() - this.settingsReadAt < SETTINGS_FRESH_MS && this.settingsVersion === storeSettingsVersion();
+    if (fresh) return this.index!;
+    const version = storeSettingsVersion();
     const { timeZone } = await getStoreSettings(this.db);
-    if (this.index && this.index.timeZone === timeZone) return this.index;
+    if (this.index && this.index.timeZone === timeZone) {
+      this.settingsReadAt = performance.now();
+      this.settingsVersion = version;
+      return this.index;
+    }
     if (!this.building) {
       const started = Date.now();
       this.building = loadFactIndex(this.db, timeZone)
         .then((index) => {
           this.index = index;
+          this.settingsReadAt = performance.now();
+          this.settingsVersion = version;
           this.seenAbove.clear();
           this.gapSince.clear();
           this.options.log?.("fact index built", { customers: index.size, ms: Date.now() - started });

@@ -4,7 +4,7 @@
 import { Bitset } from "./bitset";
 import type { Criterion, DateCondition, Rule, SegmentType } from "./definition";
 import { CHANNEL_BIT, NO_CODE, NO_DAY, STATUS_BIT, type FactIndex } from "./facts/fact-index";
-import { averageBits, codeBits, passLookup, dayBits, dayMatches, listDayBits, monthDay, orderSums, postingBits, rangeBits, type DayMatch } from "./scan";
+import { averageBits, borrowSums, codeBits, passLookup, dayBits, dayMatches, listDayBits, monthDay, orderSums, postingBits, rangeBits, releaseSums, type DayMatch, type OrderSums } from "./scan";
 import { dayOfPlainDate, isLeapYear, monthDayOf, plainDateOfDay, yearOfDay } from "./time";
 
 /** Another segment a criterion can name. */
@@ -180,7 +180,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
         if (whole) return { total: ix.totalSpent, count: ix.orderCount };
         const key = `sums:${from}|${to}`;
         let sums = memo.get(key) as { total: Float64Array; count: Int32Array } | undefined;
-        if (!sums) memo.set(key, (sums = orderSums(ix.orderDays, ix.orderTotals, size, from, to)));
+        if (!sums) memo.set(key, (sums = orderSums(ix.orderDays, ix.orderTotals, size, from, to, borrowSums(size))));
         return sums;
       };
       const one = (s: number) => {
@@ -457,7 +457,13 @@ function evaluateWith(ctx: EvaluationContext, rule: Rule, memo: Map<string, unkn
 
 /** Every customer slot the rule selects, and what each criterion selects alone. */
 export function evaluate(ctx: EvaluationContext, rule: Rule): Evaluation {
-  return evaluateWith(ctx, rule, new Map(), 0);
+  const memo = new Map<string, unknown>();
+  try {
+    return evaluateWith(ctx, rule, memo, 0);
+  } finally {
+    // the evaluation's bitsets are built: the order sums it borrowed are free again
+    for (const [key, value] of memo) if (key.startsWith("sums:")) releaseSums(value as OrderSums);
+  }
 }
 
 /**
