@@ -1,11 +1,11 @@
-import { Op, type Transaction } from "sequelize";
+import { Op, QueryTypes, type Transaction } from "sequelize";
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import type { Database } from "../db";
 import { CHANNELS, type Channel, type Customer } from "../models";
 import { appendChanges, type ChangeSource, type CustomerChangeEntry } from "../change-log.server";
 import { PlainDate, type CustomerInput, type FieldError } from "./schemas";
 import { chunks, inTransaction, searchNames } from "./util";
-import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp, type SqlValue } from "../sql/bulk";
+import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp, sqlLiteral, type SqlValue } from "../sql/bulk";
 
 export interface UpsertResult {
   index: number;
@@ -161,11 +161,14 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
     else firstIndex.set(input.externalId, index);
   });
 
-  const { Customer, CustomField, RegistrationQuestion, RegistrationOption, User } = db.models;
+  const { CustomField, RegistrationQuestion, RegistrationOption, User } = db.models;
   const t = options.transaction;
   const existingRows = new Map<string, CustomerRow>();
+  // written out rather than Customer.findAll: Sequelize's escaping of 1,000 ids and its row
+  // mapping cost ~2 ms a bulk of 1,000, for what is usually an empty answer
+  const selected = `SELECT id, ${CUSTOMER_COLUMNS.map(([column, key]) => `${column} AS ${key}`).join(", ")} FROM customers WHERE external_id IN `;
   for (const part of chunks([...firstIndex.keys()], 1000)) {
-    const found = await Customer.findAll({ where: { externalId: { [Op.in]: part } }, transaction: t, raw: true });
+    const found = await db.sequelize.query<Customer>(`${selected}(${part.map((id) => sqlLiteral(id, db)).join(",")})`, { type: QueryTypes.SELECT, transaction: t, raw: true });
     for (const c of found) existingRows.set(c.externalId, toRow(c));
   }
 
