@@ -26,7 +26,8 @@ export function isRecomputeConflict(error: unknown): boolean {
   return error instanceof MembersChangedError || isConflict(error);
 }
 
-const DELETE_CHUNK = 1000;
+// below MariaDB's in_predicate_conversion_threshold (1,000): a longer IN list becomes a derived table
+const DELETE_CHUNK = 500;
 
 export interface RecomputeOptions {
   /**

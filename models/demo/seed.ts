@@ -202,6 +202,12 @@ export async function seedDemoStore(db: Database, options: DemoOptions): Promise
     }
   }
   if (options.signal?.aborted) throw new Error(`stopped after ${count(done)} of ${count(total)} customers`);
+  if (db.dialect === "mysql") {
+    // InnoDB's statistics lag behind a bulk load: without fresh ones MariaDB chose a scan of all
+    // 1.7M registration answers for 500 customers' answers (0.4 s instead of 2 ms)
+    await db.sequelize.query(`ANALYZE TABLE ${Object.keys(CUSTOMER_TABLES).join(", ")}`);
+    log("statistics: analysed");
+  }
 
   return { rows: { ...catalogueRows, ...written }, seconds: seconds() };
 }
