@@ -4,7 +4,7 @@ import type { Database } from "../../models/db";
 import { CHANNEL_BIT, FactIndex, Growable, ListBuilder, ListColumn, NO_DAY, STATUS_BIT, buildList, type CustomerFacts } from "./fact-index";
 import { factSql, streamByCustomer, streamByKey, utcMsOf } from "./stream.server";
 import { dayOfPlainDate, storeClock, type StoreClock } from "../time";
-import type { Channel, CustomFieldType } from "../../models/models";
+import { CHANNELS, type Channel, type CustomFieldType } from "../../models/models";
 
 export interface LoadProgress {
   (step: string, rows: number): void;
@@ -77,7 +77,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   const rows = await streamByKey(
     db,
     {
-      columns: `id, ${sql.epoch("registered_at")}, ${sql.epoch("first_interaction_at")}, ${sql.epoch("last_interaction_at")}, birthday, accepts_marketing, country, city, customer_group_id`,
+      columns: `id, ${sql.epoch("registered_at")}, ${sql.epoch("first_interaction_at")}, ${sql.epoch("last_interaction_at")}, ${sql.epochDay("birthday")}, accepts_marketing, country, city, customer_group_id`,
       from: "customers",
       key: "id",
       ordered: true,
@@ -87,7 +87,7 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
       index.registeredDay[slot] = day(r[1]);
       index.firstInteractionDay[slot] = day(r[2]);
       index.lastInteractionDay[slot] = day(r[3]);
-      index.birthdayDay[slot] = plainDay(r[4]);
+      index.birthdayDay[slot] = r[4] === null ? NO_DAY : Number(r[4]);
       index.acceptsMarketing[slot] = Number(r[5]) ? 1 : 0;
       if (r[6] !== null) index.country[slot] = index.countries.code(r[6] as string);
       if (r[7] !== null) index.city[slot] = index.cities.code(r[7] as string);
@@ -351,23 +351,19 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   };
   let channelRows: number;
   if (grouped) {
-    // subscribed channels, "+" marking those with an address: "email+,sms"
-    const subscribed = `CASE WHEN is_subscribed = 1 THEN ${sql.concat("channel", "CASE WHEN address IS NULL THEN '' ELSE '+' END")} END`;
+    // the channel masks summed in SQL (a customer has one row per channel): two numbers a customer
+    const bit = (then: string) => `CASE WHEN is_subscribed = 1${then} THEN CASE channel ${CHANNELS.map((c) => `WHEN '${c}' THEN ${CHANNEL_BIT[c]}`).join(" ")} ELSE 0 END ELSE 0 END`;
     channelRows = await streamByCustomer(
       db,
       ids,
       size,
-      {
-        customer: "customer_id",
-        columns: sql.groupConcat(subscribed),
-        from: "channel_identities",
-        grouped: true,
-      },
+      { customer: "customer_id", columns: `SUM(${bit("")}), SUM(${bit(" AND address IS NOT NULL")})`, from: "channel_identities", grouped: true },
       (r) => {
-        if (r[1] === null) return;
         const slot = slotOf(r[0]);
-        for (const entry of String(r[1]).split(",")) entry.endsWith("+") ? channel(slot, entry.slice(0, -1), true) : channel(slot, entry, false);
-      }
+        if (slot === undefined) return;
+        index.subscribedMask[slot] = Number(r[1]);
+        index.reachableMask[slot] = Number(r[2]);
+      },
     );
   } else {
     channelRows = await streamByKey(

@@ -158,6 +158,8 @@ export interface FactSql {
   /** Whole seconds since the epoch of a stored timestamp (a store day never starts between seconds). */
   epoch(column: string): string;
   concat(...parts: string[]): string;
+  /** Days since 1970-01-01 of a DATE column (NULL stays NULL). */
+  epochDay(column: string): string;
   /** Values of a group joined by commas, optionally distinct or ordered. */
   groupConcat(expr: string, options?: { distinct?: boolean; orderBy?: string }): string;
 }
@@ -166,12 +168,14 @@ export function factSql(dialect: Database["dialect"]): FactSql {
   if (dialect === "mysql") {
     return {
       epoch: (column) => `FLOOR(UNIX_TIMESTAMP(${column}))`,
+      epochDay: (column) => `DATEDIFF(${column}, '1970-01-01')`,
       concat: (...parts) => `CONCAT(${parts.join(", ")})`,
       groupConcat: (expr, o = {}) => `GROUP_CONCAT(${o.distinct ? "DISTINCT " : ""}${expr}${o.orderBy ? ` ORDER BY ${o.orderBy}` : ""} SEPARATOR ',')`,
     };
   }
   return {
     epoch: (column) => `unixepoch(${column})`,
+    epochDay: (column) => `CAST(unixepoch(${column}) / 86400 AS INTEGER)`,
     concat: (...parts) => parts.join(" || "),
     groupConcat: (expr, o = {}) => (o.distinct ? `group_concat(DISTINCT ${expr})` : `group_concat(${expr}, ','${o.orderBy ? ` ORDER BY ${o.orderBy}` : ""})`),
   };
