@@ -2,7 +2,8 @@
 import { Op } from "sequelize";
 import type { Database } from "../../models/db";
 import { CHANNEL_BIT, FactIndex, Growable, ListBuilder, ListColumn, NO_DAY, STATUS_BIT, buildList, type CustomerFacts } from "./fact-index";
-import { factSql, streamByCustomer, streamByKey, utcMsOf } from "./stream.server";
+import { factSql, streamByKey, streamRecords, streamRecordsByKey, utcMsOf, type RecordSelect } from "./stream.server";
+import { RecordReader } from "./records";
 import { dayOfPlainDate, storeClock, type StoreClock } from "../time";
 import { CHANNELS, type Channel, type CustomFieldType } from "../../models/models";
 
@@ -64,16 +65,234 @@ export async function refreshReferenceData(db: Database, index: FactIndex): Prom
  */
 export async function loadFactIndex(db: Database, timeZone: string, progress: LoadProgress = () => {}): Promise<FactIndex> {
   const clock = storeClock(timeZone);
-  const sql = factSql(db.dialect);
   const [{ max }] = (await db.sequelize.query("SELECT MAX(id) AS max FROM customer_changes", { type: "SELECT" })) as Array<{ max: number | null }>;
   const [{ n }] = (await db.sequelize.query("SELECT COUNT(*) AS n FROM customers", { type: "SELECT" })) as Array<{ n: number }>;
   const index = new FactIndex(timeZone, Math.ceil(Number(n) * 1.1) + 16);
   index.watermark = Number(max ?? 0);
   await refreshReferenceData(db, index);
+  // How each table is read differs by dialect, measured at a million customers (decision record
+  // 0011): node-sqlite3 turns every row into a JS object on the main thread, so SQLite hands over
+  // texts of records per range of customers, several tables at once; MariaDB with its default
+  // 128 MB buffer pool pays for the secondary-index lookups a grouped read needs more than for the
+  // rows, so there each table streams in key order.
+  if (db.dialect === "sqlite") await readSqlite(db, index, clock, progress);
+  else await readMysql(db, index, clock, progress);
+  index.buildPostings();
+  return index;
+}
+
+/** SQLite tables read at once after the customers (each on a connection of its own). */
+const SQLITE_LANES = 3;
+
+/** Runs the tasks, `lanes` at a time, in the order given; each is told its lane. */
+async function inLanes(tasks: Array<(lane: string) => Promise<void>>, lanes: number): Promise<void> {
+  let next = 0;
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      while (next < tasks.length && !failed) {
+        const task = tasks[next++];
+        try {
+          await task(String(lane));
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+}
+
+/**
+ * SQLite: the customer ids first, then every table as texts of records per range of customers,
+ * two tables at a time (`chunk`: customers per text; tests make it small).
+ */
+export async function readSqlite(db: Database, index: FactIndex, clock: StoreClock, progress: LoadProgress, chunk?: number): Promise<void> {
+  // timestamps arrive as whole epoch seconds, dates as epoch days: no text to make and parse per value
+  const day = (seconds: number | null) => (seconds === null ? NO_DAY : clock.dayOf(seconds * 1000));
+  const orNothing = (expr: string) => `coalesce(${expr}, '')`;
+  const record = (...fields: string[]) => fields.join(" || '|' || ");
+  const sql = factSql("sqlite");
+  const epochDay = (column: string) => orNothing(sql.epochDay(column));
+  const epoch = (column: string) => orNothing(sql.epoch(column));
+
+  // the ids first, in order, so slots ascend with ids and every read below arrives in slot order;
+  // the customers' own columns are then one more table read beside the others
+  await streamRecordsByKey(db, { key: "id", from: "customers", record: "id", chunk }, (text) => {
+    const r = new RecordReader(text);
+    while (r.more) index.ensureSlot(r.number()!);
+  });
+  const size = index.size;
+  const capacity = index.capacity;
+  const ids = index.ids;
+  const slotOf = (id: number | null) => (id === null ? undefined : index.slotOf(id));
+  const read = (select: Omit<RecordSelect, "lane">, lane: string, each: (r: RecordReader) => void) =>
+    streamRecords(db, ids, size, { ...select, lane, chunk }, (text) => {
+      const r = new RecordReader(text);
+      while (r.more) each(r);
+    });
+  /** A list column from one grouped record per customer: its id, then the list. */
+  const list = async (step: string, lane: string, select: { value: string; from: string; where?: string; customer?: string }, distinct: boolean, valueOf = (v: number) => v, estimate = size) => {
+    const builder = new ListBuilder(size, (k) => new Int32Array(k), estimate);
+    const customer = select.customer ?? "customer_id";
+    await read({ customer, record: record(customer, `group_concat(${distinct ? "DISTINCT " : ""}${select.value})`), from: select.from, where: select.where, grouped: true }, lane, (r) => {
+      const slot = slotOf(r.number());
+      if (slot === undefined) return void r.list(() => {});
+      r.list((v) => builder.add(slot, valueOf(v)));
+    });
+    const column = builder.finish(capacity, { distinct });
+    progress(step, column.values.length);
+    return column;
+  };
+
+  const statusBits = `SUM(DISTINCT CASE status ${Object.entries(STATUS_BIT)
+    .map(([status, bit]) => `WHEN '${status}' THEN ${bit}`)
+    .join(" ")} ELSE 0 END)`;
+  const tasks: Array<(lane: string) => Promise<void>> = [
+    async (lane) => {
+      const seen = await read(
+        {
+          customer: "id",
+          from: "customers",
+          record: record(
+            "id",
+            epoch("registered_at"),
+            epoch("first_interaction_at"),
+            epoch("last_interaction_at"),
+            epochDay("birthday"),
+            orNothing("accepts_marketing"),
+            "json_quote(country)",
+            "json_quote(city)",
+            orNothing("customer_group_id"),
+          ),
+        },
+        lane,
+        (r) => {
+          const slot = index.slotOf(r.number()!)!;
+          index.registeredDay[slot] = day(r.number());
+          index.firstInteractionDay[slot] = day(r.number());
+          index.lastInteractionDay[slot] = day(r.number());
+          index.birthdayDay[slot] = r.number() ?? NO_DAY;
+          index.acceptsMarketing[slot] = r.number() ? 1 : 0;
+          const country = r.string();
+          if (country !== null) index.country[slot] = index.countries.code(country);
+          const city = r.string();
+          if (city !== null) index.city[slot] = index.cities.code(city);
+          const group = r.number();
+          if (group !== null) {
+            index.groupId[slot] = group;
+            if (group >= index.groupCodeLimit) index.groupCodeLimit = group + 1;
+          }
+        },
+      );
+      progress("customers", seen);
+    },
+    // orders: the statuses, the last order that is not cancelled, and the completed ones by day
+    async (lane) => {
+      const days = new ListBuilder(size, (k) => new Int32Array(k), size * 3);
+      const totals = new ListBuilder(size, (k) => new Float64Array(k), size * 3);
+      const completed = `group_concat(CASE WHEN status = 'completed' THEN unixepoch(placed_at) || ':' || total END, ',' ORDER BY placed_at)`;
+      const seen = await read(
+        { customer: "customer_id", record: record("customer_id", statusBits, epoch("MAX(CASE WHEN status <> 'cancelled' THEN placed_at END)"), orNothing(completed)), from: "orders", grouped: true },
+        lane,
+        (r) => {
+          const slot = slotOf(r.number());
+          if (slot === undefined) {
+            r.number();
+            r.number();
+            r.pairs(() => {});
+            return;
+          }
+          index.statusMask[slot] = r.number() ?? 0;
+          index.lastOrderDay[slot] = day(r.number());
+          let sum = 0;
+          let count = 0;
+          r.pairs((seconds, total) => {
+            days.add(slot, clock.dayOf(seconds * 1000));
+            totals.add(slot, total);
+            sum += total;
+            count++;
+          });
+          index.totalSpent[slot] = sum;
+          index.orderCount[slot] = count;
+        },
+      );
+      index.orderDays = days.finish(capacity);
+      index.orderTotals = totals.finish(capacity);
+      // both lists hold the same orders: one offsets array serves both
+      index.orderTotals.offsets = index.orderDays.offsets;
+      progress("orders", seen);
+    },
+    // categories of the products in completed orders
+    async (lane) => {
+      index.categories = await list(
+        "order items",
+        lane,
+        { customer: "o.customer_id", value: "i.category_id", from: "orders o JOIN order_items i ON i.order_id = o.id", where: "o.status = 'completed' AND i.category_id IS NOT NULL" },
+        true,
+        undefined,
+        size * 3,
+      );
+    },
+    async (lane) => {
+      index.options = await list("registration answers", lane, { value: "option_id", from: "registration_answers" }, true, undefined, size * 2);
+    },
+    // the channel masks summed in SQL (a customer has one row per channel): two numbers a customer
+    async (lane) => {
+      const bit = (then: string) => `CASE WHEN is_subscribed = 1${then} THEN CASE channel ${CHANNELS.map((c) => `WHEN '${c}' THEN ${CHANNEL_BIT[c]}`).join(" ")} ELSE 0 END ELSE 0 END`;
+      const seen = await read(
+        { customer: "customer_id", record: record("customer_id", `SUM(${bit("")})`, `SUM(${bit(" AND address IS NOT NULL")})`), from: "channel_identities", grouped: true },
+        lane,
+        (r) => {
+          const slot = slotOf(r.number());
+          const subscribed = r.number() ?? 0;
+          const reachable = r.number() ?? 0;
+          if (slot === undefined) return;
+          index.subscribedMask[slot] = subscribed;
+          index.reachableMask[slot] = reachable;
+        },
+      );
+      progress("channels", seen);
+    },
+    async (lane) => {
+      index.tags = await list("tags", lane, { value: "tag_id", from: "customer_tags" }, true);
+    },
+    async (lane) => {
+      index.cartDays = await list("abandoned carts", lane, { value: "unixepoch(abandoned_at)", from: "abandoned_carts", where: "recovered_at IS NULL" }, false, (seconds) => clock.dayOf(seconds * 1000));
+    },
+    // custom fields: a record per value
+    async (lane) => {
+      const seen = await read(
+        { customer: "customer_id", record: record("customer_id", "custom_field_id", orNothing("value_number"), epochDay("value_date"), "json_quote(value_text)"), from: "customer_field_values" },
+        lane,
+        (r) => {
+          const slot = slotOf(r.number());
+          const column = index.fields.get(r.number()!);
+          const number = r.number();
+          const dayValue = r.number();
+          const text = r.string();
+          if (slot === undefined || !column) return;
+          if (number !== null) column.numbers[slot] = number;
+          if (dayValue !== null) column.days[slot] = dayValue;
+          if (text !== null) column.codes[slot] = column.dict.code(text);
+        },
+      );
+      progress("custom fields", seen);
+    },
+  ];
+  await inLanes(tasks, SQLITE_LANES);
+}
+
+/**
+ * MariaDB: each table streamed in key order, one row at a time. It reads a SQLite store too, which
+ * is how the tests hold the SQLite reader to it.
+ */
+export async function readMysql(db: Database, index: FactIndex, clock: StoreClock, progress: LoadProgress): Promise<void> {
+  const sql = factSql(db.dialect);
   // timestamps arrive as whole epoch seconds: no text to make and parse per value
   const day = (seconds: unknown) => (seconds === null ? NO_DAY : clock.dayOf(Number(seconds) * 1000));
 
-  // in id order, so slots ascend with ids and the per-customer reads below arrive in slot order
+  // in id order, so slots ascend with ids
   const rows = await streamByKey(
     db,
     {
@@ -100,59 +319,12 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   progress("customers", rows);
   const size = index.size;
   const capacity = index.capacity;
-  const ids = index.ids;
   const slotOf = (id: unknown) => index.slotOf(Number(id));
 
-  // How each table is read differs by dialect, measured at a million customers: SQLite turns every
-  // row into a JS object on the main thread, so there one GROUP BY row per customer (group_concat)
-  // is cheapest; MariaDB with its default 128 MB buffer pool pays for the secondary-index lookups a
-  // grouped read needs more than for the rows, so there each table streams in key order.
-  const grouped = db.dialect === "sqlite";
-
-  // completed order id → slot, for reading MariaDB's order items without a join
-  let completedOrders: IdTable | null = null;
-
-  // orders: the statuses, the last order that is not cancelled, and the completed ones by day
-  if (grouped) {
-    const days = new ListBuilder(size, (k) => new Int32Array(k), size * 3);
-    const totals = new ListBuilder(size, (k) => new Float64Array(k), size * 3);
-    const completedList = sql.groupConcat(`CASE WHEN status = 'completed' THEN ${sql.concat(sql.epoch("placed_at"), "':'", "total")} END`, { orderBy: "placed_at" });
-    const seen = await streamByCustomer(
-      db,
-      ids,
-      size,
-      {
-        customer: "customer_id",
-        columns: `${sql.groupConcat("status", { distinct: true })}, ${sql.epoch("MAX(CASE WHEN status <> 'cancelled' THEN placed_at END)")}, ${completedList}`,
-        from: "orders",
-        grouped: true,
-      },
-      (r) => {
-        const slot = slotOf(r[0]);
-        if (slot === undefined) return;
-        let mask = 0;
-        for (const status of String(r[1]).split(",")) mask |= STATUS_BIT[status] ?? 0;
-        index.statusMask[slot] = mask;
-        index.lastOrderDay[slot] = day(r[2]);
-        if (r[3] === null) return;
-        let sum = 0;
-        let count = 0;
-        eachPair(String(r[3]), (seconds, total) => {
-          days.add(slot, clock.dayOf(seconds * 1000));
-          totals.add(slot, total);
-          sum += total;
-          count++;
-        });
-        index.totalSpent[slot] = sum;
-        index.orderCount[slot] = count;
-      }
-    );
-    progress("orders", seen);
-    index.orderDays = days.finish(capacity);
-    index.orderTotals = totals.finish(capacity);
-  } else {
-    const orderSlots = new IdTable(size * 4);
-    completedOrders = orderSlots;
+  // orders: the statuses, the last order that is not cancelled, and the completed ones by day;
+  // completed order id → slot, for reading the order items without a join
+  const orderSlots = new IdTable(size * 4);
+  {
     const slots = new Growable(Int32Array, size * 3);
     const days = new Growable(Int32Array, size * 3);
     const totals = new Growable(Float64Array, size * 3);
@@ -204,179 +376,63 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
     index.orderDays = new ListColumn(bySlot.offsets, sortedDays, new Int32Array(0), capacity);
     index.orderTotals = new ListColumn(bySlot.offsets, sortedTotals, new Float64Array(0), capacity);
   }
-  // both lists hold the same orders: one offsets array serves both
-  index.orderTotals.offsets = index.orderDays.offsets;
 
-  /**
-   * A list column of (customer, value): SQLite one comma-separated group per customer, MariaDB the
-   * pairs in key order, sorted by slot afterwards.
-   */
-  const lists = async (
-    select: {
-      customer: string;
-      value: string;
-      from: string;
-      where?: string;
-      key: string;
-    },
-    valueOf: (n: number) => number,
-    distinct: boolean,
-    estimate = size
-  ) => {
-    if (grouped) {
-      const list = new ListBuilder(size, (k) => new Int32Array(k), estimate);
-      const { customer, from, where } = select;
-      await streamByCustomer(
-        db,
-        ids,
-        size,
-        {
-          customer,
-          from,
-          where,
-          columns: sql.groupConcat(select.value, { distinct }),
-          grouped: true,
-        },
-        (r) => {
-          const slot = slotOf(r[0]);
-          if (slot === undefined || r[1] === null) return;
-          eachNumber(String(r[1]), (v) => list.add(slot, valueOf(v)));
-        }
-      );
-      return list.finish(capacity, { distinct });
-    }
+  /** A list column of (customer, value) pairs in key order, sorted by slot afterwards. */
+  const lists = async (select: { customer: string; value: string; from: string; where?: string; key: string }, valueOf: (n: number) => number, distinct: boolean, estimate = size) => {
     const slots = new Growable(Int32Array, estimate);
     const values = new Growable(Int32Array, estimate);
-    await streamByKey(
-      db,
-      {
-        columns: `${select.customer}, ${select.value}`,
-        from: select.from,
-        where: select.where,
-        key: select.key,
-      },
-      (r) => {
-        const slot = slotOf(r[0]);
-        if (slot === undefined) return;
-        slots.push(slot);
-        values.push(valueOf(Number(r[1])));
-      }
-    );
-    return buildList(size, capacity, slots.length, slots.array, values.array, (n) => new Int32Array(n), { distinct });
+    await streamByKey(db, { columns: `${select.customer}, ${select.value}`, from: select.from, where: select.where, key: select.key }, (r) => {
+      const slot = slotOf(r[0]);
+      if (slot === undefined) return;
+      slots.push(slot);
+      values.push(valueOf(Number(r[1])));
+    });
+    return buildList(size, capacity, slots.length, slots.array, values.array, (k) => new Int32Array(k), { distinct });
   };
   const same = (v: number) => v;
 
-  // categories of the products in completed orders: SQLite joins per customer range; MariaDB
-  // reads the items table alone in key order (a join over 6M items took twice as long) and finds
-  // each item's customer through the completed orders read above
-  if (completedOrders) {
-    const orders = completedOrders;
+  // categories of the products in completed orders: the items table alone in key order (a join
+  // over 6M items took twice as long), each item's customer found through the orders read above
+  {
     const slots = new Growable(Int32Array, size * 3);
     const categories = new Growable(Int32Array, size * 3);
-    await streamByKey(
-      db,
-      {
-        columns: "order_id, category_id",
-        from: "order_items",
-        where: "category_id IS NOT NULL",
-        key: "id",
-      },
-      (r) => {
-        const slot = orders.get(Number(r[0]));
-        if (slot === undefined) return;
-        slots.push(slot);
-        categories.push(Number(r[1]));
-      }
-    );
-    completedOrders = null;
-    index.categories = buildList(size, capacity, slots.length, slots.array, categories.array, (n) => new Int32Array(n), { distinct: true });
-  } else {
-    index.categories = await lists(
-      {
-        customer: "o.customer_id",
-        value: "i.category_id",
-        from: "orders o JOIN order_items i ON i.order_id = o.id",
-        where: "o.status = 'completed' AND i.category_id IS NOT NULL",
-        key: "i.id",
-      },
-      same,
-      true,
-      size * 3
-    );
+    await streamByKey(db, { columns: "order_id, category_id", from: "order_items", where: "category_id IS NOT NULL", key: "id" }, (r) => {
+      const slot = orderSlots.get(Number(r[0]));
+      if (slot === undefined) return;
+      slots.push(slot);
+      categories.push(Number(r[1]));
+    });
+    index.categories = buildList(size, capacity, slots.length, slots.array, categories.array, (k) => new Int32Array(k), { distinct: true });
   }
   progress("order items", index.categories.values.length);
 
   index.cartDays = await lists(
-    {
-      customer: "customer_id",
-      value: sql.epoch("abandoned_at"),
-      from: "abandoned_carts",
-      where: "recovered_at IS NULL",
-      key: "id",
-    },
+    { customer: "customer_id", value: sql.epoch("abandoned_at"), from: "abandoned_carts", where: "recovered_at IS NULL", key: "id" },
     (seconds) => clock.dayOf(seconds * 1000),
     false
   );
   progress("abandoned carts", index.cartDays.values.length);
-  index.tags = await lists(
-    {
-      customer: "customer_id",
-      value: "tag_id",
-      from: "customer_tags",
-      key: "rowid",
-    },
-    same,
-    true
-  );
+  index.tags = await lists({ customer: "customer_id", value: "tag_id", from: "customer_tags", key: "rowid" }, same, true);
   progress("tags", index.tags.values.length);
-  index.options = await lists(
-    {
-      customer: "customer_id",
-      value: "option_id",
-      from: "registration_answers",
-      key: "rowid",
-    },
-    same,
-    true,
-    size * 2
-  );
+  index.options = await lists({ customer: "customer_id", value: "option_id", from: "registration_answers", key: "rowid" }, same, true, size * 2);
   progress("registration answers", index.options.values.length);
-  index.buildPostings();
 
-  const channel = (slot: number | undefined, name: unknown, reachable: boolean) => {
-    if (slot === undefined) return;
-    const bit = CHANNEL_BIT[name as Channel] ?? 0;
-    index.subscribedMask[slot] |= bit;
-    if (reachable) index.reachableMask[slot] |= bit;
-  };
-  let channelRows: number;
-  if (grouped) {
-    // the channel masks summed in SQL (a customer has one row per channel): two numbers a customer
-    const bit = (then: string) => `CASE WHEN is_subscribed = 1${then} THEN CASE channel ${CHANNELS.map((c) => `WHEN '${c}' THEN ${CHANNEL_BIT[c]}`).join(" ")} ELSE 0 END ELSE 0 END`;
-    channelRows = await streamByCustomer(
-      db,
-      ids,
-      size,
-      { customer: "customer_id", columns: `SUM(${bit("")}), SUM(${bit(" AND address IS NOT NULL")})`, from: "channel_identities", grouped: true },
-      (r) => {
-        const slot = slotOf(r[0]);
-        if (slot === undefined) return;
-        index.subscribedMask[slot] = Number(r[1]);
-        index.reachableMask[slot] = Number(r[2]);
-      },
-    );
-  } else {
-    channelRows = await streamByKey(
-      db,
-      {
-        columns: "customer_id, channel, CASE WHEN address IS NULL THEN 0 ELSE 1 END AS has_address",
-        from: "channel_identities",
-        where: "is_subscribed = 1",
-        key: "id",
-      },
-      (r) => channel(slotOf(r[0]), r[1], Number(r[2]) === 1)
-    );
-  }
+  const channelRows = await streamByKey(
+    db,
+    {
+      columns: "customer_id, channel, CASE WHEN address IS NULL THEN 0 ELSE 1 END AS has_address",
+      from: "channel_identities",
+      where: "is_subscribed = 1",
+      key: "id",
+    },
+    (r) => {
+      const slot = slotOf(r[0]);
+      if (slot === undefined) return;
+      const bit = CHANNEL_BIT[r[1] as Channel] ?? 0;
+      index.subscribedMask[slot] |= bit;
+      if (Number(r[2]) === 1) index.reachableMask[slot] |= bit;
+    }
+  );
   progress("channels", channelRows);
 
   const fieldRows = await streamByKey(
@@ -396,49 +452,6 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
     }
   );
   progress("custom fields", fieldRows);
-  return index;
-}
-
-/** Each integer of a comma-separated list ("3,17,-2"), without splitting it into strings. */
-export function eachNumber(text: string, each: (n: number) => void): void {
-  let n = 0;
-  let sign = 1;
-  let digits = 0;
-  // "12.000": a whole number written with a fraction (a DECIMAL); only zeros may follow the point
-  let fraction = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 44;
-    if (c === 44) {
-      if (digits > 0) each(sign * n);
-      n = 0;
-      sign = 1;
-      digits = 0;
-      fraction = false;
-    } else if (fraction) {
-      if (c !== 48) throw new Error(`not a list of integers: ${text.slice(0, 80)}`);
-    } else if (c >= 48 && c <= 57) {
-      n = n * 10 + (c - 48);
-      digits++;
-    } else if (c === 45 && digits === 0) sign = -1;
-    else if (c === 46 && digits > 0) fraction = true;
-    else throw new Error(`not a list of integers: ${text.slice(0, 80)}`);
-  }
-}
-
-/** Each "a:b" pair of integers in a comma-separated list ("1700000000:2599,1700100000:1200"). */
-export function eachPair(text: string, each: (a: number, b: number) => void): void {
-  let first = 0;
-  let havePair = false;
-  eachNumber(text.replaceAll(":", ","), (v) => {
-    if (!havePair) {
-      first = v;
-      havePair = true;
-    } else {
-      each(first, v);
-      havePair = false;
-    }
-  });
-  if (havePair) throw new Error(`an odd number of values in pairs: ${text.slice(0, 80)}`);
 }
 
 /** Everything about these customers, read afresh: the unit of an incremental update. */

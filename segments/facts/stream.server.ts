@@ -157,11 +157,8 @@ export async function streamByKey(db: Database, select: KeyedSelect, sink: RowSi
 export interface FactSql {
   /** Whole seconds since the epoch of a stored timestamp (a store day never starts between seconds). */
   epoch(column: string): string;
-  concat(...parts: string[]): string;
   /** Days since 1970-01-01 of a DATE column (NULL stays NULL). */
   epochDay(column: string): string;
-  /** Values of a group joined by commas, optionally distinct or ordered. */
-  groupConcat(expr: string, options?: { distinct?: boolean; orderBy?: string }): string;
 }
 
 export function factSql(dialect: Database["dialect"]): FactSql {
@@ -169,55 +166,66 @@ export function factSql(dialect: Database["dialect"]): FactSql {
     return {
       epoch: (column) => `FLOOR(UNIX_TIMESTAMP(${column}))`,
       epochDay: (column) => `DATEDIFF(${column}, '1970-01-01')`,
-      concat: (...parts) => `CONCAT(${parts.join(", ")})`,
-      groupConcat: (expr, o = {}) => `GROUP_CONCAT(${o.distinct ? "DISTINCT " : ""}${expr}${o.orderBy ? ` ORDER BY ${o.orderBy}` : ""} SEPARATOR ',')`,
     };
   }
   return {
     epoch: (column) => `unixepoch(${column})`,
     epochDay: (column) => `CAST(unixepoch(${column}) / 86400 AS INTEGER)`,
-    concat: (...parts) => parts.join(" || "),
-    groupConcat: (expr, o = {}) => (o.distinct ? `group_concat(DISTINCT ${expr})` : `group_concat(${expr}, ','${o.orderBy ? ` ORDER BY ${o.orderBy}` : ""})`),
   };
 }
 
-/** Customers a SQLite chunk covers when reading per customer. */
-const SQLITE_CUSTOMERS_PER_CHUNK = 8_000;
+/** SQLite customers per text when reading records. */
+const SQLITE_CUSTOMERS_PER_TEXT = 8_000;
 
-export interface PerCustomerSelect {
-  /** The customer id column; every row arrives with it first. */
+export interface RecordSelect {
+  /** The customer id column: records come in its order. */
   customer: string;
-  /** The other columns (aggregates when `grouped`). */
-  columns: string;
+  /** A text expression for one record: its fields joined by "|" (see RecordReader). */
+  record: string;
   from: string;
   where?: string;
-  /** One row per customer (GROUP BY the customer column). */
+  /** One record per customer (GROUP BY the customer column); otherwise one per row. */
   grouped?: boolean;
-  /** SQLite customers per chunk (tests make it small). */
+  /** Customers per text (tests make it small). */
   chunk?: number;
+  /**
+   * Reads on a connection of its own, named by this, so that several tables load at once (a store
+   * in memory has one connection: there they take turns).
+   */
+  lane?: string;
 }
 
-/**
- * Streams rows in ascending customer id, for the customers whose ids are given (ascending): SQLite
- * a range of ids at a time, the next range asked for before this one is handled; MariaDB in one
- * streamed query. Rows of customers outside the list may arrive too.
- */
-export async function streamByCustomer(db: Database, ids: Int32Array, size: number, select: PerCustomerSelect, sink: RowSink): Promise<number> {
-  const group = select.grouped ? ` GROUP BY ${select.customer}` : "";
-  const head = `SELECT ${select.customer}, ${select.columns} FROM ${select.from}`;
-  if (db.dialect === "mysql") {
-    const where = select.where ? ` WHERE ${select.where}` : "";
-    // a customer's grouped values may exceed the 1 MB default (MySQL's is 1 KB)
-    return streamRows(db, `${head}${where}${group} ORDER BY ${select.customer}`, [], sink, "SET SESSION group_concat_max_len = 67108864");
-  }
-  if (size === 0) return 0;
+let streams = 0;
+
+/** A SQLite connection for one stream: a lane's own, or the shared one. */
+async function sqliteConnection(db: Database, lane: string | undefined): Promise<{ connection: SqliteConnection; release: () => Promise<void> }> {
   const manager = db.sequelize.connectionManager as unknown as {
     getConnection(options: unknown): Promise<unknown>;
     releaseConnection(connection: unknown): Promise<void> | void;
   };
-  const connection = (await manager.getConnection({ type: "read" })) as SqliteConnection;
-  const sql = `${head} WHERE ${select.where ? `(${select.where}) AND ` : ""}${select.customer} BETWEEN ? AND ?${group} ORDER BY ${select.customer}`;
-  const chunk = select.chunk ?? SQLITE_CUSTOMERS_PER_CHUNK;
+  // unique per stream: two indexes loading in one process must not share (and close) a connection
+  const uuid = lane === undefined ? undefined : `fact-index-${lane}-${++streams}`;
+  const connection = (await manager.getConnection({ type: "read", uuid })) as SqliteConnection & { uuid?: string; filename?: string };
+  // Sequelize closes a connection that carries its uuid when it is released (the shared in-memory one it keeps)
+  if (uuid && connection.filename !== ":memory:" && connection.filename !== "") connection.uuid = uuid;
+  return { connection, release: async () => void (await manager.releaseConnection(connection)) };
+}
+
+/**
+ * SQLite only: the records of each range of the given customers (ascending ids) as one text, in
+ * customer order, the next range asked for before this one is handled. node-sqlite3 makes a JS
+ * object of every row on the main thread (~3 µs a row, more than SQLite takes to read it): a million
+ * customers' rows as a few hundred texts read with RecordReader cost a small part of that.
+ * Records of customers outside the list may arrive too. Returns the number of records.
+ */
+export async function streamRecords(db: Database, ids: Int32Array, size: number, select: RecordSelect, sink: (text: string) => void): Promise<number> {
+  if (db.dialect !== "sqlite") throw new Error("streamRecords reads SQLite stores only");
+  if (size === 0) return 0;
+  const where = select.where ? `(${select.where}) AND ` : "";
+  const group = select.grouped ? ` GROUP BY ${select.customer}` : "";
+  const sql = `SELECT group_concat(r, char(10) ORDER BY k) AS t, COUNT(*) AS n FROM (SELECT ${select.customer} AS k, ${select.record} AS r FROM ${select.from} WHERE ${where}${select.customer} BETWEEN ? AND ?${group})`;
+  const chunk = select.chunk ?? SQLITE_CUSTOMERS_PER_TEXT;
+  const { connection, release } = await sqliteConnection(db, select.lane);
   const read = (from: number) => {
     const to = Math.min(from + chunk, size) - 1;
     return new Promise<Array<Record<string, unknown>>>((resolve, reject) => connection.all(sql, [ids[from], ids[to]], (err, r) => (err ? reject(err) : resolve(r))));
@@ -227,17 +235,49 @@ export async function streamByCustomer(db: Database, ids: Int32Array, size: numb
   try {
     let next = read(0);
     for (let from = 0; from < size; from += chunk) {
-      const rows = await next;
+      const [row] = await next;
       pending = null;
       if (from + chunk < size) pending = next = read(from + chunk);
-      for (const row of rows) sink(Object.values(row));
-      count += rows.length;
+      if (row.t !== null) sink(String(row.t));
+      count += Number(row.n);
     }
   } catch (error) {
     await pending?.catch(() => {});
     throw error;
   } finally {
-    await manager.releaseConnection(connection);
+    await release();
+  }
+  return count;
+}
+
+/**
+ * SQLite only: a whole table's records in key order, as texts of `chunk` records (see
+ * streamRecords), for the customers table itself, before any customer ids are known.
+ */
+export async function streamRecordsByKey(db: Database, select: { key: string; record: string; from: string; chunk?: number; lane?: string }, sink: (text: string) => void): Promise<number> {
+  if (db.dialect !== "sqlite") throw new Error("streamRecordsByKey reads SQLite stores only");
+  const chunk = select.chunk ?? SQLITE_CUSTOMERS_PER_TEXT;
+  const sql = `SELECT group_concat(r, char(10) ORDER BY k) AS t, COUNT(*) AS n, MAX(k) AS last FROM (SELECT ${select.key} AS k, ${select.record} AS r FROM ${select.from} WHERE ${select.key} > ? ORDER BY ${select.key} LIMIT ${chunk})`;
+  const { connection, release } = await sqliteConnection(db, select.lane);
+  const read = (after: number) => new Promise<Array<Record<string, unknown>>>((resolve, reject) => connection.all(sql, [after], (err, r) => (err ? reject(err) : resolve(r))));
+  let count = 0;
+  let pending: Promise<unknown> | null = null;
+  try {
+    let next = read(Number.MIN_SAFE_INTEGER);
+    for (;;) {
+      const [row] = await next;
+      pending = null;
+      const n = Number(row.n);
+      if (n === chunk) pending = next = read(Number(row.last));
+      if (row.t !== null) sink(String(row.t));
+      count += n;
+      if (n < chunk) break;
+    }
+  } catch (error) {
+    await pending?.catch(() => {});
+    throw error;
+  } finally {
+    await release();
   }
   return count;
 }
