@@ -3,12 +3,12 @@
 import { Op, QueryTypes } from "sequelize";
 import type { Database } from "../models/db";
 import { getStoreSettings, storeSettingsVersion } from "../models/store.server";
-import { Bitset } from "./bitset";
+import { Bitset, inArena } from "./bitset";
 import type { Criterion, Rule, SegmentType } from "./definition";
 import { evaluate, explain, type CriterionReason, type EvaluationContext, type SegmentRef } from "./evaluate";
 import type { FactIndex } from "./facts/fact-index";
 import { loadFactIndex, updateFactIndex } from "./facts/load.server";
-import { streamRows } from "./facts/stream.server";
+import { selectRows, streamRows } from "./facts/stream.server";
 import { referencedCodes } from "./validate.server";
 import { storeClock } from "./time";
 
@@ -122,15 +122,13 @@ export class SegmentEngine {
     const gapTimeoutMs = this.options.gapTimeoutMs ?? 60_000;
     const changed = new Set<number>();
     for (;;) {
-      const rows = (await this.db.sequelize.query(
-        "SELECT id, customer_id AS customerId FROM customer_changes WHERE id > :after ORDER BY id LIMIT :limit",
-        { replacements: { after: index.watermark, limit: TAIL_BATCH }, type: QueryTypes.SELECT },
-      )) as Array<{ id: number | string; customerId: number }>;
+      // straight from the driver: every preview asks, and usually nothing has changed
+      const rows = await selectRows(this.db, `SELECT id, customer_id FROM customer_changes WHERE id > ? ORDER BY id LIMIT ${TAIL_BATCH}`, [index.watermark]);
       for (const row of rows) {
-        const id = Number(row.id);
+        const id = Number(row[0]);
         if (this.seenAbove.has(id)) continue;
         this.seenAbove.add(id);
-        changed.add(row.customerId);
+        changed.add(Number(row[1]));
       }
       // Ids are handed out when a write starts, and writes commit in any order (MariaDB): a
       // missing id below a seen one may still commit, so the watermark waits for it a while.
@@ -206,24 +204,37 @@ export class SegmentEngine {
   async preview(rule: Rule, now: Date, page: { limit?: number; after?: number } = {}): Promise<Preview> {
     const ctx = await this.context(now, [rule]);
     const started = performance.now();
-    const result = evaluate(ctx, rule);
     const index = ctx.index;
     const limit = page.limit ?? 20;
     const afterSlot = page.after === undefined ? index.size : (index.slotOf(page.after) ?? index.size);
-    const slots = result.members.takeDescending(limit + 1, afterSlot);
+    // the evaluation's bitsets are only counted and paged here: their words go back to the pool
+    const { result, release } = inArena(() => evaluate(ctx, rule));
+    let count: number;
+    let perCriterion: number[];
+    let slots: number[];
+    try {
+      count = result.members.count();
+      perCriterion = result.perCriterion.map((b) => b.count());
+      slots = result.members.takeDescending(limit + 1, afterSlot);
+    } finally {
+      release();
+    }
     const evaluatedMs = performance.now() - started;
     const ids = slots.slice(0, limit).map((s) => index.ids[s]);
-    const rows = ids.length
-      ? await this.db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName", "email"], where: { id: { [Op.in]: ids } }, raw: true })
-      : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const rows = ids.length ? await selectRows(this.db, `SELECT id, external_id, first_name, last_name, email FROM customers WHERE id IN (${ids.map(() => "?").join(", ")})`, ids) : [];
+    const byId = new Map(rows.map((r) => [Number(r[0]), r]));
     return {
-      count: result.members.count(),
-      perCriterion: result.perCriterion.map((b) => b.count()),
+      count,
+      perCriterion,
       customers: ids
         .map((id) => byId.get(id))
         .filter((r) => r !== undefined)
-        .map((r) => ({ id: r.id, externalId: r.externalId, name: [r.firstName, r.lastName].filter(Boolean).join(" "), email: r.email })),
+        .map(([id, externalId, firstName, lastName, email]) => ({
+          id: Number(id),
+          externalId: String(externalId),
+          name: [firstName, lastName].filter(Boolean).join(" "),
+          email: (email as string | null) ?? null,
+        })),
       nextAfter: slots.length > limit ? ids[ids.length - 1] : null,
       evaluatedMs,
     };

@@ -101,15 +101,44 @@ function passTable(marks: Uint8Array, hasIncludes: boolean) {
   return { pass, none: !hasIncludes, other: !hasIncludes };
 }
 
-/** `codeCount`: how many codes the column can hold (the dictionary's size, or the largest id + 1). */
-function singleValue(column: Int32Array, size: number, marks: Uint8Array, hasIncludes: boolean, codeCount: number): Pick<Compiled, "test" | "bitset"> {
+/** The slots holding any of `values`, from the column's per-value bitmaps (see ValueBitmaps). */
+function valuesBits(size: number, values: number[], words: (value: number) => Uint32Array): Bitset {
+  if (values.length === 0) return new Bitset(size);
+  const out = Bitset.copyOf(size, words(values[0]));
+  for (let k = 1; k < values.length; k++) {
+    const more = words(values[k]);
+    const w = out.words;
+    for (let i = 0; i < w.length; i++) w[i] |= more[i];
+  }
+  return out;
+}
+
+/** Values a criterion may name and still be read from per-value bitmaps (each a copy of a bitset). */
+const BITMAP_VALUES = 8;
+
+/**
+ * `codeCount`: how many codes the column can hold (the dictionary's size, or the largest id + 1).
+ * `words`: the column's per-value bitmaps, when it keeps them.
+ */
+function singleValue(column: Int32Array, size: number, marks: Uint8Array, hasIncludes: boolean, codeCount: number, words?: (code: number) => Uint32Array): Pick<Compiled, "test" | "bitset"> {
   const { pass, none, other } = passTable(marks, hasIncludes);
+  const included: number[] = [];
+  const excluded: number[] = [];
+  marks.forEach((m, code) => {
+    if (m & 2) excluded.push(code);
+    else if (m & 1) included.push(code);
+  });
   return {
     test: (s) => {
       const c = column[s];
       return c === NO_CODE ? none : c < pass.length ? pass[c] === 1 : other;
     },
-    bitset: () => codeBits(column, size, passLookup(pass, none, other, codeCount)),
+    bitset: () => {
+      if (!words || included.length + excluded.length > BITMAP_VALUES) return codeBits(column, size, passLookup(pass, none, other, codeCount));
+      // one value a slot: who holds an included value (everyone, without includes), minus who holds an excluded one
+      const out = hasIncludes ? valuesBits(size, included, words) : Bitset.full(size);
+      return excluded.length > 0 ? out.andNot(valuesBits(size, excluded, words)) : out;
+    },
   };
 }
 
@@ -161,9 +190,15 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
       const hasIncludes = criterion.values.some((v) => v.mode === "include");
       // the statuses a customer has are a bit mask: which of the 32 masks pass
       const pass = new Uint8Array(32).map((_, mask) => ((mask & exclude) === 0 && (!hasIncludes || (mask & include) !== 0) ? 1 : 0));
+      const bits = (mask: number) => Object.values(STATUS_BIT).filter((bit) => (mask & bit) !== 0);
+      const words = (bit: number) => ix.valueWords("statusMask", bit);
       return {
         test: (s) => pass[ix.statusMask[s]] === 1,
-        bitset: () => codeBits(ix.statusMask, size, passLookup(pass, false, false, 256)),
+        // who has an included status (everyone, without includes), minus who has an excluded one
+        bitset: () => {
+          const out = hasIncludes ? valuesBits(size, bits(include & ~exclude), words) : Bitset.full(size);
+          return exclude !== 0 ? out.andNot(valuesBits(size, bits(exclude), words)) : out;
+        },
         actual: (s) => Object.entries(STATUS_BIT).filter(([, bit]) => ix.statusMask[s] & bit).map(([status]) => status),
       };
     }
@@ -262,25 +297,27 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
     }
     case "acceptsMarketing": {
       const want = criterion.value ? 1 : 0;
-      const pass = Uint8Array.of(want === 0 ? 1 : 0, want);
       return {
         test: (s) => ix.acceptsMarketing[s] === want,
-        bitset: () => codeBits(ix.acceptsMarketing, size, passLookup(pass, false, false, 2)),
+        bitset: () => Bitset.copyOf(size, ix.valueWords("acceptsMarketing", want)),
         actual: (s) => ix.acceptsMarketing[s] === 1,
       };
     }
     case "country":
     case "city": {
-      const dict = criterion.field === "country" ? ix.countries : ix.cities;
-      const column = criterion.field === "country" ? ix.country : ix.city;
+      const field = criterion.field;
+      const dict = field === "country" ? ix.countries : ix.cities;
+      const column = field === "country" ? ix.country : ix.city;
       const { marks, hasIncludes } = codeMarks(criterion.values, (v) => dict.find(v), dict.values.length);
-      return { ...singleValue(column, size, marks, hasIncludes, dict.values.length), actual: (s) => (column[s] === NO_CODE ? null : dict.values[column[s]]) };
+      const words = (code: number) => ix.valueWords(field, code);
+      return { ...singleValue(column, size, marks, hasIncludes, dict.values.length, words), actual: (s) => (column[s] === NO_CODE ? null : dict.values[column[s]]) };
     }
     case "customerGroup": {
       const codes = Math.max(0, ...ix.groupIdByName.values()) + 1;
       const { marks, hasIncludes } = codeMarks(criterion.values, (v) => ix.groupIdByName.get(v), codes);
       const names = new Map([...ix.groupIdByName].map(([name, id]) => [id, name]));
-      return { ...singleValue(ix.groupId, size, marks, hasIncludes, Math.max(codes, ix.groupCodeLimit)), actual: (s) => names.get(ix.groupId[s]) ?? null };
+      const words = (id: number) => ix.valueWords("groupId", id);
+      return { ...singleValue(ix.groupId, size, marks, hasIncludes, Math.max(codes, ix.groupCodeLimit), words), actual: (s) => names.get(ix.groupId[s]) ?? null };
     }
     case "tag": {
       const codes = Math.max(0, ...ix.tagIdByName.values()) + 1;
@@ -334,8 +371,8 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
     case "reachableOn": {
       const bit = CHANNEL_BIT[criterion.channel];
       const column = criterion.field === "subscribedOn" ? ix.subscribedMask : ix.reachableMask;
-      const pass = new Uint8Array(256).map((_, mask) => ((mask & bit) !== 0 ? 1 : 0));
-      return { test: (s) => (column[s] & bit) !== 0, bitset: () => codeBits(column, size, passLookup(pass, false, false, 256)), actual: (s) => (column[s] & bit) !== 0 };
+      const field = criterion.field === "subscribedOn" ? "subscribedMask" : "reachableMask";
+      return { test: (s) => (column[s] & bit) !== 0, bitset: () => Bitset.copyOf(size, ix.valueWords(field, bit)), actual: (s) => (column[s] & bit) !== 0 };
     }
     case "customField": {
       const fieldId = ix.fieldIdByKey.get(criterion.key);
@@ -355,7 +392,8 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
       const text = (s: number) => (column.codes[s] === NO_CODE ? null : column.dict.values[column.codes[s]]);
       if (c.type === "select") {
         const { marks, hasIncludes } = codeMarks(c.values, (v) => column.dict.find(v), column.dict.values.length);
-        return { ...singleValue(column.codes, size, marks, hasIncludes, column.dict.values.length), actual: text };
+        const words = (code: number) => column.codeWords(code, ix.size);
+        return { ...singleValue(column.codes, size, marks, hasIncludes, column.dict.values.length, words), actual: text };
       }
       const wanted = foldCase(c.value);
       const hits = Uint8Array.from(column.dict.values, (v) => (c.op === "equals" ? foldCase(v) === wanted : foldCase(v).includes(wanted)) ? 1 : 0);

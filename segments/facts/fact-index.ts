@@ -215,6 +215,66 @@ export function invert(list: ListColumn<Int32Array>): ListColumn<Int32Array> {
   return buildList(codes, codes, count, values, slots, (n) => new Int32Array(n));
 }
 
+/** Distinct values a column keeps bitmaps for; past this the oldest is dropped (and built again when asked). */
+const BITMAPS_PER_COLUMN = 64;
+
+/**
+ * The slots holding each value of a single-valued column with few distinct values (country, group,
+ * consent, a custom select field, the channel and status masks), built the first time a criterion
+ * asks for a value and kept current as slots are written: a criterion naming a value copies its
+ * words instead of reading a million slots. `bits`: the column holds masks, and a bitmap is the
+ * slots whose mask has that bit.
+ */
+export class ValueBitmaps {
+  private readonly byValue = new Map<number, Uint32Array>();
+  private readonly bits: boolean;
+
+  constructor(kind: "values" | "bits") {
+    this.bits = kind === "bits";
+  }
+
+  /** The words of the slots (below `size`) holding `value`; read-only to the caller. */
+  words(value: number, column: ArrayLike<number>, size: number, capacity: number): Uint32Array {
+    let words = this.byValue.get(value);
+    if (words) return words;
+    words = new Uint32Array((capacity + 31) >>> 5);
+    for (let i = 0; i << 5 < size; i++) {
+      const base = i << 5;
+      const end = Math.min(32, size - base);
+      let w = 0;
+      if (this.bits) for (let b = 0; b < end; b++) w |= ((column[base + b] & value) !== 0 ? 1 : 0) << b;
+      else for (let b = 0; b < end; b++) w |= (column[base + b] === value ? 1 : 0) << b;
+      words[i] = w;
+    }
+    if (this.byValue.size >= BITMAPS_PER_COLUMN) this.byValue.delete(this.byValue.keys().next().value!);
+    this.byValue.set(value, words);
+    return words;
+  }
+
+  /** A slot's value changes from `before` to `after` (a new slot: `before` is the column's fill). */
+  write(slot: number, before: number, after: number): void {
+    if (this.byValue.size === 0) return;
+    const i = slot >>> 5;
+    const bit = 1 << (slot & 31);
+    if (this.bits) {
+      for (const [value, words] of this.byValue) words[i] = (after & value) !== 0 ? words[i] | bit : words[i] & ~bit;
+      return;
+    }
+    const was = this.byValue.get(before);
+    if (was) was[i] &= ~bit;
+    const now = this.byValue.get(after);
+    if (now) now[i] |= bit;
+  }
+
+  grow(capacity: number): void {
+    for (const [value, words] of this.byValue) {
+      const next = new Uint32Array((capacity + 31) >>> 5);
+      next.set(words);
+      this.byValue.set(value, next);
+    }
+  }
+}
+
 /** A customer's completed orders as parallel lists, sorted by store day. */
 export interface OrderFacts {
   days: Int32Array;
@@ -231,6 +291,8 @@ export class CustomFieldColumn {
   type: CustomFieldType;
   options: string[];
   readonly dict = new Dictionary();
+  /** Slots per text code, for select fields. */
+  readonly bitmaps = new ValueBitmaps("values");
   private capacity: number;
   private numberValues: Float64Array | null = null;
   private dayValues: Int32Array | null = null;
@@ -266,7 +328,16 @@ export class CustomFieldColumn {
     const text = value?.text ?? null;
     if (number !== null || this.numberValues) this.numbers[slot] = number ?? Number.NaN;
     if (day !== NO_DAY || this.dayValues) this.days[slot] = day;
-    if (text !== null || this.codeValues) this.codes[slot] = text === null ? NO_CODE : this.dict.code(text);
+    if (text !== null || this.codeValues) {
+      const code = text === null ? NO_CODE : this.dict.code(text);
+      this.bitmaps.write(slot, this.codes[slot], code);
+      this.codes[slot] = code;
+    }
+  }
+
+  /** The slots (of the first `filled`) whose text has `code`, as words over the capacity; read-only. */
+  codeWords(code: number, filled: number): Uint32Array {
+    return this.bitmaps.words(code, this.codes, filled, this.capacity);
   }
 
   grow(capacity: number): void {
@@ -274,6 +345,7 @@ export class CustomFieldColumn {
     if (this.numberValues) this.numberValues = grownFloat64(this.numberValues, capacity, Number.NaN);
     if (this.dayValues) this.dayValues = grownInt32(this.dayValues, capacity, NO_DAY);
     if (this.codeValues) this.codeValues = grownInt32(this.codeValues, capacity, NO_CODE);
+    this.bitmaps.grow(capacity);
   }
 }
 
@@ -352,6 +424,16 @@ export class FactIndex {
   /** registration option id → slots, as of the CSR block of `options`. */
   optionSlots: ListColumn<Int32Array>;
   fields = new Map<number, CustomFieldColumn>();
+  /** Slots per value of the single-valued columns criteria name values of. */
+  readonly bitmaps = {
+    country: new ValueBitmaps("values"),
+    city: new ValueBitmaps("values"),
+    groupId: new ValueBitmaps("values"),
+    acceptsMarketing: new ValueBitmaps("values"),
+    statusMask: new ValueBitmaps("bits"),
+    subscribedMask: new ValueBitmaps("bits"),
+    reachableMask: new ValueBitmaps("bits"),
+  };
 
   countries = new Dictionary();
   cities = new Dictionary();
@@ -449,6 +531,7 @@ export class FactIndex {
     this.reachableMask = grownUint8(this.reachableMask, capacity);
     for (const list of [this.orderDays, this.orderTotals, this.cartDays, this.tags, this.categories, this.options]) list.grow(capacity);
     for (const f of this.fields.values()) f.grow(capacity);
+    for (const b of Object.values(this.bitmaps)) b.grow(capacity);
   }
 
   /** A column for a custom field, created empty the first time the field is seen. */
@@ -471,15 +554,25 @@ export class FactIndex {
     this.firstInteractionDay[slot] = f.firstInteractionDay;
     this.lastInteractionDay[slot] = f.lastInteractionDay;
     this.birthdayDay[slot] = f.birthdayDay;
-    this.acceptsMarketing[slot] = f.acceptsMarketing ? 1 : 0;
-    this.country[slot] = f.country === null ? NO_CODE : this.countries.code(f.country);
-    this.city[slot] = f.city === null ? NO_CODE : this.cities.code(f.city);
-    this.groupId[slot] = f.groupId ?? NO_CODE;
+    const b = this.bitmaps;
+    const write = <K extends keyof FactIndex["bitmaps"]>(column: K, value: number) => {
+      b[column].write(slot, this[column][slot], value);
+      this[column][slot] = value;
+    };
+    write("acceptsMarketing", f.acceptsMarketing ? 1 : 0);
+    write("country", f.country === null ? NO_CODE : this.countries.code(f.country));
+    write("city", f.city === null ? NO_CODE : this.cities.code(f.city));
+    write("groupId", f.groupId ?? NO_CODE);
     if (f.groupId !== null && f.groupId >= this.groupCodeLimit) this.groupCodeLimit = f.groupId + 1;
-    this.statusMask[slot] = f.statusMask;
+    write("statusMask", f.statusMask);
     this.lastOrderDay[slot] = f.lastOrderDay;
-    this.subscribedMask[slot] = f.subscribedMask;
-    this.reachableMask[slot] = f.reachableMask;
+    write("subscribedMask", f.subscribedMask);
+    write("reachableMask", f.reachableMask);
+  }
+
+  /** The slots whose `column` holds `value` (a bit of it, for masks) as words over the capacity; read-only. */
+  valueWords(column: keyof FactIndex["bitmaps"], value: number): Uint32Array {
+    return this.bitmaps[column].words(value, this[column], this.size, this.capacity);
   }
 
   /** Replaces everything known about one customer (an incremental update). */

@@ -73,6 +73,13 @@ export async function streamRows(db: Database, sql: string, params: unknown[], s
   return count;
 }
 
+/** The rows of a small SELECT as arrays in SELECT order, straight from the driver ("?" placeholders). */
+export async function selectRows(db: Database, sql: string, params: unknown[]): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  await streamRows(db, sql, params, (row) => rows.push(row));
+  return rows;
+}
+
 /** Milliseconds since the epoch of a stored timestamp (text from either dialect, or a Date). */
 export function utcMsOf(value: unknown): number | null {
   if (value === null || value === undefined) return null;
