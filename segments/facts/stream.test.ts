@@ -6,7 +6,7 @@ import { storeClock } from "../time";
 import { FactIndex } from "./fact-index";
 import { readMysql, readSqlite, refreshReferenceData } from "./load.server";
 import { RecordReader } from "./records";
-import { streamByKey, streamRecords, streamRecordsByKey } from "./stream.server";
+import { selectRows, streamByKey, streamRecords, streamRecordsByKey } from "./stream.server";
 
 describe(`streaming a table by its key on ${testDialect}`, () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -71,6 +71,10 @@ describe(`streaming a table by its key on ${testDialect}`, () => {
       for (const rows of [a, b, c]) expect(rows).toEqual(expected);
       expect(texts).toBe(3 * Math.ceil(53 / chunk));
     }
+    // doubles come through text exactly (SQLite writes the shortest round-trip form)
+    const [row] = await selectRows(db, "SELECT (0.1 + 0.2) || '|' || (1.0 / 3) || '|' || 1e300 || '|' || -2.5e-300", []);
+    const doubles = new RecordReader(String(row[0]));
+    expect([doubles.number(), doubles.number(), doubles.number(), doubles.number()]).toEqual([0.1 + 0.2, 1 / 3, 1e300, -2.5e-300]);
     // only the customers asked for: their id range
     const some: number[] = [];
     await streamRecords(db, ids.subarray(10, 20), 10, { customer: "customer_id", record: "customer_id || '|' || COUNT(*)", from: "customer_tags", grouped: true, chunk: 3 }, (text) => {
