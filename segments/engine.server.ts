@@ -1,6 +1,5 @@
 // One per process that evaluates segments (web for previews, worker for recomputes): it holds the
 // fact index, keeps it current by tailing the change log, and resolves segment references.
-import { Op, QueryTypes } from "sequelize";
 import type { Database } from "../models/db";
 import { getStoreSettings, storeSettingsVersion } from "../models/store.server";
 import { Bitset, inArena } from "./bitset";
@@ -164,11 +163,20 @@ export class SegmentEngine {
     const refs = new Map<string, SegmentRef>();
     let wanted = [...new Set(rules.flatMap((r) => referencedCodes(r.criteria)))];
     while (wanted.length) {
-      const rows = await this.db.models.Segment.findAll({
-        attributes: ["id", "code", "type", "match", "criteria", "membersVersion"],
-        where: { code: { [Op.in]: wanted }, deletedAt: { [Op.is]: null } },
-        raw: true,
-      });
+      // straight from the driver: a preview of a segment of segments asks every time
+      const found = await selectRows(
+        this.db,
+        `SELECT id, code, type, \`match\`, criteria, members_version FROM segments WHERE code IN (${wanted.map(() => "?").join(", ")}) AND deleted_at IS NULL`,
+        wanted,
+      );
+      const rows = found.map(([id, code, type, match, criteria, membersVersion]) => ({
+        id: Number(id),
+        code: String(code),
+        type: String(type),
+        match: match as Rule["match"],
+        criteria: String(criteria),
+        membersVersion: Number(membersVersion),
+      }));
       const next: string[] = [];
       for (const s of rows) {
         const rule: Rule = { match: s.match, criteria: JSON.parse(s.criteria) as Criterion[] };
