@@ -14,6 +14,18 @@ export function formatDateTime(value: string | Date | null | undefined, locale: 
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(value));
 }
 
+/** The day of a moment in the store's time zone, without the time (for narrow places; the time goes beside it). */
+export function formatMomentDate(value: string | Date | null | undefined, locale: string, timeZone: string): string {
+  if (!value) return "—";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(new Date(value));
+}
+
+/** The time of day of a moment in the store's time zone. */
+export function formatMomentTime(value: string | Date | null | undefined, locale: string, timeZone: string): string {
+  if (!value) return "";
+  return new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone }).format(new Date(value));
+}
+
 /** A plain date (YYYY-MM-DD) shown as it is, without time-zone conversion. */
 export function formatPlainDate(value: string | null | undefined, locale: string): string {
   if (!value) return "—";

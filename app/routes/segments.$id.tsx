@@ -7,7 +7,7 @@ import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { formatDateTime, formatNumber } from "~/format";
+import { formatDateTime, formatMomentDate, formatMomentTime, formatNumber } from "~/format";
 import {
   getSegment,
   getStoreSettings,
@@ -168,11 +168,11 @@ export default function SegmentPage() {
         />
         <Figure
           label={t("page.schedule")}
-          value={s.type === "dynamic" || s.type === "accumulating" ? (s.isActive ? t("page.every", { count: s.recomputeEveryMinutes }) : t("page.notRecomputed")) : s.isLocked ? t("page.lockedSince", { at: formatDateTime(s.lockedAt, store.locale, store.timeZone) }) : t(`page.scheduleOf.${s.type}`)}
-          detail={<NextRecompute job={data.job} now={now} locale={store.locale} timeZone={store.timeZone} />}
+          value={s.type === "dynamic" || s.type === "accumulating" ? (s.isActive ? t("page.every", { count: s.recomputeEveryMinutes }) : t("page.notRecomputed")) : s.isLocked ? t("page.locked") : t(`page.scheduleOf.${s.type}`)}
+          detail={s.isLocked ? t("page.lockedSince", { at: formatDateTime(s.lockedAt, store.locale, store.timeZone) }) : <NextRecompute job={data.job} now={now} locale={store.locale} timeZone={store.timeZone} />}
           testId="page-schedule"
         />
-        <Figure label={t("page.created")} value={formatDateTime(s.createdAt, store.locale, store.timeZone)} />
+        <Figure label={t("page.created")} value={formatMomentDate(s.createdAt, store.locale, store.timeZone)} detail={formatMomentTime(s.createdAt, store.locale, store.timeZone)} testId="page-created" />
       </dl>
 
       <DefinitionCard data={data} />

@@ -53,6 +53,9 @@ describe("the notification bell", () => {
     // the segment page says when its recompute job runs next (demo segments recompute every 5 minutes)
     await expect.poll(() => page.getByTestId("next-recompute").innerText()).toMatch(/^(next in \d+ (seconds?|minutes?)|next now|recomputing now|due now: .*)$/);
     await screenshot(page, "segment-page");
+    // its figures fit their cards at 1280 px: none is cut short with an ellipsis
+    await expect.poll(() => page.locator("dl dd").evaluateAll((dds) => dds.filter((d) => d.scrollWidth > d.clientWidth).map((d) => d.textContent))).toEqual([]);
+    await expect.poll(() => page.getByTestId("page-created").innerText()).toMatch(/\b20\d\d\b/);
 
     await open(page, "/notifications");
     const items = page.getByTestId("notifications").locator("li");
