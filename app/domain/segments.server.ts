@@ -8,7 +8,7 @@ export { previewWithReasons } from "../../segments/preview-reasons.server";
 export { whyCustomerIsIn } from "../../segments/why.server";
 export { listSegmentMembers, MEMBER_PAGE_MAX } from "../../models/segments/members.server";
 export { listRecomputes } from "../../models/segments/recomputes.server";
-export { latestSegmentEvents, segmentEventsSince, customerSegmentEvents } from "../../models/segments/events.server";
+export { latestSegmentEvents, latestStoreSegmentEvents, segmentEventsSince, customerSegmentEvents } from "../../models/segments/events.server";
 export { sizeSeries } from "../../models/segments/sizes.server";
 export { segmentVocabulary } from "../../models/segments/vocabulary.server";
 export { customerIdsByExternalId, membersAmong } from "../../models/segments/customer-ids.server";

@@ -1,14 +1,57 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
 import { formatMoney, formatNumber } from "~/format";
 import { getStoreOverview, getStoreSettings } from "~/domain/store.server";
+import { latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
+import { Sparkline } from "~/components/segments/Sparkline";
+import { RelativeTime } from "~/components/segments/parts";
+
+/** The segments the dashboard lists (largest active first) and the movements it shows. */
+const TOP_SEGMENTS = 8;
+const MOVEMENTS = 12;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const WEEK_POINTS = 15;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const [overview, store] = await Promise.all([getStoreOverview(context.services.db), getStoreSettings(context.services.db)]);
-  return json({ user, overview, store });
+  const db = context.services.db;
+  const now = new Date();
+  const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db), getStoreSettings(db), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
+  const active = segments.filter((s) => s.isActive);
+  const top = [...active].sort((a, b) => b.memberCount - a.memberCount || a.name.localeCompare(b.name)).slice(0, TOP_SEGMENTS);
+  const series = await sizeSeries(
+    db,
+    top.map((s) => s.id),
+    { now, points: WEEK_POINTS, windowMs: WEEK_MS },
+  );
+  return json({
+    user,
+    overview,
+    store,
+    now: now.toISOString(),
+    segmentCounts: { all: segments.length, active: active.length },
+    segments: top.map((s) => {
+      const samples = series.get(s.id) ?? [];
+      return {
+        id: s.id,
+        name: s.name,
+        memberCount: s.memberCount,
+        // the change over the week, or since the first sample when the segment is younger
+        change: samples.length > 0 ? s.memberCount - samples[0].size : null,
+        samples: samples.map((p) => ({ at: p.at.toISOString(), size: p.size })),
+      };
+    }),
+    movements: movements.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      at: e.at.toISOString(),
+      customerId: e.customerId,
+      customer: e.customer ? [e.customer.firstName, e.customer.lastName].filter(Boolean).join(" ") || e.customer.externalId : `#${e.customerId}`,
+      segment: e.segment,
+    })),
+  });
 }
 
 export default function Dashboard() {
@@ -36,6 +79,94 @@ export default function Dashboard() {
           </div>
         ))}
       </div>
+      <div className="grid gap-5 xl:grid-cols-5">
+        <TopSegments />
+        <Movements />
+      </div>
     </div>
+  );
+}
+
+function TopSegments() {
+  const { segments, segmentCounts, store } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const n = (v: number) => formatNumber(v, store.locale);
+  return (
+    <section className="card xl:col-span-3" data-testid="dashboard-segments">
+      <div className="flex items-baseline justify-between gap-3">
+        <h2 className="text-sm font-semibold text-slate-900">{t("dashboard.segments")}</h2>
+        <Link to="/segments" className="text-xs text-indigo-700 hover:underline">
+          {t("dashboard.allSegments", { active: n(segmentCounts.active), all: n(segmentCounts.all) })}
+        </Link>
+      </div>
+      {segments.length === 0 ? (
+        <p className="py-8 text-center text-sm text-slate-500">{t("dashboard.noSegments")}</p>
+      ) : (
+        <table className="mt-3 w-full table-fixed text-sm">
+          <thead>
+            <tr className="text-left text-xs text-slate-500">
+              <th className="pb-1 font-medium">{t("dashboard.segment")}</th>
+              <th className="w-24 pb-1 text-right font-medium">{t("dashboard.members")}</th>
+              <th className="w-24 pb-1 text-right font-medium">{t("dashboard.week")}</th>
+              <th className="w-28 pb-1 pl-4 font-medium">
+                <span className="sr-only">{t("dashboard.trend")}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {segments.map((s) => (
+              <tr key={s.id} data-testid="dashboard-segment">
+                <td className="truncate py-1.5 pr-2">
+                  <Link to={`/segments/${s.id}`} className="font-medium text-indigo-700 hover:underline" title={s.name}>
+                    {s.name}
+                  </Link>
+                </td>
+                <td className="py-1.5 text-right tabular-nums" data-testid="dashboard-segment-members">
+                  {n(s.memberCount)}
+                </td>
+                <td className={`py-1.5 text-right tabular-nums ${s.change ? (s.change > 0 ? "text-emerald-700" : "text-rose-700") : "text-slate-400"}`} data-testid="dashboard-segment-change">
+                  {s.change === null ? "—" : s.change > 0 ? `+${n(s.change)}` : s.change < 0 ? `−${n(-s.change)}` : "0"}
+                </td>
+                <td className="py-1.5 pl-4">
+                  <Sparkline samples={s.samples} isActive label={t("dashboard.sparkline", { name: s.name })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Movements() {
+  const { movements, store, now } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <section className="card xl:col-span-2" data-testid="dashboard-movements">
+      <h2 className="text-sm font-semibold text-slate-900">{t("dashboard.movements")}</h2>
+      {movements.length === 0 ? (
+        <p className="py-8 text-center text-sm text-slate-500">{t("dashboard.noMovements")}</p>
+      ) : (
+        <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          {movements.map((e) => (
+            <li key={e.id} className="flex items-center justify-between gap-3 py-1.5" data-testid="dashboard-movement">
+              <span className="min-w-0 truncate">
+                <Link to={`/customers/${e.customerId}`} className="text-indigo-700 hover:underline">
+                  {e.customer}
+                </Link>{" "}
+                <span className={e.kind === "entered" ? "text-emerald-700" : "text-rose-700"}>{t(`dashboard.${e.kind}`)}</span>{" "}
+                <Link to={`/segments/${e.segment.id}`} className="font-medium text-slate-700 hover:underline">
+                  {e.segment.name}
+                </Link>
+              </span>
+              <span className="shrink-0 text-xs text-slate-500">
+                <RelativeTime at={e.at} now={now} locale={store.locale} timeZone={store.timeZone} never="" />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

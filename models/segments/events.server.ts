@@ -1,6 +1,7 @@
-// Enter and leave events, read three ways: a segment's latest (its page), a segment's after an id
-// (integrations that follow a segment), and a customer's (their history). Each is one range of an
-// index on (segment_id, id) or (customer_id, id).
+// Enter and leave events, read four ways: a segment's latest (its page), a segment's after an id
+// (integrations that follow a segment), a customer's (their history), each one range of an index on
+// (segment_id, id) or (customer_id, id); and the whole store's latest (the dashboard), a walk down
+// the primary key.
 import { Op } from "sequelize";
 import type { Database } from "../db";
 
@@ -61,4 +62,39 @@ export async function customerSegmentEvents(db: Database, customerId: number, li
   const segments = ids.length ? await db.models.Segment.findAll({ attributes: ["id", "code", "name", "deletedAt"], where: { id: { [Op.in]: ids } }, raw: true }) : [];
   const byId = new Map(segments.map((s) => [s.id, { code: s.code.replace(/~deleted~\d+$/, ""), name: s.name, isDeleted: Boolean(s.deletedAt) }]));
   return rows.map((r) => ({ ...r, segment: byId.get(r.segmentId) ?? { code: "", name: `#${r.segmentId}`, isDeleted: true } }));
+}
+
+export interface StoreSegmentEvent extends NamedSegmentEvent {
+  segment: { id: number; name: string };
+}
+
+/**
+ * The store's latest enter and leave events over all segments that still exist, newest first, with
+ * the customer's and the segment's names: the dashboard's feed. A walk down the primary key that
+ * passes over deleted segments' events.
+ */
+export async function latestStoreSegmentEvents(db: Database, limit: number): Promise<StoreSegmentEvent[]> {
+  if (limit <= 0) return [];
+  const live = await db.models.Segment.findAll({ attributes: ["id", "name"], where: { deletedAt: null }, raw: true });
+  if (live.length === 0) return [];
+  const names = new Map(live.map((s) => [s.id, s.name]));
+  const rows: SegmentEventRow[] = [];
+  // pages of the primary key from the newest down; a deleted segment's events are skipped, so a
+  // page may yield fewer than it read, and the walk goes on until it has enough or runs out
+  const page = Math.max(limit * 2, 50);
+  let before: number | null = null;
+  while (rows.length < limit) {
+    const batch: SegmentEventRow[] = (
+      await db.models.SegmentEvent.findAll({ where: before === null ? {} : { id: { [Op.lt]: before } }, order: [["id", "DESC"]], limit: page, raw: true })
+    ).map(toRow);
+    for (const r of batch) if (names.has(r.segmentId) && rows.length < limit) rows.push(r);
+    if (batch.length < page) break;
+    before = batch[batch.length - 1].id;
+  }
+  const ids = [...new Set(rows.map((r) => r.customerId))];
+  const customers = ids.length
+    ? await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName"], where: { id: { [Op.in]: ids } }, raw: true })
+    : [];
+  const byId = new Map(customers.map((c) => [c.id, { externalId: c.externalId, firstName: c.firstName ?? null, lastName: c.lastName ?? null }]));
+  return rows.map((r) => ({ ...r, customer: byId.get(r.customerId) ?? null, segment: { id: r.segmentId, name: names.get(r.segmentId)! } }));
 }

@@ -83,6 +83,12 @@ describe("audit log and store settings", () => {
       await screenshot(adminPage, name);
     }
     await open(marketerPage, "/");
+    // the dashboard lists the largest active segments, largest first, and the latest movements
+    const sizes = await marketerPage.getByTestId("dashboard-segment-members").allInnerTexts();
+    const counts = sizes.map((v) => Number(v.replace(/[^\d]/g, "")));
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(await marketerPage.getByTestId("dashboard-movement").count()).toBeGreaterThan(0);
     await screenshot(marketerPage, "dashboard-marketer");
     await open(managerPage, "/customers");
     await screenshot(managerPage, "customers-manager");

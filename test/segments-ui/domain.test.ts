@@ -8,10 +8,10 @@ import { editImpact } from "../../segments/impact.server";
 import { previewWithReasons } from "../../segments/preview-reasons.server";
 import { whyCustomerIsIn } from "../../segments/why.server";
 import { memberIds, recomputeSegment } from "../../segments/recompute.server";
-import { saveSegment } from "../../segments/store.server";
+import { deleteSegment, saveSegment } from "../../segments/store.server";
 import { listSegmentMembers } from "../../models/segments/members.server";
 import { listRecomputes } from "../../models/segments/recomputes.server";
-import { customerSegmentEvents, latestSegmentEvents, segmentEventsSince } from "../../models/segments/events.server";
+import { customerSegmentEvents, latestSegmentEvents, latestStoreSegmentEvents, segmentEventsSince } from "../../models/segments/events.server";
 import { sizeSeries } from "../../models/segments/sizes.server";
 import { segmentVocabulary } from "../../models/segments/vocabulary.server";
 import { customerIdsByExternalId } from "../../models/segments/customer-ids.server";
@@ -167,6 +167,34 @@ describe(`segment UI domain functions on ${testDialect}`, () => {
     expect(after.map((e) => [e.externalId, e.kind])).toEqual([["dimitar", "entered"], ["gosho", "left"]]);
     const history = await customerSegmentEvents(db, id("gosho"), 10);
     expect(history.map((e) => [e.segment.code, e.kind])).toEqual([["all-bg", "left"], ["all-bg", "entered"]]);
+    await writeCustomers(db, [{ externalId: "gosho", country: "BG" }]);
+  });
+
+  it("the store's latest movements span segments, newest first, named, and pass over deleted segments", async () => {
+    const bg = await segment("all-bg", "dynamic", [{ field: "country", values: [{ value: "BG", mode: "include" }] }]);
+    const gr = await segment("all-gr", "dynamic", [{ field: "country", values: [{ value: "GR", mode: "include" }] }]);
+    const gone = await segment("doomed", "manual", []);
+    await recomputeSegment(engine, bg, now);
+    await addMembers(db, gone, [id("ana")], minutes(1));
+    await recomputeSegment(engine, gr, minutes(2));
+    await writeCustomers(db, [{ externalId: "gosho", country: "GR" }]);
+    await recomputeSegment(engine, bg, minutes(3));
+    await recomputeSegment(engine, gr, minutes(4));
+    expect(await deleteSegment(db, gone, actor)).toEqual({ ok: true });
+
+    const feed = await latestStoreSegmentEvents(db, 4);
+    expect(feed.map((e) => [e.customer?.externalId, e.kind, e.segment.name])).toEqual([
+      ["gosho", "entered", "all-gr"],
+      ["gosho", "left", "all-bg"],
+      ["vera", "entered", "all-gr"],
+      ["dimitar", "entered", "all-bg"],
+    ]);
+    expect(feed[0]).toMatchObject({ segmentId: gr, segment: { id: gr }, customer: { firstName: "Gosho" }, at: minutes(4) });
+    // all of them: the deleted segment's entered event is not among them
+    const all = await latestStoreSegmentEvents(db, 100);
+    expect(all).toHaveLength(7);
+    expect(all.some((e) => e.segmentId === gone)).toBe(false);
+    expect(await latestStoreSegmentEvents(db, 0)).toEqual([]);
     await writeCustomers(db, [{ externalId: "gosho", country: "BG" }]);
   });
 
