@@ -238,7 +238,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
             const t = one(s).total;
             return t >= min && t <= max;
           },
-          bitset: () => rangeBits(all().total, size, min, max),
+          bitset: () => (whole ? ix.lifetimeRange("totalSpent", min, max) : rangeBits(all().total, size, min, max)),
           actual: (s) => one(s).total,
         };
       }
@@ -248,7 +248,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
             const c = one(s).count;
             return c >= min && c <= max;
           },
-          bitset: () => rangeBits(all().count, size, min, max),
+          bitset: () => (whole ? ix.lifetimeRange("orderCount", min, max) : rangeBits(all().count, size, min, max)),
           actual: (s) => one(s).count,
         };
       }

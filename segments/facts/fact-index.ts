@@ -4,6 +4,7 @@
 // an overlay for customers changed since: incremental updates never rebuild a column.
 import type { Channel, CustomFieldType } from "../../models/models";
 import { CHANNELS, ORDER_STATUSES } from "../../models/models";
+import { Bitset } from "../bitset";
 
 /** "No date" in a day column. */
 export const NO_DAY = -2147483648;
@@ -275,6 +276,137 @@ export class ValueBitmaps {
   }
 }
 
+/** Bounds a numeric column's threshold bitmaps cut at: −∞, then up to this many − 1 quantiles. */
+const THRESHOLDS = 32;
+/** Values read to choose the quantiles (every n-th slot). */
+const THRESHOLD_SAMPLE = 65_536;
+
+/**
+ * For a numeric column (the lifetime total spent and order count): one bitmap per bound of the
+ * slots whose value is at least that bound, the bounds cut at quantiles of the values the first
+ * time a criterion asks, and kept current as slots are written. A range copies the bitmap of the
+ * first bound at or above its minimum, takes away the one of the first bound past its maximum, and
+ * reads values only in the two bands it cuts through (a few percent of the slots) instead of all.
+ */
+export class ThresholdBitmaps {
+  private bounds: Float64Array | null = null;
+  /** atLeast[k]: the slots whose value is ≥ bounds[k] (atLeast[0]: every slot with a value). */
+  private atLeast: Uint32Array[] = [];
+
+  /** The slots below `size` whose value lies in [lo, hi] (NaN never does). */
+  range(lo: number, hi: number, column: Float64Array | Int32Array, size: number, capacity: number): Bitset {
+    if (!this.bounds) this.build(column, size, capacity);
+    const bounds = this.bounds!;
+    const ge = this.atLeast;
+    const last = bounds.length;
+    const out = new Bitset(size);
+    const w = out.words;
+    // a: the first bound ≥ lo; c: the first bound > hi (`last` when there is none)
+    let a = 0;
+    while (a < last && !(bounds[a] >= lo)) a++;
+    let c = 0;
+    while (c < last && !(bounds[c] > hi)) c++;
+    if (a < c) {
+      // every slot with bounds[a] ≤ v < bounds[c] is in
+      const from = ge[a];
+      if (c < last) {
+        const past = ge[c];
+        for (let i = 0; i < w.length; i++) w[i] = from[i] & ~past[i];
+      } else for (let i = 0; i < w.length; i++) w[i] = from[i];
+      // but those from bounds[c − 1] (≤ hi) up may be over hi
+      if (hi !== Infinity) {
+        const band = ge[c - 1];
+        for (let i = 0; i < w.length; i++) {
+          let m = w[i] & band[i];
+          while (m !== 0) {
+            const t = m & -m;
+            if (!(column[(i << 5) + 31 - Math.clz32(t)] <= hi)) w[i] &= ~t;
+            m ^= t;
+          }
+        }
+      }
+    }
+    // the band below bounds[a] that lo cuts through: bounds[a − 1] ≤ v < bounds[a]
+    if (a > 0) {
+      const low = ge[a - 1];
+      const high = a < last ? ge[a] : null;
+      for (let i = 0; i < w.length; i++) {
+        let m = high ? low[i] & ~high[i] : low[i];
+        while (m !== 0) {
+          const t = m & -m;
+          const v = column[(i << 5) + 31 - Math.clz32(t)];
+          if (v >= lo && v <= hi) w[i] |= t;
+          m ^= t;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A slot's value is now `value` (a new slot included). */
+  write(slot: number, value: number): void {
+    const bounds = this.bounds;
+    if (!bounds) return;
+    const i = slot >>> 5;
+    const bit = 1 << (slot & 31);
+    for (let k = 0; k < bounds.length; k++) {
+      const words = this.atLeast[k];
+      words[i] = value >= bounds[k] ? words[i] | bit : words[i] & ~bit;
+    }
+  }
+
+  grow(capacity: number): void {
+    this.atLeast = this.atLeast.map((words) => {
+      const next = new Uint32Array((capacity + 31) >>> 5);
+      next.set(words);
+      return next;
+    });
+  }
+
+  private build(column: Float64Array | Int32Array, size: number, capacity: number): void {
+    const step = Math.max(1, Math.floor(size / THRESHOLD_SAMPLE));
+    const sample: number[] = [];
+    for (let s = 0; s < size; s += step) if (!Number.isNaN(column[s])) sample.push(column[s]);
+    sample.sort((x, y) => x - y);
+    const bounds = [-Infinity];
+    for (let j = 1; j < THRESHOLDS && sample.length > 0; j++) {
+      const v = sample[Math.floor((j * sample.length) / THRESHOLDS)];
+      const top = bounds[bounds.length - 1];
+      if (v > top) bounds.push(v);
+      else if (v === top) {
+        // a value held by more than a quantile's share (no orders: 0): cut just above it too, so a
+        // range starting past it does not read all its slots
+        let lo = 0;
+        let hi = sample.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (sample[mid] > v) hi = mid;
+          else lo = mid + 1;
+        }
+        if (lo < sample.length) bounds.push(sample[lo]);
+      }
+    }
+    const words = (capacity + 31) >>> 5;
+    const ge = bounds.map(() => new Uint32Array(words));
+    // each slot into the band of the highest bound at or below its value, then each bitmap the
+    // union of its band and every band above
+    for (let s = 0; s < size; s++) {
+      const v = column[s];
+      if (Number.isNaN(v)) continue;
+      let k = bounds.length - 1;
+      while (bounds[k] > v) k--;
+      ge[k][s >>> 5] |= 1 << (s & 31);
+    }
+    for (let k = bounds.length - 2; k >= 0; k--) {
+      const here = ge[k];
+      const above = ge[k + 1];
+      for (let i = 0; i < words; i++) here[i] |= above[i];
+    }
+    this.bounds = Float64Array.from(bounds);
+    this.atLeast = ge;
+  }
+}
+
 /** A customer's completed orders as parallel lists, sorted by store day. */
 export interface OrderFacts {
   days: Int32Array;
@@ -434,6 +566,11 @@ export class FactIndex {
     subscribedMask: new ValueBitmaps("bits"),
     reachableMask: new ValueBitmaps("bits"),
   };
+  /** Slots at or above bounds of the lifetime totals, for criteria on them without a time frame. */
+  readonly thresholds = {
+    totalSpent: new ThresholdBitmaps(),
+    orderCount: new ThresholdBitmaps(),
+  };
 
   countries = new Dictionary();
   cities = new Dictionary();
@@ -532,6 +669,7 @@ export class FactIndex {
     for (const list of [this.orderDays, this.orderTotals, this.cartDays, this.tags, this.categories, this.options]) list.grow(capacity);
     for (const f of this.fields.values()) f.grow(capacity);
     for (const b of Object.values(this.bitmaps)) b.grow(capacity);
+    for (const t of Object.values(this.thresholds)) t.grow(capacity);
   }
 
   /** A column for a custom field, created empty the first time the field is seen. */
@@ -575,6 +713,11 @@ export class FactIndex {
     return this.bitmaps[column].words(value, this[column], this.size, this.capacity);
   }
 
+  /** The slots whose lifetime `column` lies in [lo, hi], from its threshold bitmaps. */
+  lifetimeRange(column: keyof FactIndex["thresholds"], lo: number, hi: number): Bitset {
+    return this.thresholds[column].range(lo, hi, this[column], this.size, this.capacity);
+  }
+
   /** Replaces everything known about one customer (an incremental update). */
   setCustomer(f: CustomerFacts): void {
     const slot = this.ensureSlot(f.id);
@@ -583,6 +726,8 @@ export class FactIndex {
     this.orderTotals.set(slot, Float64Array.from(f.completedTotals));
     this.totalSpent[slot] = f.completedTotals.reduce((a, b) => a + b, 0);
     this.orderCount[slot] = f.completedTotals.length;
+    this.thresholds.totalSpent.write(slot, this.totalSpent[slot]);
+    this.thresholds.orderCount.write(slot, this.orderCount[slot]);
     this.cartDays.set(slot, Int32Array.from(f.unrecoveredCartDays));
     this.tags.set(slot, Int32Array.from(new Set(f.tagIds)).sort());
     this.categories.set(slot, Int32Array.from(new Set(f.categoryIds)).sort());
