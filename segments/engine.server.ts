@@ -159,7 +159,11 @@ export class SegmentEngine {
    */
   async context(now: Date, rules: Rule[]): Promise<EvaluationContext> {
     await this.catchUp();
-    const index = this.index!;
+    return this.resolve(now, rules, this.index!);
+  }
+
+  /** The context of `context`, on `index` as it stands (no catch-up). */
+  private async resolve(now: Date, rules: Rule[], index: FactIndex): Promise<EvaluationContext> {
     const refs = new Map<string, SegmentRef>();
     let wanted = [...new Set(rules.flatMap((r) => referencedCodes(r.criteria)))];
     while (wanted.length) {
@@ -210,24 +214,18 @@ export class SegmentEngine {
 
   /** Count, per-criterion counts and a page of customers (newest first) for a rule, without saving anything. */
   async preview(rule: Rule, now: Date, page: { limit?: number; after?: number } = {}): Promise<Preview> {
-    const ctx = await this.context(now, [rule]);
-    const started = performance.now();
-    const index = ctx.index;
     const limit = page.limit ?? 20;
-    const afterSlot = page.after === undefined ? index.size : (index.slotOf(page.after) ?? index.size);
-    // the evaluation's bitsets are only counted and paged here: their words go back to the pool
-    const { result, release } = inArena(() => evaluate(ctx, rule));
-    let count: number;
-    let perCriterion: number[];
-    let slots: number[];
-    try {
-      count = result.members.count();
-      perCriterion = result.perCriterion.map((b) => b.count());
-      slots = result.members.takeDescending(limit + 1, afterSlot);
-    } finally {
-      release();
-    }
-    const evaluatedMs = performance.now() - started;
+    // The change-log tail is asked for while the rule is evaluated on the index as it stands, so
+    // the round trip overlaps the evaluation; when the tail brought changes (or the index was built
+    // again), the rule is evaluated again on the index that has them: a preview never answers from
+    // before a change it could see.
+    const before = await this.ready();
+    const tail = this.catchUp();
+    tail.catch(() => {});
+    let outcome = this.countAndPage(await this.resolve(now, [rule], before), rule, limit, page.after);
+    const changed = await tail;
+    if (changed.length > 0 || this.index !== before) outcome = this.countAndPage(await this.context(now, [rule]), rule, limit, page.after);
+    const { index, count, perCriterion, slots, evaluatedMs } = outcome;
     const ids = slots.slice(0, limit).map((s) => index.ids[s]);
     const rows = ids.length ? await selectRows(this.db, `SELECT id, external_id, first_name, last_name, email FROM customers WHERE id IN (${ids.map(() => "?").join(", ")})`, ids) : [];
     const byId = new Map(rows.map((r) => [Number(r[0]), r]));
@@ -246,6 +244,26 @@ export class SegmentEngine {
       nextAfter: slots.length > limit ? ids[ids.length - 1] : null,
       evaluatedMs,
     };
+  }
+
+  /** A rule's count, its criteria's counts and the slots of a page (one more than `limit`), on the context's index. */
+  private countAndPage(ctx: EvaluationContext, rule: Rule, limit: number, after: number | undefined) {
+    const started = performance.now();
+    const index = ctx.index;
+    const afterSlot = after === undefined ? index.size : (index.slotOf(after) ?? index.size);
+    // the evaluation's bitsets are only counted and paged here: their words go back to the pool
+    const { result, release } = inArena(() => evaluate(ctx, rule));
+    try {
+      return {
+        index,
+        count: result.members.count(),
+        perCriterion: result.perCriterion.map((b) => b.count()),
+        slots: result.members.takeDescending(limit + 1, afterSlot),
+        evaluatedMs: performance.now() - started,
+      };
+    } finally {
+      release();
+    }
   }
 
   /** Why one customer is (or is not) selected by a rule. */
