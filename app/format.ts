@@ -8,22 +8,22 @@ export function formatNumber(n: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }
 
+const formatMoment = (options: Intl.DateTimeFormatOptions, empty: string) => (value: string | Date | null | undefined, locale: string, timeZone: string): string =>
+  value ? new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(new Date(value)) : empty;
+
 /** A moment, shown in the store's time zone. */
-export function formatDateTime(value: string | Date | null | undefined, locale: string, timeZone: string): string {
-  if (!value) return "—";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(value));
-}
+export const formatDateTime = formatMoment({ dateStyle: "medium", timeStyle: "short" }, "—");
 
 /** The day of a moment in the store's time zone, without the time (for narrow places; the time goes beside it). */
-export function formatMomentDate(value: string | Date | null | undefined, locale: string, timeZone: string): string {
-  if (!value) return "—";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(new Date(value));
-}
+export const formatMomentDate = formatMoment({ dateStyle: "medium" }, "—");
 
 /** The time of day of a moment in the store's time zone. */
-export function formatMomentTime(value: string | Date | null | undefined, locale: string, timeZone: string): string {
-  if (!value) return "";
-  return new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone }).format(new Date(value));
+export const formatMomentTime = formatMoment({ timeStyle: "short" }, "");
+
+/** A customer named by an event: their name, else their external id, else their id (gone since). */
+export function formatEventCustomer(customer: { externalId: string; firstName: string | null; lastName: string | null } | null, customerId: number): string {
+  if (!customer) return `#${customerId}`;
+  return [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.externalId;
 }
 
 /** A plain date (YYYY-MM-DD) shown as it is, without time-zone conversion. */

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
-import { formatMoney, formatNumber } from "~/format";
+import { formatEventCustomer, formatMoney, formatNumber } from "~/format";
 import { getStoreOverview, getStoreSettings } from "~/domain/store.server";
 import { latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
@@ -48,7 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       kind: e.kind,
       at: e.at.toISOString(),
       customerId: e.customerId,
-      customer: e.customer ? [e.customer.firstName, e.customer.lastName].filter(Boolean).join(" ") || e.customer.externalId : `#${e.customerId}`,
+      customer: formatEventCustomer(e.customer, e.customerId),
       segment: e.segment,
     })),
   });

@@ -7,7 +7,7 @@ import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { formatDateTime, formatMomentDate, formatMomentTime, formatNumber } from "~/format";
+import { formatDateTime, formatEventCustomer, formatMomentDate, formatMomentTime, formatNumber } from "~/format";
 import {
   getSegment,
   getStoreSettings,
@@ -428,7 +428,7 @@ function EventsCard({ data }: { data: LoaderData }) {
       ) : (
         <ul className="mt-3 divide-y divide-slate-100 text-sm">
           {events.map((e) => {
-            const name = e.customer ? [e.customer.firstName, e.customer.lastName].filter(Boolean).join(" ") || e.customer.externalId : `#${e.customerId}`;
+            const name = formatEventCustomer(e.customer, e.customerId);
             return (
               <li key={e.id} className="flex items-center justify-between gap-3 py-1.5">
                 <span className="flex min-w-0 items-center gap-2">

@@ -30,12 +30,7 @@ export interface NamedSegmentEvent extends SegmentEventRow {
 /** A segment's latest events, newest first, with the customer's name. */
 export async function latestSegmentEvents(db: Database, segmentId: number, limit: number): Promise<NamedSegmentEvent[]> {
   const rows = (await db.models.SegmentEvent.findAll({ where: { segmentId }, order: [["id", "DESC"]], limit, raw: true })).map(toRow);
-  const ids = [...new Set(rows.map((r) => r.customerId))];
-  const customers = ids.length
-    ? await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName"], where: { id: { [Op.in]: ids } }, raw: true })
-    : [];
-  const byId = new Map(customers.map((c) => [c.id, { externalId: c.externalId, firstName: c.firstName ?? null, lastName: c.lastName ?? null }]));
-  return rows.map((r) => ({ ...r, customer: byId.get(r.customerId) ?? null }));
+  return withCustomers(db, rows);
 }
 
 export interface EventFeedRow extends SegmentEventRow {
@@ -91,10 +86,15 @@ export async function latestStoreSegmentEvents(db: Database, limit: number): Pro
     if (batch.length < page) break;
     before = batch[batch.length - 1].id;
   }
+  return (await withCustomers(db, rows)).map((r) => ({ ...r, segment: { id: r.segmentId, name: names.get(r.segmentId)! } }));
+}
+
+/** The events with their customers' names, read in one query. */
+async function withCustomers(db: Database, rows: SegmentEventRow[]): Promise<NamedSegmentEvent[]> {
   const ids = [...new Set(rows.map((r) => r.customerId))];
   const customers = ids.length
     ? await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName"], where: { id: { [Op.in]: ids } }, raw: true })
     : [];
   const byId = new Map(customers.map((c) => [c.id, { externalId: c.externalId, firstName: c.firstName ?? null, lastName: c.lastName ?? null }]));
-  return rows.map((r) => ({ ...r, customer: byId.get(r.customerId) ?? null, segment: { id: r.segmentId, name: names.get(r.segmentId)! } }));
+  return rows.map((r) => ({ ...r, customer: byId.get(r.customerId) ?? null }));
 }
