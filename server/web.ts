@@ -8,6 +8,7 @@ import { pinoHttp } from "pino-http";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { ConsoleServices } from "../models/context";
+import { loggableError } from "./loggable-error";
 
 export interface WebOptions {
   services: ConsoleServices;
@@ -39,7 +40,7 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
     }),
   );
   app.use(

@@ -64,16 +64,9 @@ export async function serveApi({ request, params, context }: RemixArgs, endpoint
     if (isConflict(error)) {
       return toResponse(errorReply("busy", "The database is busy with other writes to the same records; retry shortly.", [], requestId, { "Retry-After": "1" }));
     }
-    context.services.log.error({ err: loggable(error), requestId, url: request.url }, "API request failed");
+    context.services.log.error({ err: error, requestId, url: request.url }, "API request failed");
     return toResponse(errorReply("internal", "Something went wrong on our side; quote the request id when you report it.", [], requestId));
   }
-}
-
-/** An error as the log may keep it: a database error carries its SQL, which holds the request's personal data. */
-function loggable(error: unknown) {
-  if (!(error instanceof Error)) return { message: String(error).slice(0, 300) };
-  const code = (error as { parent?: { code?: string } }).parent?.code;
-  return { type: error.name, message: error.message.slice(0, 300), code, stack: error.stack?.split("\n").slice(0, 12).join("\n") };
 }
 
 async function answer(request: Request, params: RemixArgs["params"], context: AppLoadContext, endpoints: Endpoint[]): Promise<ApiReply> {

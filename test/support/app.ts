@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createWebApp } from "../../server/web";
-import { createLogger } from "../../server/logger";
+import { createLogger, type Logger } from "../../server/logger";
 import { createServices } from "../../server/services";
 import { startWorker, type RunningWorker, type WorkerOptions } from "../../server/worker";
 import { createApiKey, revokeApiKey, type ApiScope } from "../../models/api-keys.server";
@@ -16,6 +16,8 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 export interface TestAppOptions {
   /** Also run the job worker in this process (role "all"), polling every 100 ms; emails stay in the outbox unless a mailer is given. */
   worker?: boolean | Partial<WorkerOptions>;
+  /** The app's logger; by default a silent one (or TEST_LOG_LEVEL's). */
+  log?: Logger;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}) {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "console-app-"));
-  const services: ConsoleServices = createServices(db, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), {
+  const services: ConsoleServices = createServices(db, options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), {
     dataDir,
     publicUrl: "http://127.0.0.1",
     sessionSecret: "test-session-secret-that-is-long-enough",
