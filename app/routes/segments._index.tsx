@@ -58,6 +58,7 @@ interface DeleteAnswer {
   deleted?: string;
   refused?: { name: string; usedBy: Array<{ id: number; name: string }> };
   badRequest?: boolean;
+  notFound?: boolean;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -67,11 +68,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return json<DeleteAnswer>({ badRequest: true }, { status: 400 });
   const db = context.services.db;
   const segment = await getSegment(db, parsed.data.segmentId);
+  // a stale list or a second tab: there is nothing to delete, so nothing was deleted
+  if (!segment) return json<DeleteAnswer>({ notFound: true }, { status: 404 });
   const now = new Date();
   // the segment's recompute job goes with it, in the same transaction
   const out = await deleteSegment(db, parsed.data.segmentId, { userId: user.id, ip: context.clientIp }, now, segmentScheduleHooks(context.services.jobs, () => now));
-  if (!out.ok) return json<DeleteAnswer>({ refused: { name: segment?.name ?? "", usedBy: out.usedBy.map((u) => ({ id: u.id, name: u.name })) } }, { status: 409 });
-  return json<DeleteAnswer>({ deleted: segment?.name ?? "" });
+  if (!out.ok) return json<DeleteAnswer>({ refused: { name: segment.name, usedBy: out.usedBy.map((u) => ({ id: u.id, name: u.name })) } }, { status: 409 });
+  return json<DeleteAnswer>({ deleted: segment.name });
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -95,6 +98,7 @@ export default function SegmentsList() {
       </div>
 
       {answer?.deleted !== undefined && <Notice tone="success">{t("list.deleted", { name: answer.deleted })}</Notice>}
+      {answer?.notFound && <Notice tone="error">{t("list.deleteNotFound")}</Notice>}
       {answer?.refused && (
         <Notice tone="error" testId="delete-refused">
           {t("list.refused", { name: answer.refused.name, count: answer.refused.usedBy.length })} <UsedByLinks usedBy={answer.refused.usedBy} />
