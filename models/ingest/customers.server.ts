@@ -260,13 +260,13 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
           fail(index, at, "is not a known custom field");
           continue;
         }
-        if (value === null || value === "") {
+        if (value === null || value === "" || (field.type === "number" && typeof value === "string" && value.trim() === "")) {
           plan.fieldValues.set(field.id, null);
           continue;
         }
         const empty = { valueText: null, valueNumber: null, valueDate: null };
         if (field.type === "number") {
-          const n = typeof value === "number" ? value : Number(String(value).replace(",", "."));
+          const n = typeof value === "number" ? value : numberFromText(value);
           if (!Number.isFinite(n)) fail(index, at, "must be a number");
           else plan.fieldValues.set(field.id, { ...empty, valueNumber: n });
         } else if (field.type === "date") {
@@ -531,4 +531,13 @@ async function idsByName(
   // snapshot would not), which INSERT IGNORE just skipped
   const rows = await model.findAll({ attributes: ["id", "name"], where: { name: { [Op.in]: list } }, transaction, lock: transaction.LOCK.SHARE, raw: true });
   return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+// a decimal as people type it (comma or point), not whatever Number() accepts: " " is 0 to it,
+// "0x10" is 16 and "Infinity" a number
+const DECIMAL_TEXT = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?$/i;
+
+function numberFromText(text: string): number {
+  const trimmed = text.trim();
+  return DECIMAL_TEXT.test(trimmed) ? Number(trimmed.replace(",", ".")) : Number.NaN;
 }

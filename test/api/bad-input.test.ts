@@ -48,6 +48,7 @@ const without = (record: Json, key: string): Json => {
 };
 
 const customer = (): Json => ({ externalId: "NEW-1", firstName: "Ann", email: "ann@shop.test" });
+const product = (): Json => ({ externalId: "p-new", name: "New", categoryExternalId: "cat-1", variants: [{ externalId: "v-new", name: "One", price: 1 }] });
 const segment = (): Json => ({ name: "VIP", code: "vip-new", type: "dynamic", criteria: [{ field: "tag", values: [{ value: "vip", mode: "include" }] }] });
 const RESOURCES: Resource[] = [
   {
@@ -155,17 +156,32 @@ const RESOURCES: Resource[] = [
     bulk: "/products/bulk",
     bulkKey: "products",
     scope: "catalog:write",
-    valid: () => ({ externalId: "p-new", name: "New", categoryExternalId: "cat-1", variants: [{ externalId: "v-new", name: "One", price: 1 }] }),
+    valid: () => product(),
     required: ["externalId", "name"],
     wrongTypes: [["variants", "v-1"], ["name", null]],
     typed: [
-      ["externalId", (v) => ({ ...RESOURCES[6].valid(), externalId: v })],
-      ["categoryExternalId", (v) => ({ ...RESOURCES[6].valid(), categoryExternalId: v })],
-      ["variants[0].externalId", (v) => ({ ...RESOURCES[6].valid(), variants: [{ externalId: v, name: "x", price: 1 }] })],
-      ["variants[0].price", (v) => ({ ...RESOURCES[6].valid(), variants: [{ externalId: "v-2", name: "x", price: v }] })],
+      ["externalId", (v) => ({ ...product(), externalId: v })],
+      ["categoryExternalId", (v) => ({ ...product(), categoryExternalId: v })],
+      ["variants[0].externalId", (v) => ({ ...product(), variants: [{ externalId: v, name: "x", price: 1 }] })],
+      ["variants[0].price", (v) => ({ ...product(), variants: [{ externalId: "v-2", name: "x", price: v }] })],
     ],
   },
 ];
+
+// Values out of a numeric field's range, as raw JSON (1e400 parses to Infinity): money is whole,
+// non-negative minor units within 2^53, given as a number.
+const BAD_MONEY = ["-1", "-0.5", "0.5", "1e400", "-1e400", "9007199254740992", "1e20", '"NaN"', '"Infinity"', '"100"', "true", "null"];
+const orderWith = (item: Json): Json => ({ ...RESOURCES[1].valid(), items: [{ productExternalId: "P-1", quantity: 1, price: 1, ...item }] });
+const OUT_OF_RANGE: Record<string, Array<[field: string, make: Make, values: string[]]>> = {
+  orders: [
+    ["total", (v) => ({ ...RESOURCES[1].valid(), total: v }), BAD_MONEY],
+    ["items[0].price", (v) => orderWith({ price: v }), BAD_MONEY],
+    ["items[0].quantity", (v) => orderWith({ quantity: v }), ["0", "-1", "1.5", "1e400", "1000001", '"NaN"', '"2"']],
+  ],
+  carts: [["value", (v) => ({ ...RESOURCES[2].valid(), value: v }), BAD_MONEY]],
+  products: [["variants[0].price", (v) => ({ ...product(), variants: [{ externalId: "v-2", name: "x", price: v }] }), BAD_MONEY]],
+  customers: [["customFields.size", (v) => set(customer(), "customFields", { size: v }), ["1e400", '"NaN"', '"Infinity"', '"-Infinity"', '"1e400"', '"0x10"', '"12abc"', '"1,2,3"', "true"]]],
+};
 
 interface Target {
   label: string;
@@ -298,6 +314,16 @@ describe(`bad input to every endpoint on ${testDialect}`, () => {
       for (const [field, make] of t.resource.typed) {
         for (const value of INJECTIONS) {
           await expectRefused(t, { body: wrap(t, make(value)), key: key() }, { status: 422, field, index: at(t) });
+        }
+      }
+    });
+
+    const ranges = OUT_OF_RANGE[t.resource.name] ?? [];
+    it.runIf(ranges.length > 0)("refuses negative, fractional, non-finite, huge and quoted numbers, naming the field", async () => {
+      for (const [field, make, values] of ranges) {
+        for (const raw of values) {
+          const body = wrap(t, make("\u0001value")).replace(JSON.stringify("\u0001value"), raw);
+          await expectRefused(t, { body, key: key() }, { status: 422, field, index: at(t) });
         }
       }
     });
