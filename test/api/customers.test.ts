@@ -1,7 +1,7 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
-import { testDialect } from "../support/db";
+import { rowCounts, testDialect } from "../support/db";
 import { createUser } from "../../models/users.server";
 
 describe(`/api/v1/customers on ${testDialect}`, () => {
@@ -150,6 +150,25 @@ describe(`/api/v1/customers on ${testDialect}`, () => {
       { index: 3, field: "externalId", reason: "appears twice in this batch (also at 0)" },
     ]);
     expect(await app.db.models.Customer.count()).toBe(before);
+  });
+
+  it("a last interaction before the first is refused naming lastInteractionAt, sent together or against the stored first", async () => {
+    const before = await rowCounts(app.db);
+    const both = await post("/customers", { externalId: "T-1", firstInteractionAt: "2024-03-02T10:00:00Z", lastInteractionAt: "2024-03-01T10:00:00Z" });
+    expect(both.status).toBe(422);
+    expect(both.body.error.fields).toEqual([{ field: "lastInteractionAt", reason: "must not be before firstInteractionAt" }]);
+    expect(await rowCounts(app.db)).toEqual(before);
+
+    const same = await post("/customers", { externalId: "T-1", firstInteractionAt: "2024-03-02T10:00:00Z", lastInteractionAt: "2024-03-02T10:00:00Z" });
+    expect(same.status).toBe(201);
+    const stored = await rowCounts(app.db);
+    const earlier = await post("/customers/bulk", { customers: [{ externalId: "T-1", lastInteractionAt: "2024-03-02T09:59:59Z" }] });
+    expect(earlier.status).toBe(422);
+    expect(earlier.body.error.fields).toEqual([{ index: 0, field: "lastInteractionAt", reason: "must not be before firstInteractionAt" }]);
+    const later = await post("/customers/bulk", { customers: [{ externalId: "T-1", firstInteractionAt: "2024-03-02T10:00:01Z" }] });
+    expect(later.status).toBe(422);
+    expect(await rowCounts(app.db)).toEqual(stored);
+    expect((await get("/customers/T-1")).body).toMatchObject({ firstInteractionAt: "2024-03-02T10:00:00.000Z", lastInteractionAt: "2024-03-02T10:00:00.000Z" });
   });
 
   it("pages through every customer with a cursor, each exactly once", async () => {
