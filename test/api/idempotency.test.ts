@@ -2,6 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 import { rowCounts, testDialect } from "../support/db";
+import { writeOnce } from "../../models/idempotency.server";
 
 describe(`Idempotency-Key on ${testDialect}`, () => {
   let app: TestApp;
@@ -79,6 +80,27 @@ describe(`Idempotency-Key on ${testDialect}`, () => {
     expect(await app.db.models.Customer.count()).toBe(before + 200);
     expect(await app.db.models.CustomerChange.count()).toBe(changesBefore + 200);
     expect(await app.db.models.IdempotencyKey.count({ where: { key: "concurrent-1" } })).toBe(1);
+  });
+
+  it("a key replays its response for 24 hours; after them the same key and body are a new request with a window of its own", async () => {
+    const t0 = new Date("2031-05-01T08:00:00.000Z");
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    const HOUR = 60 * 60 * 1000;
+    const claim = { apiKeyId: (await app.apiKey(["customers:write"], "window key")).id, key: "window-1", requestHash: "a".repeat(64) };
+    let runs = 0;
+    const write = (now: Date, requestHash = claim.requestHash) =>
+      writeOnce(app.db, { ...claim, requestHash }, async () => ({ commit: true, status: 201, body: JSON.stringify({ run: ++runs }) }), now);
+    const answer = (run: number, replayed: boolean) => ({ kind: "done", response: { status: 201, body: JSON.stringify({ run }) }, replayed });
+
+    expect(await write(t0)).toEqual(answer(1, false));
+    expect(await write(at(HOUR))).toEqual(answer(1, true));
+    expect(await write(at(23 * HOUR), "b".repeat(64))).toEqual({ kind: "key_reused" });
+    expect(await write(at(24 * HOUR))).toEqual(answer(1, true));
+    expect(await write(at(24 * HOUR + 1))).toEqual(answer(2, false));
+    expect(await write(at(47 * HOUR))).toEqual(answer(2, true));
+    expect(await write(at(49 * HOUR), "b".repeat(64))).toEqual(answer(3, false));
+    expect(runs).toBe(3);
+    expect(await app.db.models.IdempotencyKey.count({ where: { key: "window-1" } })).toBe(1);
   });
 
   it("an unusable key header is refused naming it", async () => {
