@@ -9,6 +9,8 @@ export const JOB_NAMES = {
   runImport: "run-import",
   /** Sends one outbox message. */
   deliverEmail: "deliver-email",
+  /** Daily: deletes the API's idempotency keys past their 24-hour window. */
+  pruneIdempotencyKeys: "prune-idempotency-keys",
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];

@@ -1,6 +1,7 @@
 import type { Agenda } from "agenda";
 import { defineDeliverEmail } from "./deliver-email";
 import { defineFollowCustomerChanges } from "./follow-customer-changes";
+import { definePruneIdempotencyKeys } from "./prune-idempotency-keys";
 import { defineRecomputeSegment } from "./recompute-segment";
 import { defineRunImport } from "./run-import";
 import type { WorkerDeps } from "./worker-deps";
@@ -11,4 +12,5 @@ export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
   defineFollowCustomerChanges(agenda, deps);
   defineRunImport(agenda, deps);
   defineDeliverEmail(agenda, deps);
+  definePruneIdempotencyKeys(agenda, deps);
 }

@@ -2,6 +2,7 @@ import type { ConsoleServices } from "../models/context";
 import type { Mailer } from "../models/notifications/mailer.server";
 import { FOLLOW_EVERY_MS } from "../jobs/follow-customer-changes";
 import { JOB_NAMES } from "../jobs/job-names";
+import { PRUNE_IDEMPOTENCY_EVERY } from "../jobs/prune-idempotency-keys";
 import { reconcileRecomputeJobs } from "../jobs/segment-schedule";
 import { defineWorkerJobs } from "../jobs/worker-jobs";
 
@@ -51,6 +52,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   const reconciled = await reconcileRecomputeJobs(queue, clock());
   if (reconciled.created + reconciled.updated + reconciled.removed > 0) log.info(reconciled, "segment recompute jobs brought in line with the segments");
   await agenda.every(FOLLOW_EVERY_MS, JOB_NAMES.followCustomerChanges);
+  await agenda.every(PRUNE_IDEMPOTENCY_EVERY, JOB_NAMES.pruneIdempotencyKeys);
   await agenda.start();
   log.info({ name: agenda.attrs.name }, "worker processing jobs");
 
