@@ -319,14 +319,16 @@ describe(`bad input to every endpoint on ${testDialect}`, () => {
     });
 
     const ranges = OUT_OF_RANGE[t.resource.name] ?? [];
-    it.runIf(ranges.length > 0)("refuses negative, fractional, non-finite, huge and quoted numbers, naming the field", async () => {
-      for (const [field, make, values] of ranges) {
-        for (const raw of values) {
-          const body = wrap(t, make("\u0001value")).replace(JSON.stringify("\u0001value"), raw);
-          await expectRefused(t, { body, key: key() }, { status: 422, field, index: at(t) });
+    if (ranges.length) {
+      it("refuses negative, fractional, non-finite, huge and quoted numbers, naming the field", async () => {
+        for (const [field, make, values] of ranges) {
+          for (const raw of values) {
+            const body = wrap(t, make("\u0001value")).replace(JSON.stringify("\u0001value"), raw);
+            await expectRefused(t, { body, key: key() }, { status: 422, field, index: at(t) });
+          }
         }
-      }
-    });
+      });
+    }
 
     it("refuses calls without a key, with a bad, revoked or unscoped key", async () => {
       const body = wrap(t, t.resource.valid());
