@@ -144,7 +144,7 @@ describe(`what a manager reads of customers, route by route, on ${testDialect}`,
     // the walk reached pages that list customers at all
     const segmentPages = answers.filter((a) => a.url.startsWith(`/segments/${segmentId}`) && a.status === 200);
     expect(segmentPages.some((a) => a.body.includes("Foreign Shopper"))).toBe(true);
-  });
+  }, 120_000);
 
   it("the manager's own customers come with their details on the segment's members pages, the customer list and the dashboard", async () => {
     const answers = await walk(visitors.mine);
@@ -164,14 +164,14 @@ describe(`what a manager reads of customers, route by route, on ${testDialect}`,
     const ownPage = await request(app.url).get(`/customers/${own[0].id}?_data=${encodeURIComponent("routes/customers.$id")}`).set("Cookie", visitors.mine.cookieHeader).expect(200);
     expect(ownPage.text).toContain(own[0].email);
     await request(app.url).get(`/customers/${theirs[0].id}?_data=${encodeURIComponent("routes/customers.$id")}`).set("Cookie", visitors.mine.cookieHeader).expect(403);
-  });
+  }, 120_000);
 
   it("an admin reads every customer's details on the same pages, so the walk above can see a leak", async () => {
     const answers = await walk(visitors.admin);
     const segmentData = answers.filter((a) => a.status === 200 && a.url.startsWith(`/segments/${segmentId}`) && a.url.endsWith("(_data)")).map((a) => a.body).join("\n");
     for (const c of [...own, ...theirs]) expect(segmentData).toContain(c.email);
     expect(leaksIn(segmentData).length).toBeGreaterThan(THEIRS);
-  });
+  }, 120_000);
 
   it("the store's revenue is on the dashboard for admins and marketers, not for managers", async () => {
     const overview = async (who: string) =>
