@@ -20,10 +20,13 @@ export const formatMomentDate = formatMoment({ dateStyle: "medium" }, "—");
 /** The time of day of a moment in the store's time zone. */
 export const formatMomentTime = formatMoment({ timeStyle: "short" }, "");
 
-/** A customer named by an event: their name, else their external id, else their id (gone since). */
-export function formatEventCustomer(customer: { externalId: string; firstName: string | null; lastName: string | null } | null, customerId: number): string {
-  if (!customer) return `#${customerId}`;
-  return [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.externalId;
+/**
+ * A customer named by an event: their name, else their external id, else their id (gone since);
+ * a dash when the viewer may not see the ids of a customer who has no name.
+ */
+export function formatEventCustomer(customer: { externalId: string | null; firstName: string | null; lastName: string | null } | null, customerId: number | null): string {
+  const name = customer && ([customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.externalId);
+  return name || (customerId === null ? "—" : `#${customerId}`);
 }
 
 /** A plain date (YYYY-MM-DD) shown as it is, without time-zone conversion. */

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
 import { formatEventCustomer, formatMoney, formatNumber } from "~/format";
 import { getStoreOverview, getStoreSettings } from "~/domain/store.server";
-import { latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
+import { eventsForViewer, latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { RelativeTime } from "~/components/segments/parts";
 
@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const db = context.services.db;
   const now = new Date();
-  const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db), getStoreSettings(db), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
+  const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db, user), getStoreSettings(db), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
   const active = segments.filter((s) => s.isActive);
   const top = [...active].sort((a, b) => b.memberCount - a.memberCount || a.name.localeCompare(b.name)).slice(0, TOP_SEGMENTS);
   const series = await sizeSeries(
@@ -43,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         samples: samples.map((p) => ({ at: p.at.toISOString(), size: p.size })),
       };
     }),
-    movements: movements.map((e) => ({
+    movements: eventsForViewer(movements, user).map((e) => ({
       id: e.id,
       kind: e.kind,
       at: e.at.toISOString(),
@@ -60,7 +60,7 @@ export default function Dashboard() {
   const tiles = [
     { label: t("dashboard.customers"), value: formatNumber(overview.customers, store.locale) },
     { label: t("dashboard.orders"), value: formatNumber(overview.orders, store.locale) },
-    { label: t("dashboard.revenue"), value: formatMoney(overview.completedRevenue, store.currency, store.locale) },
+    ...(overview.completedRevenue === null ? [] : [{ label: t("dashboard.revenue"), value: formatMoney(overview.completedRevenue, store.currency, store.locale) }]),
     { label: t("dashboard.subscribed"), value: formatNumber(overview.subscribedCustomers, store.locale) },
   ];
   return (
@@ -152,9 +152,13 @@ function Movements() {
           {movements.map((e) => (
             <li key={e.id} className="flex items-center justify-between gap-3 py-1.5" data-testid="dashboard-movement">
               <span className="min-w-0 truncate">
-                <Link to={`/customers/${e.customerId}`} className="text-indigo-700 hover:underline">
-                  {e.customer}
-                </Link>{" "}
+                {e.customerId === null ? (
+                  <span className="text-slate-700">{e.customer}</span>
+                ) : (
+                  <Link to={`/customers/${e.customerId}`} className="text-indigo-700 hover:underline">
+                    {e.customer}
+                  </Link>
+                )}{" "}
                 <span className={e.kind === "entered" ? "text-emerald-700" : "text-rose-700"}>{t(`dashboard.${e.kind}`)}</span>{" "}
                 <Link to={`/segments/${e.segment.id}`} className="font-medium text-slate-700 hover:underline">
                   {e.segment.name}

@@ -11,9 +11,10 @@ import { formatDateTime, formatEventCustomer, formatMomentDate, formatMomentTime
 import {
   getSegment,
   getStoreSettings,
+  eventsForViewer,
   latestSegmentEvents,
   listRecomputes,
-  listSegmentMembers,
+  listVisibleSegmentMembers,
   readTimestamp,
   recomputeSegment,
   segmentsUsing,
@@ -26,6 +27,7 @@ import { SizeChart } from "~/components/segments/SizeChart";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 import { countryName, describeCriterion, wordingFrom } from "~/components/segments/words";
 import { segmentIdParam } from "./segments.ui/editor.server";
+import { openCursor, sealCursor } from "~/auth/sealed-cursor.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment.name ?? "Segment"} · Segments · Segment console` }];
 
@@ -40,7 +42,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = segmentIdParam(params.id);
   const db = context.services.db;
   const url = new URL(request.url);
-  const after = /^\d{1,10}$/.test(url.searchParams.get("after") ?? "") ? Number(url.searchParams.get("after")) : undefined;
+  const after = openCursor(context, url.searchParams.get("after"));
+  const viewer = { id: user.id, role: user.role };
   const segment = await getSegment(db, id);
   if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const now = new Date();
@@ -49,7 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     segmentVocabulary(db),
     sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
     listRecomputes(db, id, { limit: RECOMPUTES_SHOWN }),
-    listSegmentMembers(db, id, { after, limit: MEMBERS_PAGE }),
+    listVisibleSegmentMembers(db, id, { after, limit: MEMBERS_PAGE }, viewer),
     latestSegmentEvents(db, id, EVENTS_SHOWN),
     segmentsUsing(db, segment.code),
     recomputeScheduleOf(context.services.jobs, id),
@@ -75,8 +78,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     sizes: (sizes.get(id) ?? []).map((p) => ({ at: p.at.toISOString(), size: p.size })),
     recomputes,
-    members: { rows: members.rows, nextAfter: members.nextAfter, isFirstPage: after === undefined },
-    events,
+    members: { rows: members.rows, nextAfter: members.nextAfter === null ? null : sealCursor(context, members.nextAfter), isFirstPage: after === undefined },
+    events: eventsForViewer(events, viewer),
     usedBy,
     // the segment's recompute job: when it next runs, or that it runs now
     job: job && {
@@ -325,19 +328,29 @@ function MembersCard({ data }: { data: LoaderData }) {
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {members.rows.map((m) => (
-                <tr key={m.id}>
-                  <td className="max-w-[16rem]">
-                    <Link to={`/customers/${m.id}`} className="block truncate font-medium text-indigo-700 hover:underline" title={name(m) || m.externalId}>
-                      {name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}
-                    </Link>
-                    <div className="truncate font-mono text-xs text-slate-500">{m.externalId}</div>
-                  </td>
-                  <td className="max-w-[14rem] truncate">{m.email ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="max-w-[12rem] truncate">{[m.city, m.country ? countryName(m.country, store.locale) : null].filter(Boolean).join(", ") || <span className="text-slate-400">—</span>}</td>
-                  <td className="whitespace-nowrap">{formatDateTime(m.enteredAt, store.locale, store.timeZone)}</td>
-                </tr>
-              ))}
+              {members.rows.map((m, i) =>
+                m.hasDetails ? (
+                  <tr key={m.id}>
+                    <td className="max-w-[16rem]">
+                      <Link to={`/customers/${m.id}`} className="block truncate font-medium text-indigo-700 hover:underline" title={name(m) || m.externalId}>
+                        {name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}
+                      </Link>
+                      <div className="truncate font-mono text-xs text-slate-500">{m.externalId}</div>
+                    </td>
+                    <td className="max-w-[14rem] truncate">{m.email ?? <span className="text-slate-400">—</span>}</td>
+                    <td className="max-w-[12rem] truncate">{[m.city, m.country ? countryName(m.country, store.locale) : null].filter(Boolean).join(", ") || <span className="text-slate-400">—</span>}</td>
+                    <td className="whitespace-nowrap">{formatDateTime(m.enteredAt, store.locale, store.timeZone)}</td>
+                  </tr>
+                ) : (
+                  <tr key={`other-${i}`} data-testid="member-of-another-manager">
+                    <td className="max-w-[16rem] truncate font-medium text-slate-700">{name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}</td>
+                    <td colSpan={2} className="text-xs text-slate-500">
+                      {t("members.notYours")}
+                    </td>
+                    <td className="whitespace-nowrap">{formatDateTime(m.enteredAt, store.locale, store.timeZone)}</td>
+                  </tr>
+                ),
+              )}
             </tbody>
           </table>
         </div>
@@ -433,9 +446,13 @@ function EventsCard({ data }: { data: LoaderData }) {
               <li key={e.id} className="flex items-center justify-between gap-3 py-1.5">
                 <span className="flex min-w-0 items-center gap-2">
                   <span className={`badge shrink-0 ${e.kind === "entered" ? "bg-emerald-50 text-emerald-700" : "bg-rose-50 text-rose-700"}`}>{t(`events.${e.kind}`)}</span>
-                  <Link to={`/customers/${e.customerId}`} className="truncate text-indigo-700 hover:underline">
-                    {name}
-                  </Link>
+                  {e.customerId === null ? (
+                    <span className="truncate text-slate-700">{name}</span>
+                  ) : (
+                    <Link to={`/customers/${e.customerId}`} className="truncate text-indigo-700 hover:underline">
+                      {name}
+                    </Link>
+                  )}
                 </span>
                 <span className="shrink-0 whitespace-nowrap text-xs text-slate-500">{formatDateTime(e.at, store.locale, store.timeZone)}</span>
               </li>

@@ -4,6 +4,7 @@
 // the primary key.
 import { Op } from "sequelize";
 import type { Database } from "../db";
+import { seesDetailsOf, type CustomerViewer } from "../customers/viewer";
 
 export interface SegmentEventRow {
   id: number;
@@ -24,7 +25,7 @@ const toRow = (e: { id: number | string; segmentId: number; customerId: number; 
 });
 
 export interface NamedSegmentEvent extends SegmentEventRow {
-  customer: { externalId: string; firstName: string | null; lastName: string | null } | null;
+  customer: { externalId: string; firstName: string | null; lastName: string | null; managerId: number | null } | null;
 }
 
 /** A segment's latest events, newest first, with the customer's name. */
@@ -93,8 +94,25 @@ export async function latestStoreSegmentEvents(db: Database, limit: number): Pro
 async function withCustomers(db: Database, rows: SegmentEventRow[]): Promise<NamedSegmentEvent[]> {
   const ids = [...new Set(rows.map((r) => r.customerId))];
   const customers = ids.length
-    ? await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName"], where: { id: { [Op.in]: ids } }, raw: true })
+    ? await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName", "managerId"], where: { id: { [Op.in]: ids } }, raw: true })
     : [];
-  const byId = new Map(customers.map((c) => [c.id, { externalId: c.externalId, firstName: c.firstName ?? null, lastName: c.lastName ?? null }]));
+  const byId = new Map(customers.map((c) => [c.id, { externalId: c.externalId, firstName: c.firstName ?? null, lastName: c.lastName ?? null, managerId: c.managerId ?? null }]));
   return rows.map((r) => ({ ...r, customer: byId.get(r.customerId) ?? null }));
+}
+
+/** An event as a viewer may see it: another manager's customer by name alone, without ids. */
+export type VisibleSegmentEvent<E extends NamedSegmentEvent> = Omit<E, "customerId" | "customer"> & {
+  customerId: number | null;
+  customer: { externalId: string | null; firstName: string | null; lastName: string | null } | null;
+};
+
+/** The events with the details the viewer may not see taken out (see seesDetailsOf). */
+export function eventsForViewer<E extends NamedSegmentEvent>(events: E[], viewer: CustomerViewer): Array<VisibleSegmentEvent<E>> {
+  return events.map(({ customer, customerId, ...event }) => {
+    // a customer deleted since is nobody's: only those who see every customer see their id
+    if (seesDetailsOf(viewer, { managerId: customer ? customer.managerId : -1 })) {
+      return { ...event, customerId, customer: customer && { externalId: customer.externalId, firstName: customer.firstName, lastName: customer.lastName } };
+    }
+    return { ...event, customerId: null, customer: customer && { externalId: null, firstName: customer.firstName, lastName: customer.lastName } };
+  });
 }

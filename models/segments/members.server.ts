@@ -2,6 +2,7 @@
 // (segment_id, customer_id), so a deep page costs what the first does).
 import { Op } from "sequelize";
 import type { Database } from "../db";
+import { seesDetailsOf, type CustomerViewer } from "../customers/viewer";
 
 export interface SegmentMemberRow {
   id: number;
@@ -13,6 +14,7 @@ export interface SegmentMemberRow {
   country: string | null;
   city: string | null;
   acceptsMarketing: boolean;
+  managerId: number | null;
   enteredAt: Date;
 }
 
@@ -37,7 +39,7 @@ export async function listSegmentMembers(db: Database, segmentId: number, page: 
   const shown = members.slice(0, limit);
   const customers = shown.length
     ? await db.models.Customer.findAll({
-        attributes: ["id", "externalId", "firstName", "lastName", "email", "phone", "country", "city", "acceptsMarketing"],
+        attributes: ["id", "externalId", "firstName", "lastName", "email", "phone", "country", "city", "acceptsMarketing", "managerId"],
         where: { id: { [Op.in]: shown.map((m) => m.customerId) } },
         raw: true,
       })
@@ -57,8 +59,26 @@ export async function listSegmentMembers(db: Database, segmentId: number, page: 
       country: c.country ?? null,
       city: c.city ?? null,
       acceptsMarketing: Boolean(c.acceptsMarketing),
+      managerId: c.managerId ?? null,
       enteredAt: new Date(m.enteredAt),
     });
   }
   return { rows, nextAfter: members.length > limit ? shown[shown.length - 1].customerId : null };
+}
+
+/** A member as a viewer may see them: another manager's customer by name and entry alone. */
+export type VisibleMember = ({ hasDetails: true } & SegmentMemberRow) | { hasDetails: false; firstName: string | null; lastName: string | null; enteredAt: Date };
+
+/** The members page for someone signed in to the console (see seesDetailsOf). */
+export async function listVisibleSegmentMembers(
+  db: Database,
+  segmentId: number,
+  page: { after?: number; limit: number },
+  viewer: CustomerViewer,
+): Promise<{ rows: VisibleMember[]; nextAfter: number | null }> {
+  const { rows, nextAfter } = await listSegmentMembers(db, segmentId, page);
+  return {
+    rows: rows.map((r) => (seesDetailsOf(viewer, r) ? { hasDetails: true, ...r } : { hasDetails: false, firstName: r.firstName, lastName: r.lastName, enteredAt: r.enteredAt })),
+    nextAfter,
+  };
 }

@@ -9,9 +9,9 @@ import { previewWithReasons } from "../../segments/preview-reasons.server";
 import { whyCustomerIsIn } from "../../segments/why.server";
 import { memberIds, recomputeSegment } from "../../segments/recompute.server";
 import { deleteSegment, saveSegment } from "../../segments/store.server";
-import { listSegmentMembers } from "../../models/segments/members.server";
+import { listSegmentMembers, listVisibleSegmentMembers } from "../../models/segments/members.server";
 import { listRecomputes } from "../../models/segments/recomputes.server";
-import { customerSegmentEvents, latestSegmentEvents, latestStoreSegmentEvents, segmentEventsSince } from "../../models/segments/events.server";
+import { customerSegmentEvents, eventsForViewer, latestSegmentEvents, latestStoreSegmentEvents, segmentEventsSince } from "../../models/segments/events.server";
 import { sizeSeries } from "../../models/segments/sizes.server";
 import { segmentVocabulary } from "../../models/segments/vocabulary.server";
 import { customerIdsByExternalId } from "../../models/segments/customer-ids.server";
@@ -196,6 +196,37 @@ describe(`segment UI domain functions on ${testDialect}`, () => {
     expect(all.some((e) => e.segmentId === gone)).toBe(false);
     expect(await latestStoreSegmentEvents(db, 0)).toEqual([]);
     await writeCustomers(db, [{ externalId: "gosho", country: "BG" }]);
+  });
+
+  it("a manager reads another manager's members and events by name alone, their own with every detail", async () => {
+    const seg = await segment("hand", "manual", []);
+    await addMembers(db, seg, [id("ana"), id("boris"), id("gosho")], now);
+    const [mine, theirs] = await Promise.all(
+      ["mine", "theirs"].map((name) => db.models.User.create({ email: `${name}-${Date.now()}@shop.test`, name, role: "manager", passwordHash: "not used" })),
+    );
+    await db.models.Customer.update({ managerId: mine.id }, { where: { id: id("ana") } });
+    await db.models.Customer.update({ managerId: theirs.id }, { where: { id: id("boris") } });
+    try {
+      const manager = { id: mine.id, role: "manager" as const };
+      const members = await listVisibleSegmentMembers(db, seg, { limit: 10 }, manager);
+      expect(members.rows.find((m) => m.firstName === "Анна")).toMatchObject({ hasDetails: true, id: id("ana"), email: "ana@shop.test" });
+      expect(members.rows.find((m) => m.firstName === "Борис")).toEqual({ hasDetails: false, firstName: "Борис", lastName: "Иванов", enteredAt: now });
+      // nobody's customer is not this manager's either
+      expect(members.rows.find((m) => m.firstName === "Gosho")).toEqual({ hasDetails: false, firstName: "Gosho", lastName: null, enteredAt: now });
+      const admin = await listVisibleSegmentMembers(db, seg, { limit: 10 }, { id: 1, role: "admin" });
+      expect(admin.rows.every((m) => m.hasDetails)).toBe(true);
+
+      const events = await latestSegmentEvents(db, seg, 10);
+      const shown = eventsForViewer(events, manager);
+      expect(shown.find((e) => e.customer?.firstName === "Анна")).toMatchObject({ customerId: id("ana"), customer: { externalId: "ana" } });
+      expect(shown.find((e) => e.customer?.firstName === "Борис")).toMatchObject({ customerId: null, customer: { externalId: null, firstName: "Борис" } });
+      // a customer deleted since: only who sees every customer sees the id that is left
+      const gone = { ...events[0], customer: null };
+      expect(eventsForViewer([gone], manager)[0]).toMatchObject({ customerId: null, customer: null });
+      expect(eventsForViewer([gone], { id: 1, role: "marketer" })[0]).toMatchObject({ customerId: events[0].customerId, customer: null });
+    } finally {
+      await db.models.Customer.update({ managerId: null }, { where: { id: [id("ana"), id("boris")] } });
+    }
   });
 
   it("recomputes newest first, and the size series picks the latest sample at or before each point", async () => {
