@@ -1,4 +1,5 @@
-import { Form, NavLink } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { Form, NavLink, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import type { SessionUser } from "../../models/users.server";
@@ -42,53 +43,107 @@ export function AppShell({
   ];
   const visible = (items: NavItem[]) => items.filter((i) => i.roles.includes(user.role));
   const link = ({ isActive }: { isActive: boolean }) =>
-    `block rounded-md px-3 py-1.5 text-sm ${isActive ? "bg-indigo-50 font-medium text-indigo-700" : "text-slate-700 hover:bg-slate-100"}`;
+    `block rounded-md px-3 py-2 text-sm lg:py-1.5 ${isActive ? "bg-indigo-50 font-medium text-indigo-700" : "text-slate-700 hover:bg-slate-100"}`;
+  const menu = useDisclosure();
   return (
-    <div className="flex min-h-full">
-      <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
-        <div className="flex items-start justify-between gap-2 border-b border-slate-200 py-3 pl-4 pr-2">
+    <div className="min-h-full lg:flex">
+      <aside onKeyDown={menu.onKeyDown} className="border-b border-slate-200 bg-white lg:flex lg:w-56 lg:shrink-0 lg:flex-col lg:border-b-0 lg:border-r">
+        <div className="flex items-center justify-between gap-2 py-2 pl-4 pr-2 lg:items-start lg:border-b lg:border-slate-200 lg:py-3">
           <div className="min-w-0">
             <div className="text-sm font-semibold text-indigo-700">{t("appName")}</div>
-            <div className="truncate text-xs text-slate-500" data-testid="current-store">
+            <div className="break-words text-xs text-slate-500" data-testid="current-store">
               {storeName}
             </div>
           </div>
-          <NotificationBell unread={unreadNotifications} locale={locale} />
-        </div>
-        <nav className="flex-1 space-y-0.5 p-2" aria-label="Main">
-          {visible(main).map((i) => (
-            <NavLink key={i.to} to={i.to} end={i.to === "/"} className={link}>
-              {i.label}
-            </NavLink>
-          ))}
-          {visible(admin).length > 0 && (
-            <>
-              <div className="px-3 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-400">{t("nav.admin")}</div>
-              {visible(admin).map((i) => (
-                <NavLink key={i.to} to={i.to} className={link}>
-                  {i.label}
-                </NavLink>
-              ))}
-            </>
-          )}
-        </nav>
-        <div className="border-t border-slate-200 p-3 text-sm">
-          <NavLink to="/account" className="block truncate font-medium hover:text-indigo-700" data-testid="current-user" title={t("auth:account.title")}>
-            {user.name}
-          </NavLink>
-          <div className="truncate text-xs text-slate-500" title={user.email}>
-            {user.email}
-          </div>
-          <div className="text-xs text-slate-500">{t(`roles.${user.role}`)}</div>
-          <Form method="post" action="/logout" className="mt-2">
-            <AuthenticityTokenInput />
-            <button type="submit" className="btn-secondary w-full justify-center">
-              {t("nav.logout")}
+          <div className="flex shrink-0 items-center gap-1">
+            <NotificationBell unread={unreadNotifications} locale={locale} />
+            <button
+              ref={menu.buttonRef}
+              type="button"
+              className="btn-secondary lg:hidden"
+              aria-expanded={menu.isOpen}
+              aria-controls="main-menu"
+              onClick={menu.toggle}
+              data-testid="menu-button"
+            >
+              <MenuIcon isOpen={menu.isOpen} />
+              {t("nav.menu")}
             </button>
-          </Form>
+          </div>
+        </div>
+        <div
+          id="main-menu"
+          ref={menu.panelRef}
+          className={`${menu.isOpen ? "flex" : "hidden"} flex-col border-t border-slate-200 lg:flex lg:flex-1 lg:border-t-0`}
+        >
+          <nav className="flex-1 space-y-0.5 p-2" aria-label="Main">
+            {visible(main).map((i) => (
+              <NavLink key={i.to} to={i.to} end={i.to === "/"} className={link}>
+                {i.label}
+              </NavLink>
+            ))}
+            {visible(admin).length > 0 && (
+              <>
+                <div className="px-3 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-400">{t("nav.admin")}</div>
+                {visible(admin).map((i) => (
+                  <NavLink key={i.to} to={i.to} className={link}>
+                    {i.label}
+                  </NavLink>
+                ))}
+              </>
+            )}
+          </nav>
+          <div className="border-t border-slate-200 p-3 text-sm">
+            <NavLink to="/account" className="block break-words font-medium hover:text-indigo-700" data-testid="current-user" title={t("auth:account.title")}>
+              {user.name}
+            </NavLink>
+            <div className="break-all text-xs text-slate-500">{user.email}</div>
+            <div className="text-xs text-slate-500">{t(`roles.${user.role}`)}</div>
+            <Form method="post" action="/logout" className="mt-2">
+              <AuthenticityTokenInput />
+              <button type="submit" className="btn-secondary w-full justify-center">
+                {t("nav.logout")}
+              </button>
+            </Form>
+          </div>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 p-6">{children}</main>
+      <main className="min-w-0 flex-1 p-4 sm:p-6">{children}</main>
     </div>
+  );
+}
+
+/**
+ * The phone and tablet menu: a button that opens the navigation below the top bar. Opening moves
+ * focus to the first link, Escape closes it and gives focus back to the button, and following a
+ * link closes it.
+ */
+function useDisclosure() {
+  const [isOpen, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const location = useLocation();
+  useEffect(() => setOpen(false), [location.pathname, location.search]);
+  useEffect(() => {
+    if (isOpen) panelRef.current?.querySelector<HTMLElement>("a, button")?.focus();
+  }, [isOpen]);
+  return {
+    isOpen,
+    buttonRef,
+    panelRef,
+    toggle: () => setOpen((open) => !open),
+    onKeyDown: (event: React.KeyboardEvent) => {
+      if (event.key !== "Escape" || !isOpen) return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    },
+  };
+}
+
+function MenuIcon({ isOpen }: { isOpen: boolean }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+      {isOpen ? <path d="M5 5l10 10M15 5L5 15" /> : <path d="M3 6h14M3 10h14M3 14h14" />}
+    </svg>
   );
 }

@@ -1,6 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataTable } from "~/components/ui/DataTable";
+import { StatCard, StatGrid } from "~/components/ui/StatCard";
 import { requireUser } from "~/auth/session.server";
 import { formatEventCustomer, formatMoney, formatNumber } from "~/format";
 import { getStoreOverview, getStoreSettings } from "~/domain/store.server";
@@ -69,16 +71,11 @@ export default function Dashboard() {
         <h1 className="page-title">{t("dashboard.title")}</h1>
         <p className="text-sm text-slate-500">{t("dashboard.welcome", { name: user.name, role: t(`roles.${user.role}`) })}</p>
       </div>
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <StatGrid>
         {tiles.map((tile) => (
-          <div key={tile.label} className="card">
-            <div className="text-sm text-slate-500">{tile.label}</div>
-            <div className="mt-1 text-2xl font-semibold" data-testid="tile-value">
-              {tile.value}
-            </div>
-          </div>
+          <StatCard key={tile.label} label={tile.label} value={tile.value} testId="tile-value" />
         ))}
-      </div>
+      </StatGrid>
       <div className="grid gap-5 xl:grid-cols-5">
         <TopSegments />
         <Movements />
@@ -102,38 +99,38 @@ function TopSegments() {
       {segments.length === 0 ? (
         <p className="py-8 text-center text-sm text-slate-500">{t("dashboard.noSegments")}</p>
       ) : (
-        <table className="mt-3 w-full table-fixed text-sm">
-          <thead>
-            <tr className="text-left text-xs text-slate-500">
-              <th className="pb-1 font-medium">{t("dashboard.segment")}</th>
-              <th className="w-24 pb-1 text-right font-medium">{t("dashboard.members")}</th>
-              <th className="w-24 pb-1 text-right font-medium">{t("dashboard.week")}</th>
-              <th className="w-28 pb-1 pl-4 font-medium">
-                <span className="sr-only">{t("dashboard.trend")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {segments.map((s) => (
-              <tr key={s.id} data-testid="dashboard-segment">
-                <td className="truncate py-1.5 pr-2">
-                  <Link to={`/segments/${s.id}`} className="font-medium text-indigo-700 hover:underline" title={s.name}>
+        <div className="mt-3">
+          <DataTable
+            rows={segments}
+            rowKey={(s) => s.id}
+            rowProps={() => ({ "data-testid": "dashboard-segment" })}
+            columns={[
+              {
+                key: "name",
+                header: t("dashboard.segment"),
+                primary: true,
+                cell: (s) => (
+                  <Link to={`/segments/${s.id}`} className="font-medium text-indigo-700 hover:underline">
                     {s.name}
                   </Link>
-                </td>
-                <td className="py-1.5 text-right tabular-nums" data-testid="dashboard-segment-members">
-                  {n(s.memberCount)}
-                </td>
-                <td className={`py-1.5 text-right tabular-nums ${s.change ? (s.change > 0 ? "text-emerald-700" : "text-rose-700") : "text-slate-400"}`} data-testid="dashboard-segment-change">
-                  {s.change === null ? "—" : s.change > 0 ? `+${n(s.change)}` : s.change < 0 ? `−${n(-s.change)}` : "0"}
-                </td>
-                <td className="py-1.5 pl-4">
-                  <Sparkline samples={s.samples} isActive label={t("dashboard.sparkline", { name: s.name })} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                ),
+              },
+              { key: "members", header: t("dashboard.members"), align: "right", className: "tabular-nums", cell: (s) => <span data-testid="dashboard-segment-members">{n(s.memberCount)}</span> },
+              {
+                key: "week",
+                header: t("dashboard.week"),
+                align: "right",
+                className: "tabular-nums whitespace-nowrap",
+                cell: (s) => (
+                  <span className={s.change ? (s.change > 0 ? "text-emerald-700" : "text-rose-700") : "text-slate-400"} data-testid="dashboard-segment-change">
+                    {s.change === null ? "—" : s.change > 0 ? `+${n(s.change)}` : s.change < 0 ? `−${n(-s.change)}` : "0"}
+                  </span>
+                ),
+              },
+              { key: "trend", header: t("dashboard.trend"), srOnlyHeader: true, cell: (s) => <Sparkline samples={s.samples} isActive label={t("dashboard.sparkline", { name: s.name })} /> },
+            ]}
+          />
+        </div>
       )}
     </section>
   );
@@ -150,8 +147,8 @@ function Movements() {
       ) : (
         <ul className="mt-3 divide-y divide-slate-100 text-sm">
           {movements.map((e) => (
-            <li key={e.id} className="flex items-center justify-between gap-3 py-1.5" data-testid="dashboard-movement">
-              <span className="min-w-0 truncate">
+            <li key={e.id} className="flex items-baseline justify-between gap-3 py-1.5" data-testid="dashboard-movement">
+              <span className="min-w-0 break-words">
                 {e.customerId === null ? (
                   <span className="text-slate-700">{e.customer}</span>
                 ) : (

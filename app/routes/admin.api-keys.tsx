@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { getCollectionProps, getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
+import { DataTable } from "~/components/ui/DataTable";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
@@ -87,71 +88,83 @@ export default function ApiKeys() {
             <p className="mt-1">{t("apiKeys.empty")}</p>
           </div>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="table" data-testid="api-keys-table">
-              <thead>
-                <tr className="whitespace-nowrap">
-                  <th scope="col">{t("apiKeys.name")}</th>
-                  <th scope="col">{t("apiKeys.scopes")}</th>
-                  <th scope="col">{t("apiKeys.created")}</th>
-                  <th scope="col">{t("apiKeys.lastUsed")}</th>
-                  <th scope="col">{t("apiKeys.status")}</th>
-                  <th scope="col" className="!text-right">
-                    <span className="sr-only">{t("users.actions")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.map((k) => (
-                  <tr key={k.id} className={k.revokedAt ? "bg-slate-50 text-slate-500" : ""} data-testid={`api-key-${k.prefix}`}>
-                    <td>
-                      <div className="font-medium text-slate-900">{k.name}</div>
-                      <div className="font-mono text-xs text-slate-500">{k.prefix}_…</div>
-                    </td>
-                    <td>
-                      <div className="flex max-w-xs flex-wrap gap-1">
-                        {k.scopes.map((s) => (
-                          <span key={s} className="badge font-mono">
-                            {s}
-                          </span>
-                        ))}
-                      </div>
-                    </td>
-                    <td className="whitespace-nowrap">
-                      <div>{when(k.createdAt)}</div>
-                      <div className="text-xs text-slate-500">{k.createdBy ?? "—"}</div>
-                    </td>
-                    <td className="whitespace-nowrap">{k.lastUsedAt ? when(k.lastUsedAt) : t("apiKeys.neverUsed")}</td>
-                    <td className="whitespace-nowrap">
-                      {k.revokedAt ? (
-                        <span className="badge" title={when(k.revokedAt)}>
-                          {t("apiKeys.revokedAt", { when: when(k.revokedAt) })}
-                        </span>
-                      ) : (
-                        <span className="badge bg-emerald-50 text-emerald-700">{t("apiKeys.active")}</span>
-                      )}
-                    </td>
-                    <td className="text-right">
-                      {!k.revokedAt && (
-                        <Form method="post">
-                          <AuthenticityTokenInput />
-                          <input type="hidden" name="keyId" value={k.id} />
-                          <ConfirmSubmit
-                            label={t("apiKeys.revoke")}
-                            question={t("apiKeys.revokeQuestion", { name: k.name })}
-                            confirmLabel={t("apiKeys.revokeConfirm")}
-                            danger
-                            name="intent"
-                            value="revoke"
-                          />
-                        </Form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="api-keys-table"
+            rows={keys}
+            rowKey={(k) => k.id}
+            rowProps={(k) => ({ className: k.revokedAt ? "bg-slate-50 text-slate-500" : "", "data-testid": `api-key-${k.prefix}` })}
+            columns={[
+              {
+                key: "name",
+                header: t("apiKeys.name"),
+                primary: true,
+                cell: (k) => (
+                  <>
+                    <div className="font-medium text-slate-900">{k.name}</div>
+                    <div className="font-mono text-xs text-slate-500">{k.prefix}_…</div>
+                  </>
+                ),
+              },
+              {
+                key: "scopes",
+                header: t("apiKeys.scopes"),
+                cell: (k) => (
+                  <div className="flex max-w-xs flex-wrap justify-end gap-1 md:justify-start">
+                    {k.scopes.map((s) => (
+                      <span key={s} className="badge font-mono">
+                        {s}
+                      </span>
+                    ))}
+                  </div>
+                ),
+              },
+              {
+                key: "created",
+                header: t("apiKeys.created"),
+                className: "whitespace-nowrap",
+                cell: (k) => (
+                  <>
+                    <div>{when(k.createdAt)}</div>
+                    <div className="text-xs text-slate-500">{k.createdBy ?? "—"}</div>
+                  </>
+                ),
+              },
+              { key: "lastUsed", header: t("apiKeys.lastUsed"), className: "whitespace-nowrap", cell: (k) => (k.lastUsedAt ? when(k.lastUsedAt) : t("apiKeys.neverUsed")) },
+              {
+                key: "status",
+                header: t("apiKeys.status"),
+                cell: (k) =>
+                  k.revokedAt ? (
+                    <span className="badge" title={when(k.revokedAt)}>
+                      {t("apiKeys.revokedAt", { when: when(k.revokedAt) })}
+                    </span>
+                  ) : (
+                    <span className="badge bg-emerald-50 text-emerald-700">{t("apiKeys.active")}</span>
+                  ),
+              },
+              {
+                key: "actions",
+                header: t("users.actions"),
+                srOnlyHeader: true,
+                align: "right",
+                cell: (k) =>
+                  !k.revokedAt && (
+                    <Form method="post">
+                      <AuthenticityTokenInput />
+                      <input type="hidden" name="keyId" value={k.id} />
+                      <ConfirmSubmit
+                        label={t("apiKeys.revoke")}
+                        question={t("apiKeys.revokeQuestion", { name: k.name })}
+                        confirmLabel={t("apiKeys.revokeConfirm")}
+                        danger
+                        name="intent"
+                        value="revoke"
+                      />
+                    </Form>
+                  ),
+              },
+            ]}
+          />
         )}
       </div>
       <CreateKeyCard />

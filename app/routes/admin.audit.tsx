@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataTable } from "~/components/ui/DataTable";
 import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -116,42 +117,24 @@ export default function AuditLog() {
         {page.entries.length === 0 ? (
           <p className="p-6 text-sm text-slate-600">{filtered ? t("audit.emptyFiltered") : t("audit.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="table" data-testid="audit-table">
-              <thead>
-                <tr className="whitespace-nowrap">
-                  <th scope="col">{t("audit.when")}</th>
-                  <th scope="col">{t("audit.who")}</th>
-                  <th scope="col">{t("audit.action")}</th>
-                  <th scope="col">{t("audit.target")}</th>
-                  <th scope="col">{t("audit.detail")}</th>
-                  <th scope="col">{t("audit.ip")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.entries.map((e) => (
-                  <tr key={e.id}>
-                    <td className="whitespace-nowrap tabular-nums">{formatDateTime(e.createdAt, store.locale, store.timeZone)}</td>
-                    <td className="whitespace-nowrap">
-                      {e.userName ?? (e.apiKeyId ? t("audit.byApiKey", { name: e.apiKeyName ?? `#${e.apiKeyId}` }) : t("audit.system"))}
-                    </td>
-                    <td className="whitespace-nowrap">
-                      <span className="badge" title={e.action}>
-                        {actionLabel(e.action)}
-                      </span>
-                    </td>
-                    <td className="whitespace-nowrap text-slate-600">
-                      {e.targetType ? `${t(`audit.targets.${e.targetType}`, { defaultValue: e.targetType })} #${e.targetId ?? ""}` : "—"}
-                    </td>
-                    <td className="max-w-md truncate text-slate-600" title={describeDetail(e.detail)}>
-                      {describeDetail(e.detail) || "—"}
-                    </td>
-                    <td className="whitespace-nowrap font-mono text-xs text-slate-500">{e.ip ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="audit-table"
+            rows={page.entries}
+            rowKey={(e) => e.id}
+            columns={[
+              { key: "when", header: t("audit.when"), className: "whitespace-nowrap tabular-nums", cell: (e) => formatDateTime(e.createdAt, store.locale, store.timeZone) },
+              { key: "who", header: t("audit.who"), cell: (e) => e.userName ?? (e.apiKeyId ? t("audit.byApiKey", { name: e.apiKeyName ?? `#${e.apiKeyId}` }) : t("audit.system")) },
+              { key: "action", header: t("audit.action"), cell: (e) => <span className="badge" title={e.action}>{actionLabel(e.action)}</span> },
+              {
+                key: "target",
+                header: t("audit.target"),
+                className: "whitespace-nowrap text-slate-600",
+                cell: (e) => (e.targetType ? `${t(`audit.targets.${e.targetType}`, { defaultValue: e.targetType })} #${e.targetId ?? ""}` : "—"),
+              },
+              { key: "detail", header: t("audit.detail"), className: "md:min-w-[16rem] break-words text-slate-600", cell: (e) => describeDetail(e.detail) || "—" },
+              { key: "ip", header: t("audit.ip"), className: "whitespace-nowrap font-mono text-xs text-slate-500", cell: (e) => e.ip ?? "—" },
+            ]}
+          />
         )}
       </div>
       <nav className="flex items-center justify-between" aria-label={t("audit.pages")}>

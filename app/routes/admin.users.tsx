@@ -3,6 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { DataTable, type Column } from "~/components/ui/DataTable";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
@@ -115,6 +117,7 @@ export default function Users() {
   const { me, users, store } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("admin");
+  const { t: tc } = useTranslation();
   const nameOf = (id: number) => users.find((u) => u.id === id)?.name ?? `#${id}`;
   const emailOf = (id: number) => users.find((u) => u.id === id)?.email ?? "";
 
@@ -152,117 +155,140 @@ export default function Users() {
       </div>
       {notice}
       <div className="card overflow-hidden p-0">
-        <div className="overflow-x-auto">
-          <table className="table" data-testid="users-table">
-            <thead>
-              <tr className="whitespace-nowrap">
-                <th scope="col">{t("users.name")}</th>
-                <th scope="col">{t("users.role")}</th>
-                <th scope="col">{t("users.status")}</th>
-                <th scope="col">{t("users.lastLogin")}</th>
-                <th scope="col" className="!text-right">
-                  {t("users.actions")}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {users.map((u) => (
-                <UserRow key={u.id} user={u} isMe={u.id === me.id} lastLogin={formatDateTime(u.lastLoginAt, store.locale, store.timeZone)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="users-table"
+          rows={users}
+          rowKey={(u) => u.id}
+          rowProps={(u) => ({ className: u.isActive ? "" : "bg-slate-50 text-slate-500", "data-testid": `user-${u.email}` })}
+          columns={userColumns({ t, tc, meId: me.id, lastLogin: (u) => formatDateTime(u.lastLoginAt, store.locale, store.timeZone) })}
+        />
       </div>
       <CreateUserCard />
     </div>
   );
 }
 
-function UserRow({
-  user,
-  isMe,
+type UserListRow = { id: number; name: string; email: string; role: (typeof ROLE_CHOICES)[number]; isActive: boolean; lastLoginAt: string | null };
+
+function userColumns({
+  t,
+  tc,
+  meId,
   lastLogin,
 }: {
-  user: { id: number; name: string; email: string; role: (typeof ROLE_CHOICES)[number]; isActive: boolean; lastLoginAt: string | null };
-  isMe: boolean;
-  lastLogin: string;
-}) {
-  const { t } = useTranslation("admin");
-  const { t: tc } = useTranslation();
-  return (
-    <tr className={user.isActive ? "" : "bg-slate-50 text-slate-500"} data-testid={`user-${user.email}`}>
-      <td>
-        <div className="font-medium text-slate-900">
-          {user.name} {isMe && <span className="badge ml-1">{t("users.you")}</span>}
-        </div>
-        <div className="whitespace-nowrap text-xs text-slate-500">{user.email}</div>
-      </td>
-      <td>
-        {isMe ? (
-          <span title={t("users.cannotChangeSelf")}>{tc(`roles.${user.role}`)}</span>
-        ) : (
-          <Form method="post" className="flex items-center gap-2">
-            <AuthenticityTokenInput />
-            <input type="hidden" name="intent" value="role" />
-            <input type="hidden" name="userId" value={user.id} />
-            <select name="role" defaultValue={user.role} aria-label={t("users.roleOf", { name: user.name })} className="input w-auto bg-white py-1">
-              {ROLE_CHOICES.map((r) => (
-                <option key={r} value={r}>
-                  {tc(`roles.${r}`)}
-                </option>
-              ))}
-            </select>
-            <button type="submit" className="btn-secondary">
-              {t("users.changeRole")}
-            </button>
-          </Form>
-        )}
-      </td>
-      <td>
-        {user.isActive ? (
-          <span className="badge bg-emerald-50 text-emerald-700">{t("users.active")}</span>
-        ) : (
-          <span className="badge">{t("users.deactivated")}</span>
-        )}
-      </td>
-      <td className="whitespace-nowrap">{user.lastLoginAt ? lastLogin : t("users.never")}</td>
-      <td>
-        <div className="flex justify-end gap-2 whitespace-nowrap">
-          <Form method="post">
-            <AuthenticityTokenInput />
-            <input type="hidden" name="userId" value={user.id} />
-            <ConfirmSubmit
-              label={t("users.resetPassword")}
-              question={t("users.resetQuestion", { name: user.name })}
-              confirmLabel={t("users.resetConfirm")}
-              name="intent"
-              value="reset"
-            />
-          </Form>
-          {!isMe && (
-            <Form method="post">
-              <AuthenticityTokenInput />
-              <input type="hidden" name="userId" value={user.id} />
-              {user.isActive ? (
-                <ConfirmSubmit
-                  label={t("users.deactivate")}
-                  question={t("users.deactivateQuestion", { name: user.name })}
-                  confirmLabel={t("users.deactivateConfirm")}
-                  danger
-                  name="intent"
-                  value="deactivate"
-                />
-              ) : (
-                <button type="submit" name="intent" value="reactivate" className="btn-secondary">
-                  {t("users.reactivate")}
+  t: TFunction<"admin">;
+  tc: TFunction;
+  meId: number;
+  lastLogin: (user: UserListRow) => string;
+}): Array<Column<UserListRow>> {
+  return [
+    {
+      key: "name",
+      header: t("users.name"),
+      primary: true,
+      cell: (user) => {
+        const isMe = user.id === meId;
+        return (
+          <>
+            <div className="font-medium text-slate-900">
+              {user.name} {isMe && <span className="badge ml-1">{t("users.you")}</span>}
+            </div>
+            <div className="break-all text-xs text-slate-500">{user.email}</div>
+          </>
+        );
+      },
+    },
+    {
+      key: "role",
+      header: t("users.role"),
+      cell: (user) => {
+        const isMe = user.id === meId;
+        return (
+          <>
+            {isMe ? (
+              <span title={t("users.cannotChangeSelf")}>{tc(`roles.${user.role}`)}</span>
+            ) : (
+              <Form method="post" className="flex items-center gap-2">
+                <AuthenticityTokenInput />
+                <input type="hidden" name="intent" value="role" />
+                <input type="hidden" name="userId" value={user.id} />
+                <select name="role" defaultValue={user.role} aria-label={t("users.roleOf", { name: user.name })} className="input w-auto bg-white py-1">
+                  {ROLE_CHOICES.map((r) => (
+                    <option key={r} value={r}>
+                      {tc(`roles.${r}`)}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" className="btn-secondary">
+                  {t("users.changeRole")}
                 </button>
-              )}
-            </Form>
+              </Form>
+            )}
+          </>
+        );
+      },
+    },
+    {
+      key: "status",
+      header: t("users.status"),
+      cell: (user) => (
+        <>
+          {user.isActive ? (
+            <span className="badge bg-emerald-50 text-emerald-700">{t("users.active")}</span>
+          ) : (
+            <span className="badge">{t("users.deactivated")}</span>
           )}
-        </div>
-      </td>
-    </tr>
-  );
+        </>
+      ),
+    },
+    { key: "lastLogin", header: t("users.lastLogin"), className: "whitespace-nowrap", cell: (user) => (user.lastLoginAt ? lastLogin(user) : t("users.never")) },
+    {
+      key: "actions",
+      header: t("users.actions"),
+      srOnlyHeader: true,
+      align: "right",
+      cell: (user) => {
+        const isMe = user.id === meId;
+        return (
+          <>
+            <div className="flex flex-wrap justify-end gap-2">
+              <Form method="post">
+                <AuthenticityTokenInput />
+                <input type="hidden" name="userId" value={user.id} />
+                <ConfirmSubmit
+                  label={t("users.resetPassword")}
+                  question={t("users.resetQuestion", { name: user.name })}
+                  confirmLabel={t("users.resetConfirm")}
+                  name="intent"
+                  value="reset"
+                />
+              </Form>
+              {!isMe && (
+                <Form method="post">
+                  <AuthenticityTokenInput />
+                  <input type="hidden" name="userId" value={user.id} />
+                  {user.isActive ? (
+                    <ConfirmSubmit
+                      label={t("users.deactivate")}
+                      question={t("users.deactivateQuestion", { name: user.name })}
+                      confirmLabel={t("users.deactivateConfirm")}
+                      danger
+                      name="intent"
+                      value="deactivate"
+                    />
+                  ) : (
+                    <button type="submit" name="intent" value="reactivate" className="btn-secondary">
+                      {t("users.reactivate")}
+                    </button>
+                  )}
+                </Form>
+              )}
+            </div>
+          </>
+        );
+      },
+    },
+  ];
 }
 
 function CreateUserCard() {

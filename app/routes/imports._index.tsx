@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DataTable } from "~/components/ui/DataTable";
 import { requireRole } from "~/auth/session.server";
 import { formatDateTime, formatNumber } from "~/format";
 import { getStoreSettings, listImports } from "~/domain/imports.server";
@@ -34,56 +35,48 @@ export default function ImportList() {
         {imports.length === 0 ? (
           <p className="p-6 text-sm text-slate-600">{t("list.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="table" data-testid="import-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("list.file")}</th>
-                  <th scope="col">{t("list.by")}</th>
-                  <th scope="col">{t("list.when")}</th>
-                  <th scope="col">{t("list.status")}</th>
-                  <th scope="col" className="text-right">
-                    {t("list.rows")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("list.created")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("list.updated")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("list.errors")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {imports.map((i) => {
-                  const ran = i.status === "running" || i.status === "done" || ((i.status === "failed" || i.status === "stopping") && i.isChecked);
-                  return (
-                    <tr key={i.id} className="hover:bg-slate-50">
-                      <td className="max-w-xs">
-                        <Link to={`/imports/${i.id}`} className="block truncate font-medium text-indigo-700 hover:underline">
-                          {i.fileName}
-                        </Link>
-                        <span className="text-xs text-slate-500">{formatBytes(i.fileSize, store.locale)}</span>
-                      </td>
-                      <td className="whitespace-nowrap">{i.userName ?? "—"}</td>
-                      <td className="whitespace-nowrap">{formatDateTime(i.createdAt, store.locale, store.timeZone)}</td>
-                      <td>
-                        <StatusBadge status={i.status} />
-                      </td>
-                      <td className="text-right tabular-nums">{n(i.totalRows ?? (i.processedRows || null))}</td>
-                      <td className="text-right tabular-nums">{ran ? n(i.createdRows) : "—"}</td>
-                      <td className="text-right tabular-nums">{ran ? n(i.updatedRows) : "—"}</td>
-                      <td className={`text-right tabular-nums ${i.errorRows > 0 ? "text-red-700" : ""}`}>{i.status === "uploaded" || i.status === "mapped" ? "—" : n(i.errorRows)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="import-table"
+            rows={imports}
+            rowKey={(i) => i.id}
+            rowProps={() => ({ className: "hover:bg-slate-50" })}
+            columns={[
+              {
+                key: "file",
+                header: t("list.file"),
+                primary: true,
+                className: "md:max-w-xs",
+                cell: (i) => (
+                  <>
+                    <Link to={`/imports/${i.id}`} className="break-all font-medium text-indigo-700 hover:underline">
+                      {i.fileName}
+                    </Link>
+                    <div className="text-xs text-slate-500">{formatBytes(i.fileSize, store.locale)}</div>
+                  </>
+                ),
+              },
+              { key: "by", header: t("list.by"), className: "whitespace-nowrap", cell: (i) => i.userName ?? "—" },
+              { key: "when", header: t("list.when"), className: "whitespace-nowrap", cell: (i) => formatDateTime(i.createdAt, store.locale, store.timeZone) },
+              { key: "status", header: t("list.status"), cell: (i) => <StatusBadge status={i.status} /> },
+              { key: "rows", header: t("list.rows"), align: "right", className: "tabular-nums", cell: (i) => n(i.totalRows ?? (i.processedRows || null)) },
+              { key: "created", header: t("list.created"), align: "right", className: "tabular-nums", cell: (i) => (hasRun(i) ? n(i.createdRows) : "—") },
+              { key: "updated", header: t("list.updated"), align: "right", className: "tabular-nums", cell: (i) => (hasRun(i) ? n(i.updatedRows) : "—") },
+              {
+                key: "errors",
+                header: t("list.errors"),
+                align: "right",
+                className: "tabular-nums",
+                cell: (i) => <span className={i.errorRows > 0 ? "text-red-700" : ""}>{i.status === "uploaded" || i.status === "mapped" ? "—" : n(i.errorRows)}</span>,
+              },
+            ]}
+          />
         )}
       </div>
     </div>
   );
+}
+
+/** Whether an import got as far as writing rows, so its created and updated counts mean something. */
+function hasRun(i: { status: string; isChecked: boolean }): boolean {
+  return i.status === "running" || i.status === "done" || ((i.status === "failed" || i.status === "stopping") && i.isChecked);
 }

@@ -2,6 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { DataTable } from "~/components/ui/DataTable";
+import { StatCard, StatGrid } from "~/components/ui/StatCard";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
@@ -163,20 +165,20 @@ export default function SegmentPage() {
       {recomputed?.outcome && <RecomputeNotice outcome={recomputed.outcome} n={n} />}
       {!s.isActive && <Notice tone="info">{t("page.inactiveNote")}</Notice>}
 
-      <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <Figure label={t("page.members")} value={n(s.memberCount)} testId="page-member-count" />
-        <Figure
+      <StatGrid>
+        <StatCard label={t("page.members")} value={n(s.memberCount)} testId="page-member-count" />
+        <StatCard
           label={s.type === "manual" ? t("page.changedByHand") : t("page.lastRecomputed")}
           value={s.type === "manual" ? "—" : <RelativeTime at={s.lastRecomputedAt} now={now} locale={store.locale} timeZone={store.timeZone} never={t("list.never")} />}
         />
-        <Figure
+        <StatCard
           label={t("page.schedule")}
           value={s.type === "dynamic" || s.type === "accumulating" ? (s.isActive ? t("page.every", { count: s.recomputeEveryMinutes }) : t("page.notRecomputed")) : s.isLocked ? t("page.locked") : t(`page.scheduleOf.${s.type}`)}
           detail={s.isLocked ? t("page.lockedSince", { at: formatDateTime(s.lockedAt, store.locale, store.timeZone) }) : <NextRecompute job={data.job} now={now} locale={store.locale} timeZone={store.timeZone} />}
           testId="page-schedule"
         />
-        <Figure label={t("page.created")} value={formatMomentDate(s.createdAt, store.locale, store.timeZone)} detail={formatMomentTime(s.createdAt, store.locale, store.timeZone)} testId="page-created" />
-      </dl>
+        <StatCard label={t("page.created")} value={formatMomentDate(s.createdAt, store.locale, store.timeZone)} detail={formatMomentTime(s.createdAt, store.locale, store.timeZone)} testId="page-created" />
+      </StatGrid>
 
       <DefinitionCard data={data} />
 
@@ -232,18 +234,6 @@ function RecomputeNotice({ outcome, n }: { outcome: { status: string; reason?: s
     <Notice tone="warning" testId="recompute-result">
       {t(`page.notRecomputedBecause.${reason}`, { defaultValue: t("page.notRecomputedBecause.busy") })}
     </Notice>
-  );
-}
-
-function Figure({ label, value, detail, testId }: { label: string; value: React.ReactNode; detail?: React.ReactNode; testId?: string }) {
-  return (
-    <div className="card py-3">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 truncate text-lg font-semibold tabular-nums" data-testid={testId}>
-        {value}
-      </dd>
-      {detail && <dd className="mt-0.5 truncate text-xs text-slate-500">{detail}</dd>}
-    </div>
   );
 }
 
@@ -317,42 +307,44 @@ function MembersCard({ data }: { data: LoaderData }) {
           {!members.isFirstPage ? t("page.noMoreMembers") : s.type === "manual" ? t("page.noMembersManual") : s.lastRecomputedAt ? t("page.noMembers") : t("page.notYetComputed")}
         </p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
-          <table className="table" data-testid="members-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("members.customer")}</th>
-                <th scope="col">{t("members.contact")}</th>
-                <th scope="col">{t("members.location")}</th>
-                <th scope="col">{t("members.entered")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {members.rows.map((m, i) =>
-                m.hasDetails ? (
-                  <tr key={m.id}>
-                    <td className="max-w-[16rem]">
-                      <Link to={`/customers/${m.id}`} className="block truncate font-medium text-indigo-700 hover:underline" title={name(m) || m.externalId}>
+        <div className="mt-3">
+          <DataTable
+            testId="members-table"
+            rows={members.rows}
+            rowKey={(m, i) => (m.hasDetails ? m.id : `other-${i}`)}
+            rowProps={(m) => (m.hasDetails ? {} : { "data-testid": "member-of-another-manager" })}
+            columns={[
+              {
+                key: "customer",
+                header: t("members.customer"),
+                primary: true,
+                cell: (m) =>
+                  m.hasDetails ? (
+                    <>
+                      <Link to={`/customers/${m.id}`} className="font-medium text-indigo-700 hover:underline">
                         {name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}
                       </Link>
-                      <div className="truncate font-mono text-xs text-slate-500">{m.externalId}</div>
-                    </td>
-                    <td className="max-w-[14rem] truncate">{m.email ?? <span className="text-slate-400">—</span>}</td>
-                    <td className="max-w-[12rem] truncate">{[m.city, m.country ? countryName(m.country, store.locale) : null].filter(Boolean).join(", ") || <span className="text-slate-400">—</span>}</td>
-                    <td className="whitespace-nowrap">{formatDateTime(m.enteredAt, store.locale, store.timeZone)}</td>
-                  </tr>
-                ) : (
-                  <tr key={`other-${i}`} data-testid="member-of-another-manager">
-                    <td className="max-w-[16rem] truncate font-medium text-slate-700">{name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}</td>
-                    <td colSpan={2} className="text-xs text-slate-500">
-                      {t("members.notYours")}
-                    </td>
-                    <td className="whitespace-nowrap">{formatDateTime(m.enteredAt, store.locale, store.timeZone)}</td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
+                      <div className="break-all font-mono text-xs text-slate-500">{m.externalId}</div>
+                    </>
+                  ) : (
+                    <span className="font-medium text-slate-700">{name(m) || <span className="italic text-slate-500">{t("preview.noName")}</span>}</span>
+                  ),
+              },
+              {
+                key: "contact",
+                header: t("members.contact"),
+                className: "break-all",
+                cell: (m) => (m.hasDetails ? (m.email ?? <span className="text-slate-400">—</span>) : <span className="text-xs text-slate-500">{t("members.notYours")}</span>),
+              },
+              {
+                key: "location",
+                header: t("members.location"),
+                cell: (m) =>
+                  (m.hasDetails && [m.city, m.country ? countryName(m.country, store.locale) : null].filter(Boolean).join(", ")) || <span className="text-slate-400">—</span>,
+              },
+              { key: "entered", header: t("members.entered"), className: "whitespace-nowrap", cell: (m) => formatDateTime(m.enteredAt, store.locale, store.timeZone) },
+            ]}
+          />
         </div>
       )}
       {(members.nextAfter !== null || !members.isFirstPage) && (
@@ -385,45 +377,31 @@ function RecomputesCard({ data }: { data: LoaderData }) {
       {recomputes.length === 0 ? (
         <p className="px-4 py-8 text-center text-sm text-slate-500">{t("page.noRecomputes")}</p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
-          <table className="table">
-            <thead>
-              <tr className="whitespace-nowrap">
-                <th scope="col">{t("recomputes.started")}</th>
-                <th scope="col" className="text-right">
-                  {t("recomputes.duration")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("recomputes.size")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("recomputes.entered")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("recomputes.left")}
-                </th>
-                <th scope="col">{t("recomputes.trigger")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {recomputes.map((r) => (
-                <tr key={r.id} className={r.error ? "bg-red-50" : ""}>
-                  <td className="whitespace-nowrap">
+        <div className="mt-3">
+          <DataTable
+            rows={recomputes}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ className: r.error ? "bg-red-50" : "" })}
+            columns={[
+              {
+                key: "started",
+                header: t("recomputes.started"),
+                className: "md:whitespace-nowrap",
+                cell: (r) => (
+                  <>
                     {formatDateTime(r.startedAt, store.locale, store.timeZone)}
                     {r.finishedAt && <div className="text-xs text-slate-500">{t("recomputes.finished", { at: formatDateTime(r.finishedAt, store.locale, store.timeZone) })}</div>}
                     {r.error && <div className="max-w-xs whitespace-normal break-words text-xs text-red-700">{r.error}</div>}
-                  </td>
-                  <td className="whitespace-nowrap text-right tabular-nums">{r.durationMs === null ? "—" : t("recomputes.ms", { ms: formatNumber(r.durationMs, store.locale) })}</td>
-                  <td className="text-right tabular-nums">{n(r.size)}</td>
-                  <td className="text-right tabular-nums text-emerald-700">{r.entered ? `+${n(r.entered)}` : n(r.entered)}</td>
-                  <td className="text-right tabular-nums text-rose-700">{r.left ? `−${n(r.left)}` : n(r.left)}</td>
-                  <td>
-                    <span className="badge">{t(`triggers.${r.trigger}`, { defaultValue: r.trigger })}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { key: "duration", header: t("recomputes.duration"), align: "right", className: "whitespace-nowrap tabular-nums", cell: (r) => (r.durationMs === null ? "—" : t("recomputes.ms", { ms: formatNumber(r.durationMs, store.locale) })) },
+              { key: "size", header: t("recomputes.size"), align: "right", className: "tabular-nums", cell: (r) => n(r.size) },
+              { key: "entered", header: t("recomputes.entered"), align: "right", className: "tabular-nums text-emerald-700", cell: (r) => (r.entered ? `+${n(r.entered)}` : n(r.entered)) },
+              { key: "left", header: t("recomputes.left"), align: "right", className: "tabular-nums text-rose-700", cell: (r) => (r.left ? `−${n(r.left)}` : n(r.left)) },
+              { key: "trigger", header: t("recomputes.trigger"), cell: (r) => <span className="badge">{t(`triggers.${r.trigger}`, { defaultValue: r.trigger })}</span> },
+            ]}
+          />
         </div>
       )}
     </section>
@@ -443,13 +421,13 @@ function EventsCard({ data }: { data: LoaderData }) {
           {events.map((e) => {
             const name = formatEventCustomer(e.customer, e.customerId);
             return (
-              <li key={e.id} className="flex items-center justify-between gap-3 py-1.5">
-                <span className="flex min-w-0 items-center gap-2">
+              <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5 py-1.5">
+                <span className="flex min-w-0 items-baseline gap-2">
                   <span className={`badge shrink-0 ${e.kind === "entered" ? "bg-emerald-50 text-emerald-700" : "bg-rose-50 text-rose-700"}`}>{t(`events.${e.kind}`)}</span>
                   {e.customerId === null ? (
-                    <span className="truncate text-slate-700">{name}</span>
+                    <span className="break-words text-slate-700">{name}</span>
                   ) : (
-                    <Link to={`/customers/${e.customerId}`} className="truncate text-indigo-700 hover:underline">
+                    <Link to={`/customers/${e.customerId}`} className="break-words text-indigo-700 hover:underline">
                       {name}
                     </Link>
                   )}

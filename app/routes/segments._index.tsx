@@ -1,7 +1,10 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { DataTable, type Column } from "~/components/ui/DataTable";
+import { Dialog } from "~/components/ui/Dialog";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod/v4";
 import { requireRole } from "~/auth/session.server";
@@ -106,38 +109,84 @@ export default function SegmentsList() {
       )}
 
       <div className="card overflow-hidden p-0">
-        {segments.length === 0 ? (
-          <EmptyState canEdit={canEdit} />
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="table" data-testid="segments-table">
-              <thead>
-                <tr className="whitespace-nowrap">
-                  <th scope="col">{t("list.name")}</th>
-                  <th scope="col">{t("list.type")}</th>
-                  <th scope="col">{t("list.active")}</th>
-                  <th scope="col" className="text-right">
-                    {t("list.members")}
-                  </th>
-                  <th scope="col">{t("list.lastRecomputed")}</th>
-                  {canEdit && (
-                    <th scope="col" className="text-right">
-                      <span className="sr-only">{t("list.actions")}</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {segments.map((s) => (
-                  <SegmentRow key={s.id} segment={s} store={store} canEdit={canEdit} now={now} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="segments-table"
+          rows={segments}
+          rowKey={(s) => s.id}
+          empty={<EmptyState canEdit={canEdit} />}
+          rowProps={(s) => ({ className: s.isActive ? "hover:bg-slate-50" : "bg-slate-50/60 hover:bg-slate-50", "data-testid": `segment-row-${s.code}` })}
+          columns={segmentColumns({ t, store, now, canEdit })}
+        />
       </div>
     </div>
   );
+}
+
+function segmentColumns({ t, store, now, canEdit }: { t: TFunction<"segments">; store: LoaderData["store"]; now: string; canEdit: boolean }): Array<Column<LoaderData["segments"][number]>> {
+  const muted = (s: { isActive: boolean }) => (s.isActive ? "" : "text-slate-500");
+  const columns: Array<Column<LoaderData["segments"][number]>> = [
+    {
+      key: "name",
+      header: t("list.name"),
+      primary: true,
+      className: "md:min-w-[14rem]",
+      cell: (s) => (
+        <>
+          <Link to={`/segments/${s.id}`} className={`font-medium hover:underline ${s.isActive ? "text-indigo-700" : "text-slate-600"}`}>
+            {s.name}
+          </Link>
+          <div className="break-all font-mono text-xs text-slate-500">{s.code}</div>
+        </>
+      ),
+    },
+    { key: "type", header: t("list.type"), cell: (s) => <TypeBadge type={s.type} isLocked={s.isLocked} /> },
+    { key: "active", header: t("list.active"), cell: (s) => <ActiveBadge isActive={s.isActive} /> },
+    {
+      key: "members",
+      header: t("list.members"),
+      align: "right",
+      className: "whitespace-nowrap",
+      cell: (s) => (
+        <span className={`inline-flex items-center gap-3 ${muted(s)}`}>
+          <Sparkline samples={s.samples} isActive={s.isActive} label={t("list.sparkline", { name: s.name })} />
+          <span className="min-w-[3rem] font-medium tabular-nums" data-testid="member-count">
+            {formatNumber(s.memberCount, store.locale)}
+          </span>
+        </span>
+      ),
+    },
+    {
+      key: "recomputed",
+      header: t("list.lastRecomputed"),
+      className: "text-sm",
+      cell: (s) =>
+        s.type === "manual" ? (
+          <span className="text-slate-400">{t("list.byHand")}</span>
+        ) : (
+          <span className={muted(s)}>
+            <RelativeTime at={s.lastRecomputedAt} now={now} locale={store.locale} timeZone={store.timeZone} never={t("list.never")} />
+          </span>
+        ),
+    },
+  ];
+  if (canEdit) {
+    columns.push({
+      key: "actions",
+      header: t("list.actions"),
+      srOnlyHeader: true,
+      align: "right",
+      className: "whitespace-nowrap",
+      cell: (s) => (
+        <div className="flex items-center justify-end gap-2">
+          <Link to={`/segments/${s.id}/edit`} className="btn-secondary" aria-label={t("list.editNamed", { name: s.name })}>
+            {t("list.edit")}
+          </Link>
+          <DeleteButton segment={s} />
+        </div>
+      ),
+    });
+  }
+  return columns;
 }
 
 function UsedByLinks({ usedBy }: { usedBy: Array<{ id: number; name: string }> }) {
@@ -155,97 +204,45 @@ function UsedByLinks({ usedBy }: { usedBy: Array<{ id: number; name: string }> }
   );
 }
 
-function SegmentRow({ segment: s, store, canEdit, now }: { segment: LoaderData["segments"][number]; store: LoaderData["store"]; canEdit: boolean; now: string }) {
-  const { t } = useTranslation("segments");
-  const muted = s.isActive ? "" : "text-slate-500";
-  return (
-    <tr className={s.isActive ? "hover:bg-slate-50" : "bg-slate-50/60 hover:bg-slate-50"} data-testid={`segment-row-${s.code}`}>
-      <td className="max-w-[22rem]">
-        <Link to={`/segments/${s.id}`} className={`block truncate font-medium hover:underline ${s.isActive ? "text-indigo-700" : "text-slate-600"}`} title={s.name}>
-          {s.name}
-        </Link>
-        <div className="truncate font-mono text-xs text-slate-500" title={s.code}>
-          {s.code}
-        </div>
-      </td>
-      <td>
-        <TypeBadge type={s.type} isLocked={s.isLocked} />
-      </td>
-      <td>
-        <ActiveBadge isActive={s.isActive} />
-      </td>
-      <td className={`whitespace-nowrap text-right ${muted}`}>
-        <span className="inline-flex items-center gap-3">
-          <Sparkline samples={s.samples} isActive={s.isActive} label={t("list.sparkline", { name: s.name })} />
-          <span className="min-w-[4rem] font-medium tabular-nums" data-testid="member-count">
-            {formatNumber(s.memberCount, store.locale)}
-          </span>
-        </span>
-      </td>
-      <td className={`text-sm ${muted}`}>
-        {s.type === "manual" ? (
-          <span className="text-slate-400">{t("list.byHand")}</span>
-        ) : (
-          <RelativeTime at={s.lastRecomputedAt} now={now} locale={store.locale} timeZone={store.timeZone} never={t("list.never")} />
-        )}
-      </td>
-      {canEdit && (
-        <td className="whitespace-nowrap text-right">
-          <div className="flex items-center justify-end gap-2">
-            <Link to={`/segments/${s.id}/edit`} className="btn-secondary" aria-label={t("list.editNamed", { name: s.name })}>
-              {t("list.edit")}
-            </Link>
-            <DeleteButton segment={s} />
-          </div>
-        </td>
-      )}
-    </tr>
-  );
-}
-
-/** Asks first, naming what uses the segment; with users the delete is not offered at all. */
+/** Asks in a dialog first, naming what uses the segment; with users the delete is not offered at all. */
 function DeleteButton({ segment: s }: { segment: LoaderData["segments"][number] }) {
   const { t } = useTranslation("segments");
   const [asking, setAsking] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
   const navigation = useNavigation();
-  useEffect(() => {
-    if (asking) confirmRef.current?.focus();
-  }, [asking]);
-  if (!asking) {
-    return (
+  return (
+    <>
       <button type="button" className="btn-secondary text-red-700" onClick={() => setAsking(true)} aria-label={t("list.deleteNamed", { name: s.name })}>
         {t("list.delete")}
       </button>
-    );
-  }
-  return (
-    <div className="inline-flex max-w-xs flex-col items-end gap-2 whitespace-normal text-left" role="group" data-testid="delete-confirm">
-      {s.usedBy.length > 0 ? (
-        <>
-          <p className="text-sm text-slate-700">
-            {t("list.usedBy", { name: s.name, count: s.usedBy.length })} <UsedByLinks usedBy={s.usedBy} />
-          </p>
-          <button type="button" className="btn-secondary" onClick={() => setAsking(false)}>
-            {t("list.ok")}
-          </button>
-        </>
-      ) : (
-        <Form method="post" className="flex flex-col items-end gap-2" onSubmit={() => setAsking(false)}>
-          <AuthenticityTokenInput />
-          <input type="hidden" name="segmentId" value={s.id} />
-          <p className="text-sm text-slate-700">{t("list.deleteQuestion", { name: s.name })}</p>
-          <div className="flex gap-2">
-            <button ref={confirmRef} type="submit" name="intent" value="delete" className="btn-danger" disabled={navigation.state === "submitting"}>
-              {t("list.deleteConfirm")}
-            </button>
-            <button type="button" className="btn-secondary" onClick={() => setAsking(false)}>
-              {t("list.cancel")}
-            </button>
-          </div>
-        </Form>
-      )}
-    </div>
+      <Dialog open={asking} onClose={() => setAsking(false)} title={t("list.deleteTitle", { name: s.name })} testId="delete-confirm">
+        {s.usedBy.length > 0 ? (
+          <>
+            <p className="whitespace-normal text-sm text-slate-700">
+              {t("list.usedBy", { name: s.name, count: s.usedBy.length })} <UsedByLinks usedBy={s.usedBy} />
+            </p>
+            <div className="flex justify-end">
+              <button type="button" className="btn-secondary" data-autofocus onClick={() => setAsking(false)}>
+                {t("list.ok")}
+              </button>
+            </div>
+          </>
+        ) : (
+          <Form method="post" className="space-y-4" onSubmit={() => setAsking(false)}>
+            <AuthenticityTokenInput />
+            <input type="hidden" name="segmentId" value={s.id} />
+            <p className="whitespace-normal text-sm text-slate-700">{t("list.deleteQuestion", { name: s.name })}</p>
+            <div className="flex flex-wrap justify-end gap-2">
+              <button type="button" className="btn-secondary" onClick={() => setAsking(false)}>
+                {t("list.cancel")}
+              </button>
+              <button type="submit" name="intent" value="delete" className="btn-danger" data-autofocus disabled={navigation.state === "submitting"}>
+                {t("list.deleteConfirm")}
+              </button>
+            </div>
+          </Form>
+        )}
+      </Dialog>
+    </>
   );
 }
 

@@ -70,7 +70,8 @@ describe("users", () => {
     const row = adminPage.getByTestId(`user-${email}`);
     await row.getByRole("button", { name: "Deactivate" }).click();
     await screenshot(adminPage, "admin-users-confirm-deactivate");
-    await row.getByRole("button", { name: "Deactivate" }).click();
+    // the question opens in a dialog over the page; its own button confirms
+    await adminPage.getByRole("dialog").getByRole("button", { name: "Deactivate" }).click();
     await expect.poll(() => row.innerText()).toContain("Deactivated");
 
     await open(page, "/customers");

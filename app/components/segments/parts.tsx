@@ -54,7 +54,7 @@ export function RelativeTime({ at, now, locale, timeZone, never }: { at: string 
     abs < 60 ? [seconds, "second"] : abs < 3600 ? [Math.round(seconds / 60), "minute"] : abs < 86400 ? [Math.round(seconds / 3600), "hour"] : abs < 86400 * 45 ? [Math.round(seconds / 86400), "day"] : [Math.round(seconds / (86400 * 30)), "month"];
   const text = abs < 10 ? new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(0, "second") : new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(value, unit);
   return (
-    <time dateTime={at} title={formatDateTime(at, locale, timeZone)} className="whitespace-nowrap">
+    <time dateTime={at} title={formatDateTime(at, locale, timeZone)}>
       {text}
     </time>
   );

@@ -5,50 +5,7 @@ import type { Role } from "../../../models/models";
 /** The roles an admin can give, most powerful first (the same list as models/models.ts ROLES, which the browser cannot import). */
 export const ROLE_CHOICES = ["admin", "marketer", "manager"] as const satisfies readonly Role[];
 
-/**
- * A submit button that asks first: the first click shows the question and the real submit button,
- * so an irreversible action (revoking a key) never happens on a stray click.
- */
-export function ConfirmSubmit({
-  label,
-  question,
-  confirmLabel,
-  danger = false,
-  name,
-  value,
-}: {
-  label: string;
-  question: string;
-  confirmLabel: string;
-  danger?: boolean;
-  name?: string;
-  value?: string;
-}) {
-  const { t } = useTranslation("admin");
-  const [asking, setAsking] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (asking) confirmRef.current?.focus();
-  }, [asking]);
-  if (!asking) {
-    return (
-      <button type="button" className={danger ? "btn-secondary text-red-700" : "btn-secondary"} onClick={() => setAsking(true)}>
-        {label}
-      </button>
-    );
-  }
-  return (
-    <span className="inline-flex max-w-sm flex-wrap items-center justify-end gap-2 whitespace-normal text-left" role="group">
-      <span className="text-sm text-slate-700">{question}</span>
-      <button ref={confirmRef} type="submit" name={name} value={value} className={danger ? "btn-danger" : "btn"}>
-        {confirmLabel}
-      </button>
-      <button type="button" className="btn-secondary" onClick={() => setAsking(false)}>
-        {t("common.cancel")}
-      </button>
-    </span>
-  );
-}
+export { ConfirmSubmit } from "~/components/ui/ConfirmSubmit";
 
 /** A secret shown once: selectable, with a copy button. */
 export function CopyField({ value, label, testId }: { value: string; label: string; testId?: string }) {

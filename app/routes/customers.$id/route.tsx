@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { StatCard, StatGrid } from "~/components/ui/StatCard";
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney, formatNumber, formatPlainDate } from "~/format";
@@ -81,7 +82,7 @@ export default function CustomerPage() {
         {p.tags.length > 0 && (
           <ul className="mt-3 flex flex-wrap gap-1.5" aria-label={t("page.tags")}>
             {p.tags.map((tag) => (
-              <li key={tag.id} className="badge max-w-[16rem] truncate" title={tag.name}>
+              <li key={tag.id} className="badge max-w-full break-all">
                 {tag.name}
               </li>
             ))}
@@ -89,12 +90,12 @@ export default function CustomerPage() {
         )}
       </div>
 
-      <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <Figure label={t("page.ordersCount")} value={formatNumber(p.ordersCount, store.locale)} />
-        <Figure label={t("page.totalSpent")} value={formatMoney(p.totalSpent, store.currency, store.locale)} />
-        <Figure label={t("page.lastOrder")} value={p.lastOrderAt ? formatDateTime(p.lastOrderAt, store.locale, store.timeZone) : t("page.never")} />
-        <Figure label={t("page.registered")} value={formatDateTime(p.registeredAt, store.locale, store.timeZone)} />
-      </dl>
+      <StatGrid>
+        <StatCard label={t("page.ordersCount")} value={formatNumber(p.ordersCount, store.locale)} />
+        <StatCard label={t("page.totalSpent")} value={formatMoney(p.totalSpent, store.currency, store.locale)} />
+        <StatCard label={t("page.lastOrder")} value={p.lastOrderAt ? formatDateTime(p.lastOrderAt, store.locale, store.timeZone) : t("page.never")} />
+        <StatCard label={t("page.registered")} value={formatDateTime(p.registeredAt, store.locale, store.timeZone)} />
+      </StatGrid>
 
       <div className="grid gap-5 lg:grid-cols-3">
         <div className="min-w-0 space-y-5">
@@ -127,17 +128,6 @@ export function ErrorBoundary() {
       <Link to="/customers" className="btn-secondary mt-4">
         ← {t("page.backToList")}
       </Link>
-    </div>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="card py-3">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 truncate text-lg font-semibold tabular-nums" title={value}>
-        {value}
-      </dd>
     </div>
   );
 }
@@ -208,7 +198,7 @@ function ChannelsCard({ data }: { data: CustomerPageData }) {
           <li key={c.channel} className="flex items-start justify-between gap-3 py-2">
             <div className="min-w-0">
               <div className="font-medium text-slate-900">{t(`channels.${c.channel}`)}</div>
-              <div className="truncate text-xs text-slate-500" title={c.address ?? undefined}>
+              <div className="break-all text-xs text-slate-500">
                 {c.isKnown ? (c.address ?? t("page.noAddress")) : t("page.notOnChannel")}
               </div>
             </div>

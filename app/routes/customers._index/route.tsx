@@ -1,6 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { DataTable, type Column } from "~/components/ui/DataTable";
 import { requireUser } from "~/auth/session.server";
 import { formatMoney, formatNumber } from "~/format";
 import { getStoreSettings } from "~/domain/store.server";
@@ -57,38 +59,14 @@ export default function CustomersList() {
       )}
 
       <div className={`card overflow-hidden p-0 transition-opacity ${isLoading ? "opacity-60" : ""}`}>
-        {page.rows.length === 0 ? (
-          <EmptyState filtered={filtered} isManager={isManager} />
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="table" data-testid="customer-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("columns.name")}</th>
-                  <th scope="col">{t("columns.contact")}</th>
-                  <th scope="col">{t("columns.location")}</th>
-                  <th scope="col" className="hidden xl:table-cell">
-                    {t("columns.group")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("columns.orders")}
-                  </th>
-                  <th scope="col" className="hidden whitespace-nowrap text-right md:table-cell">
-                    {t("columns.totalSpent")}
-                  </th>
-                  <th scope="col" className="hidden md:table-cell">
-                    {t("columns.registered")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.rows.map((c) => (
-                  <CustomerRow key={c.id} customer={c} store={store} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="customer-table"
+          rows={page.rows}
+          rowKey={(c) => c.id}
+          rowProps={() => ({ className: "hover:bg-slate-50" })}
+          empty={<EmptyState filtered={filtered} isManager={isManager} />}
+          columns={customerColumns(t, store)}
+        />
       </div>
 
       <Pager query={query} page={page} />
@@ -96,37 +74,55 @@ export default function CustomersList() {
   );
 }
 
-function CustomerRow({ customer: c, store }: { customer: LoaderData["page"]["rows"][number]; store: LoaderData["store"] }) {
-  const { t } = useTranslation("customers");
-  const name = customerName(c);
-  const place = [c.city, countryName(c.country, store.locale)].filter(Boolean).join(", ");
-  return (
-    <tr className="hover:bg-slate-50">
-      <td className="max-w-[14rem]">
-        <Link to={`/customers/${c.id}`} className="block truncate font-medium text-indigo-700 hover:underline" title={name ?? undefined}>
-          {name ?? <span className="italic text-slate-500">{t("list.noName")}</span>}
-        </Link>
-        <div className="truncate text-xs text-slate-500" title={c.externalId}>
-          {c.externalId}
-        </div>
-      </td>
-      <td className="max-w-[15rem]">
-        <div className="truncate" title={c.email ?? undefined}>
-          {c.email ?? <span className="text-slate-400">—</span>}
-        </div>
-        {c.phone && <div className="truncate text-xs text-slate-500">{c.phone}</div>}
-      </td>
-      <td className="max-w-[11rem] truncate" title={place || undefined}>
-        {place || <span className="text-slate-400">—</span>}
-      </td>
-      <td className="hidden xl:table-cell">{c.groupName ? <span className="badge">{c.groupName}</span> : <span className="text-slate-400">—</span>}</td>
-      <td className="text-right tabular-nums">{formatNumber(c.ordersCount, store.locale)}</td>
-      <td className="hidden whitespace-nowrap text-right tabular-nums md:table-cell">
-        {c.ordersCount ? formatMoney(c.totalSpent, store.currency, store.locale) : <span className="text-slate-400">—</span>}
-      </td>
-      <td className="hidden whitespace-nowrap md:table-cell">{formatDay(c.registeredAt, store.locale, store.timeZone)}</td>
-    </tr>
-  );
+type Row = LoaderData["page"]["rows"][number];
+
+function customerColumns(t: TFunction<"customers">, store: LoaderData["store"]): Array<Column<Row>> {
+  const none = <span className="text-slate-400">—</span>;
+  return [
+    {
+      key: "name",
+      header: t("columns.name"),
+      primary: true,
+      className: "md:min-w-[11rem]",
+      cell: (c) => {
+        const name = customerName(c);
+        return (
+          <>
+            <Link to={`/customers/${c.id}`} className="font-medium text-indigo-700 hover:underline">
+              {name ?? <span className="italic text-slate-500">{t("list.noName")}</span>}
+            </Link>
+            <div className="break-all text-xs text-slate-500">{c.externalId}</div>
+          </>
+        );
+      },
+    },
+    {
+      key: "contact",
+      header: t("columns.contact"),
+      className: "md:max-w-[16rem]",
+      cell: (c) => (
+        <>
+          <div className="break-all">{c.email ?? none}</div>
+          {c.phone && <div className="whitespace-nowrap text-xs text-slate-500">{c.phone}</div>}
+        </>
+      ),
+    },
+    {
+      key: "location",
+      header: t("columns.location"),
+      cell: (c) => [c.city, countryName(c.country, store.locale)].filter(Boolean).join(", ") || none,
+    },
+    { key: "group", header: t("columns.group"), cell: (c) => (c.groupName ? <span className="badge">{c.groupName}</span> : none) },
+    { key: "orders", header: t("columns.orders"), align: "right", className: "tabular-nums", cell: (c) => formatNumber(c.ordersCount, store.locale) },
+    {
+      key: "totalSpent",
+      header: t("columns.totalSpent"),
+      align: "right",
+      className: "whitespace-nowrap tabular-nums",
+      cell: (c) => (c.ordersCount ? formatMoney(c.totalSpent, store.currency, store.locale) : none),
+    },
+    { key: "registered", header: t("columns.registered"), className: "whitespace-nowrap", cell: (c) => formatDay(c.registeredAt, store.locale, store.timeZone) },
+  ];
 }
 
 function Filters({ query, options, store, isManager }: { query: LoaderData["query"]; options: LoaderData["options"]; store: LoaderData["store"]; isManager: boolean }) {
@@ -152,7 +148,7 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
   return (
     <Form method="get" className="card space-y-3" role="search" key={customerListSearch({ ...query, after: undefined, before: undefined })}>
       <div className="flex flex-wrap items-end gap-2">
-        <label className="block min-w-[16rem] flex-1">
+        <label className="block min-w-0 flex-1 basis-64">
           <span className="label text-xs">{t("filters.search")}</span>
           <input type="search" name="q" defaultValue={query.q ?? ""} placeholder={t("filters.searchPlaceholder")} className="input mt-1" maxLength={200} />
         </label>
@@ -165,7 +161,7 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
           </Link>
         )}
       </div>
-      <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7">
+      <div className="grid grid-cols-1 gap-2 min-[420px]:grid-cols-2 sm:grid-cols-3 xl:grid-cols-4 2xl:grid-cols-7">
         {select(
           "country",
           t("filters.country"),

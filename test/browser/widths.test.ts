@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import type { Page } from "playwright-core";
+import { describe } from "vitest";
+import { expect, open, test, type Role } from "./fixtures";
+
+// Every role's main pages at a phone, a tablet and a laptop: the page never scrolls sideways (a
+// wide table scrolls inside its own box), no text is cut short, and the menu works by keyboard.
+const WIDTHS = [390, 768, 1280] as const;
+const PAGES: Record<Role, string[]> = {
+  admin: ["/", "/customers", "/segments", "/segments/new", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/notifications", "/account"],
+  manager: ["/", "/customers", "/segments", "/notifications", "/account"],
+};
+/** Where docs/screenshots/ keeps one picture per width of the marketer's daily pages (README). */
+const DOCS = "docs/screenshots/widths";
+
+/** The first link to a record of this kind on a list page, so each role opens a real one. */
+async function firstRecord(page: Page, list: string, prefix: string): Promise<string | null> {
+  await open(page, list);
+  const hrefs = await page.locator(`main a[href^="${prefix}"]`).evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  return hrefs.find((h) => /^\/[a-z]+\/\d+$/.test(h)) ?? null;
+}
+
+/** What does not fit: the page's own sideways scroll, and elements that clip their text. */
+async function overflowAt(page: Page) {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const cut: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>("main *, aside *"))) {
+      if (el.closest("dialog:not([open])")) continue;
+      const style = getComputedStyle(el);
+      if (style.display === "none" || style.visibility === "hidden" || el.offsetWidth <= 1) continue;
+      const clips = style.overflowX === "hidden" || style.overflowX === "clip" || style.textOverflow === "ellipsis";
+      if (!clips || !el.innerText?.trim()) continue;
+      if (el.scrollWidth > el.clientWidth + 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    // text that runs out of its card (overflow visible, but over the card's edge), outside scrolling tables
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>(".card *"))) {
+      if (el.closest(".table-box") || el.children.length > 0 || !el.innerText?.trim() || el.offsetWidth <= 1) continue;
+      const card = el.closest(".card")!.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      if (box.right > card.right + 1 || box.left < card.left - 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" runs out of its card`);
+    }
+    return { pageScrollWidth: root.scrollWidth, viewportWidth: root.clientWidth, cut };
+  });
+}
+
+async function checkPages(page: Page, role: Role) {
+  const paths = [...PAGES[role]];
+  const segment = await firstRecord(page, "/segments", "/segments/");
+  const customer = await firstRecord(page, "/customers", "/customers/");
+  if (segment) paths.push(segment);
+  if (customer) paths.push(customer);
+  if (segment && role !== "manager") paths.push(`${segment}/edit`);
+  expect(segment, "a segment to open").not.toBeNull();
+  expect(customer, "a customer to open").not.toBeNull();
+
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const pathname of paths) {
+      const response = await open(page, pathname);
+      expect({ pathname, status: response!.status() }).toEqual({ pathname, status: 200 });
+      await page.waitForLoadState("networkidle");
+      const found = await overflowAt(page);
+      expect({ role, width, pathname, ...found }).toEqual({ role, width, pathname, pageScrollWidth: found.viewportWidth, viewportWidth: found.viewportWidth, cut: [] });
+      if (role === "marketer" && ["/", "/segments", "/customers", segment, customer].includes(pathname)) {
+        fs.mkdirSync(DOCS, { recursive: true });
+        const name = pathname === "/" ? "dashboard" : pathname === segment ? "segment" : pathname === customer ? "customer" : pathname.slice(1);
+        await page.screenshot({ path: `${DOCS}/${name}-${width}.png`, fullPage: false });
+      }
+    }
+  }
+}
+
+describe("every width", () => {
+  test("an admin's pages fit a phone, a tablet and a laptop", async ({ adminPage }) => {
+    await checkPages(adminPage, "admin");
+  });
+  test("a marketer's pages fit a phone, a tablet and a laptop", async ({ marketerPage }) => {
+    await checkPages(marketerPage, "marketer");
+  });
+  test("a manager's pages fit a phone, a tablet and a laptop", async ({ managerPage }) => {
+    await checkPages(managerPage, "manager");
+  });
+
+  test("on a phone the menu opens and closes from the keyboard", async ({ marketerPage: page }) => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await open(page, "/segments");
+    const nav = page.locator('nav[aria-label="Main"]');
+    const button = page.getByRole("button", { name: "Menu" });
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    await button.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => nav.isVisible()).toBe(true);
+    expect(await button.getAttribute("aria-expanded")).toBe("true");
+    // focus moved into the menu, on its first link
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest("#main-menu") !== null)).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-controls"))).toBe("main-menu");
+    // open again and follow a link: the menu closes on the new page
+    await page.keyboard.press("Enter");
+    await nav.getByRole("link", { name: "Customers" }).click();
+    await page.waitForURL((url) => url.pathname === "/customers");
+    await expect.poll(() => nav.isVisible()).toBe(false);
+  });
+
+  test("at 1280 px the navigation is a sidebar with no menu button", async ({ marketerPage: page }) => {
+    await open(page, "/");
+    expect(await page.locator('nav[aria-label="Main"]').isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Menu" }).isVisible()).toBe(false);
+  });
+});
