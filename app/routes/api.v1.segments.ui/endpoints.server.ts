@@ -125,7 +125,8 @@ export function membersEndpoint(): Endpoint {
     withSegment(call, call.params.code ?? "", async (s) => {
       const page = await listSegmentMembers(call.db, s.id, { after: call.query.cursor ? Number(call.query.cursor) : undefined, limit: call.query.limit });
       const fields: readonly MemberField[] | undefined = call.query.fields;
-      const members = page.rows.map((m) => {
+      const members = page.rows.map(({ managerId: _managerId, ...m }) => {
+        // the responsible manager is the console's visibility rule, not a field of the API's member
         const all: Record<MemberField, unknown> = { ...m, enteredAt: m.enteredAt.toISOString() };
         return fields ? Object.fromEntries(fields.map((f) => [f, all[f]])) : all;
       });
