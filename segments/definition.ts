@@ -3,6 +3,7 @@
 import { z } from "zod/v4";
 import { CHANNELS, ORDER_STATUSES } from "../models/models";
 import { isCountryCode, PlainDate } from "../models/ingest/schemas";
+import { freeText, oneLine } from "../models/ingest/text";
 
 export const MAX_CRITERIA = 4;
 export const SEGMENT_TYPES = ["dynamic", "accumulating", "snapshot", "manual"] as const;
@@ -76,7 +77,7 @@ const withBounds = <S extends z.ZodObject>(schema: S) =>
     }, { message: "must not be greater than max", path: ["min"] });
 
 const Money = amount("an amount in minor units (cents)").int("must be a whole number of minor units (cents)");
-const Key = z.string().min(1, "must not be empty").max(64, "must be at most 64 characters");
+const Key = oneLine(z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"));
 const Channel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
 
 const dateField = <F extends string>(field: F, description: string) =>
@@ -113,9 +114,9 @@ export const Criterion = z.discriminatedUnion(
       field: z.literal("country"),
       values: includeExclude(z.string().refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code, e.g. BG")),
     }),
-    z.strictObject({ field: z.literal("city"), values: includeExclude(z.string().min(1, "must not be empty").max(100)) }),
-    z.strictObject({ field: z.literal("tag"), values: includeExclude(z.string().min(1, "must not be empty").max(100)) }),
-    z.strictObject({ field: z.literal("customerGroup"), values: includeExclude(z.string().min(1, "must not be empty").max(100)) }),
+    z.strictObject({ field: z.literal("city"), values: includeExclude(oneLine(z.string().min(1, "must not be empty").max(100))) }),
+    z.strictObject({ field: z.literal("tag"), values: includeExclude(oneLine(z.string().min(1, "must not be empty").max(100))) }),
+    z.strictObject({ field: z.literal("customerGroup"), values: includeExclude(oneLine(z.string().min(1, "must not be empty").max(100))) }),
     z
       .strictObject({
         field: z.literal("orderedFromCategory"),
@@ -133,11 +134,11 @@ export const Criterion = z.discriminatedUnion(
         [
           withBounds(z.strictObject({ type: z.literal("number"), min: z.number().optional(), max: z.number().optional() })),
           z.strictObject({ type: z.literal("date"), date: DateCondition }),
-          z.strictObject({ type: z.literal("select"), values: includeExclude(z.string().min(1).max(1000)) }),
+          z.strictObject({ type: z.literal("select"), values: includeExclude(oneLine(z.string().min(1).max(1000))) }),
           z.strictObject({
             type: z.literal("text"),
             op: z.enum(["equals", "contains"], { error: "must be equals or contains" }),
-            value: z.string().min(1, "must not be empty").max(1000),
+            value: freeText(z.string().min(1, "must not be empty").max(1000)),
           }),
         ],
         { error: "must have type number, date, select or text" },
@@ -166,7 +167,7 @@ export const SegmentCode = z
 
 export const SegmentDefinition = z
   .strictObject({
-    name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    name: oneLine(z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters")),
     code: SegmentCode,
     type: z.enum(SEGMENT_TYPES, { error: `must be one of ${SEGMENT_TYPES.join(", ")}` }),
     isActive: z.boolean({ error: "must be true or false" }).default(true),

@@ -19,6 +19,7 @@ import {
   SubscriptionInput,
   SubscriptionsBulkInput,
   BULK_LIMIT,
+  ExternalId,
 } from "../../models/ingest/schemas";
 import { ApiError, BulkResult, CustomerListQuery, CustomerPage, CustomerRecord, RecordResult } from "../../models/ingest/responses";
 import { PlainDate } from "../../models/ingest/schemas";
@@ -50,7 +51,8 @@ export interface EndpointContract {
   query?: z.ZodObject;
   /** A POST that takes no Idempotency-Key (it writes nothing, or is safe to retry by itself). */
   idempotencyKey?: false;
-  pathParams?: Record<string, string>;
+  /** Each path parameter's description and schema; a value the schema refuses names no record (404). */
+  pathParams?: Record<string, { description: string; schema: z.ZodType }>;
   /** Success responses by status; errors are described once for all. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
@@ -83,7 +85,7 @@ export const contract = {
     summary: "Get one customer by external id",
     tag: "Customers",
     scope: "customers:read",
-    pathParams: { externalId: "The customer's id in the shop (URL-encoded)." },
+    pathParams: { externalId: { description: "The customer's id in the shop (URL-encoded).", schema: ExternalId } },
     responses: { 200: { description: "The customer.", schema: CustomerRecord } },
   },
   upsertCustomer: {

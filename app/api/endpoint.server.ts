@@ -105,6 +105,15 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
     }
   }
 
+  for (const [name, { schema }] of Object.entries(contract.pathParams ?? {})) {
+    // a value no record can have is looked up nowhere: the database never sees a NUL or a 100k-character id
+    const parsed = parseInput(schema, params[name] ?? "");
+    if (!parsed.ok) {
+      await discardBody(request);
+      return errorReply("not_found", `No record has this ${name}.`, parsed.errors.slice(0, 1).map(({ reason }) => ({ field: name, reason: `names no record: it ${reason}` })), requestId);
+    }
+  }
+
   let query: unknown;
   if (contract.query) {
     const url = new URL(request.url);

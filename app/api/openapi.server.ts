@@ -45,8 +45,9 @@ function operation(c: EndpointContract) {
   if (c.query) errors.add(422);
   if (c.pathParams) errors.add(404);
   const parameters: JsonSchema[] = [];
-  for (const [name, description] of Object.entries(c.pathParams ?? {})) {
-    parameters.push({ name, in: "path", required: true, description, schema: { type: "string" } });
+  for (const [name, { description, schema: zodSchema }] of Object.entries(c.pathParams ?? {})) {
+    const { $schema: _s, description: _d, ...schema } = z.toJSONSchema(zodSchema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as JsonSchema;
+    parameters.push({ name, in: "path", required: true, description, schema });
   }
   if (c.query) {
     for (const [name, field] of Object.entries(c.query.shape)) {

@@ -147,7 +147,7 @@ export const SegmentEventsPage = z
   })
   .meta({ description: "A segment's enter and leave events after an id, oldest first." });
 
-const codeParam = { code: "The segment's code." };
+const codeParam = { code: { description: "The segment's code.", schema: SegmentCode } };
 
 export const segmentContract = {
   listSegments: {

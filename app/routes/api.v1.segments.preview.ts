@@ -6,5 +6,8 @@ import { previewEndpoint, segmentEndpoints } from "./api.v1.segments.ui/endpoint
 // this path shadows
 const endpoints = (args: LoaderFunctionArgs) => [previewEndpoint(args.context.services), ...segmentEndpoints(args.context.services, () => "preview")];
 
-export const loader = (args: LoaderFunctionArgs) => serveApi(args, endpoints(args));
-export const action = (args: ActionFunctionArgs) => serveApi(args, endpoints(args));
+// the shadowed segment's code is this path's, checked like any other code
+const withCode = <A extends LoaderFunctionArgs>(args: A) => ({ ...args, params: { ...args.params, code: "preview" } });
+
+export const loader = (args: LoaderFunctionArgs) => serveApi(withCode(args), endpoints(args));
+export const action = (args: ActionFunctionArgs) => serveApi(withCode(args), endpoints(args));

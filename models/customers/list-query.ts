@@ -2,6 +2,7 @@
 // the keyset cursor. Browser-safe: the route builds its links with the same schema the server reads.
 import { z } from "zod/v4";
 import type { Channel } from "../models";
+import { oneLine, withoutControlCharacters } from "../ingest/text";
 
 export const CUSTOMER_SORTS = ["newest", "name"] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -12,10 +13,7 @@ export const CUSTOMER_PAGE_SIZE = 50;
 export const LIST_CHANNELS = ["email", "sms", "messenger", "viber"] as const satisfies readonly Channel[];
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
+  oneLine(z.string().trim().max(max, `must be at most ${max} characters`))
     .optional()
     .transform((s) => (s ? s : undefined));
 
@@ -28,7 +26,8 @@ const optionalId = z
 const emptyIsUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export const CustomerListQuery = z.object({
-  q: optionalText(200),
+  // a pasted tab or line break separates words; other control characters are no part of a name
+  q: z.preprocess((v) => (typeof v === "string" ? withoutControlCharacters(v) : v), optionalText(200)),
   country: z.preprocess(emptyIsUndefined, z.string().regex(/^[A-Za-z]{2}$/, "must be a 2-letter country code").transform((s) => s.toUpperCase()).optional()),
   group: z.preprocess(emptyIsUndefined, optionalId),
   tag: z.preprocess(emptyIsUndefined, optionalId),

@@ -2,6 +2,7 @@
 // OpenAPI document is generated from them, and the CSV import maps each row onto CustomerInput.
 import { z } from "zod/v4";
 import { CHANNELS, ORDER_STATUSES } from "../models";
+import { freeText, oneLine } from "./text";
 
 export const BULK_LIMIT = 5000;
 
@@ -58,7 +59,9 @@ export const PlainDate = z
   }, "is not a real calendar date")
   .meta({ example: "1990-05-17" });
 
-const Name = z.string().trim().max(100, "must be at most 100 characters");
+const Name = oneLine(z.string().trim().max(100, "must be at most 100 characters"));
+/** The key of a custom field, registration question or option. */
+const Key = oneLine(z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"));
 const Money = z
   .number({ error: "must be a number" })
   .int("must be a whole number of minor units (cents)")
@@ -68,11 +71,7 @@ const Money = z
 const Currency = z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code").meta({ example: "EUR" });
 
 const ChannelState = z.strictObject({
-  address: z
-    .string()
-    .trim()
-    .min(1, "must not be empty")
-    .max(254, "must be at most 254 characters")
+  address: oneLine(z.string().trim().min(1, "must not be empty").max(254, "must be at most 254 characters"))
     .nullable()
     .optional()
     .meta({ description: "Email address, phone number, Messenger PSID or Viber user id. Email and SMS default to the customer's email and phone." }),
@@ -86,7 +85,7 @@ export const CustomerInput = z
     firstName: Name.nullable().optional(),
     lastName: Name.nullable().optional(),
     email: z.string().trim().toLowerCase().max(254, "must be at most 254 characters").email("must be an email address").nullable().optional(),
-    phone: z.string().trim().max(32, "must be at most 32 characters").nullable().optional().meta({
+    phone: oneLine(z.string().trim().max(32, "must be at most 32 characters")).nullable().optional().meta({
       description: "Any common notation; stored in E.164 (+359888123456). A national number needs the customer's country.",
     }),
     country: z
@@ -96,15 +95,15 @@ export const CustomerInput = z
       .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code, e.g. BG")
       .nullable()
       .optional(),
-    city: z.string().trim().max(100, "must be at most 100 characters").nullable().optional(),
+    city: oneLine(z.string().trim().max(100, "must be at most 100 characters")).nullable().optional(),
     birthday: PlainDate.nullable().optional(),
     registeredAt: Timestamp.nullable().optional(),
     acceptsMarketing: z.boolean({ error: "must be true or false" }).optional(),
-    customerGroup: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters").nullable().optional().meta({
+    customerGroup: oneLine(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters")).nullable().optional().meta({
       description: "The group's name; a new name creates the group.",
     }),
     tags: z
-      .array(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"), { error: "must be a list of tags" })
+      .array(oneLine(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters")), { error: "must be a list of tags" })
       .max(100, "at most 100 tags")
       .optional()
       .meta({ description: "Replaces the customer's tags." }),
@@ -115,13 +114,18 @@ export const CustomerInput = z
     firstInteractionAt: Timestamp.nullable().optional(),
     lastInteractionAt: Timestamp.nullable().optional(),
     customFields: z
-      .record(z.string().min(1).max(64), z.union([z.string().max(1000, "must be at most 1000 characters"), z.number(), z.null()]), {
+      .record(
+        Key,
+        z.union([freeText(z.string().max(1000, "must be at most 1000 characters")), z.number(), z.null()], {
+          error: "must be text of at most 1000 characters (no control characters but line breaks and tabs), a number, or null",
+        }),
+        {
         error: "must be an object of field key → value",
       })
       .optional()
       .meta({ description: "Custom profile field key → value (text, number, YYYY-MM-DD date, or one of a select field's options); null clears." }),
     answers: z
-      .record(z.string().min(1).max(64), z.array(z.string().min(1).max(64)).max(50), { error: "must be an object of question key → option keys" })
+      .record(Key, z.array(Key).max(50), { error: "must be an object of question key → option keys" })
       .optional()
       .meta({ description: "Registration question key → the chosen option keys; replaces that question's answer. An empty list clears it." }),
     channels: z
@@ -177,7 +181,7 @@ export const SubscriptionInput = z
     customerExternalId: ExternalId,
     channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }),
     subscribed: z.boolean({ error: "must be true or false" }),
-    address: z.string().trim().min(1, "must not be empty").max(254, "must be at most 254 characters").nullable().optional().meta({
+    address: oneLine(z.string().trim().min(1, "must not be empty").max(254, "must be at most 254 characters")).nullable().optional().meta({
       description: "Email address, phone number, Messenger PSID or Viber user id; email and SMS default to the customer's email and phone.",
     }),
     at: Timestamp.optional().meta({ description: "When the change happened; defaults to now. A change older than the stored one is ignored." }),
@@ -188,7 +192,7 @@ export type SubscriptionInput = z.infer<typeof SubscriptionInput>;
 export const CategoryInput = z
   .strictObject({
     externalId: ExternalId,
-    name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    name: oneLine(z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters")),
     parentExternalId: ExternalId.nullable().optional().meta({
       description: "The parent category; it may be earlier or later in the same batch. Null makes a top-level category.",
     }),
@@ -198,15 +202,15 @@ export type CategoryInput = z.infer<typeof CategoryInput>;
 
 const VariantInput = z.strictObject({
   externalId: ExternalId,
-  name: z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters"),
-  sku: z.string().trim().max(100, "must be at most 100 characters").nullable().optional(),
+  name: oneLine(z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters")),
+  sku: oneLine(z.string().trim().max(100, "must be at most 100 characters")).nullable().optional(),
   price: Money,
 });
 
 export const ProductInput = z
   .strictObject({
     externalId: ExternalId,
-    name: z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters"),
+    name: oneLine(z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters")),
     categoryExternalId: ExternalId.nullable().optional(),
     variants: z
       .array(VariantInput, { error: "must be a list of variants" })

@@ -538,7 +538,7 @@ describe(`bad input to every endpoint on ${testDialect}`, () => {
 
   it("stores injection-looking free text verbatim, where it harms nothing", async () => {
     const texts = {
-      firstName: "Robert'); DROP TABLE customers;--\u0000",
+      firstName: "Robert'); DROP TABLE customers;--",
       lastName: "<img src=x onerror=alert(1)>",
       city: '=HYPERLINK("http://evil.test","click")',
       customerGroup: "@SUM(1+1)",

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Sequelize } from "sequelize";
+import { QueryTypes, Sequelize, type Model, type ModelStatic } from "sequelize";
 import { openDatabase, type Database } from "../../models/db";
 
 /** Which database this run of the suite is on: "sqlite" (default) or "mysql" (TEST_DIALECT=mysql with TEST_MYSQL_URL). */
@@ -44,7 +44,10 @@ export async function createTestDatabase(): Promise<Database & { drop(): Promise
 
 /** Row counts of every table, to prove that a rejected request wrote nothing. */
 export async function rowCounts(db: Database): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const [name, model] of Object.entries(db.models)) counts[name] = await (model as { count(): Promise<number> }).count();
-  return counts;
+  // one statement for every table: the bad-input corpus counts after each of its requests
+  const qi = db.sequelize.getQueryInterface();
+  const names = Object.keys(db.models);
+  const columns = names.map((name, i) => `(SELECT COUNT(*) FROM ${qi.quoteIdentifier(String((db.models as unknown as Record<string, ModelStatic<Model>>)[name].getTableName()))}) AS c${i}`);
+  const [row] = (await db.sequelize.query(`SELECT ${columns.join(", ")}`, { type: QueryTypes.SELECT })) as Array<Record<string, number | string>>;
+  return Object.fromEntries(names.map((name, i) => [name, Number(row[`c${i}`])]));
 }
