@@ -6,7 +6,7 @@ import { bulkInsert } from "../models/sql/bulk";
 import { isConflict } from "../models/idempotency.server";
 import type { Criterion, Rule } from "./definition";
 import type { Bitset } from "./bitset";
-import { compileRule, evaluate, EvaluationError, type EvaluationContext } from "./evaluate";
+import { compileRule, evaluate, EvaluationError } from "./evaluate";
 import type { SegmentEngine } from "./engine.server";
 
 export type RecomputeTrigger = "schedule" | "save" | "incremental" | "manual";
@@ -73,19 +73,25 @@ export async function recomputeSegment(
   if (segment.type === "manual") return { status: "skipped", reason: "manual" };
   if (segment.type === "snapshot" && segment.lockedAt) return { status: "skipped", reason: "locked" };
 
-  let rule: Rule;
-  let index: EvaluationContext["index"];
-  let evaluated: Bitset;
-  try {
-    rule = storedRule(segment);
-    const ctx = await engine.context(now, [rule]);
-    index = ctx.index;
-    evaluated = evaluate(ctx, rule).members;
-  } catch (error) {
+  const unevaluable = async (error: unknown): Promise<RecomputeOutcome> => {
     if (!isDefinitionError(error)) throw error;
     const reason = errorText(error);
     const [isFirstReport] = await noteEvaluationErrors(db, [{ id: segmentId, evaluationError: segment.evaluationError ?? null, reason }]);
     return { status: "skipped", reason: "unevaluable", error: reason, isFirstReport };
+  };
+  let rule: Rule;
+  try {
+    rule = storedRule(segment);
+  } catch (error) {
+    return unevaluable(error);
+  }
+  const ctx = await engine.context(now, [rule]);
+  const index = ctx.index;
+  let evaluated: Bitset;
+  try {
+    evaluated = evaluate(ctx, rule).members;
+  } catch (error) {
+    return unevaluable(error);
   }
   const stored = await engine.storedMembers(segmentId, segment.membersVersion);
   const members = segment.type === "accumulating" ? evaluated.or(stored) : evaluated;
@@ -120,7 +126,8 @@ export async function recomputeSegment(
       if (claimed !== 1) throw new MembersChangedError(`the members of segment ${segmentId} changed during the recompute`);
       const durationMs = Math.round(performance.now() - started);
       await db.models.SegmentRecompute.update(
-        { finishedAt: new Date(now.getTime() + durationMs), durationMs, size, entered: enteredIds.length, left: leftIds.length },
+        // error cleared: a run taken for dead while it was only slow finished after all
+        { finishedAt: new Date(now.getTime() + durationMs), durationMs, size, entered: enteredIds.length, left: leftIds.length, error: null },
         { where: { id: recomputeId }, transaction },
       );
     });
