@@ -111,7 +111,11 @@ export async function followCustomerChanges(options: FollowOptions): Promise<voi
             if (ids.length >= chunk) break;
           }
           try {
-            await reevaluateCustomers(engine, ids, clock());
+            const outcome = await reevaluateCustomers(engine, ids, clock());
+            // skipped while broken, logged once: when first found so
+            for (const u of outcome.unevaluable) {
+              if (u.isFirstReport) log.error({ segmentId: u.segmentId, code: u.code, reason: u.error }, "a segment cannot be evaluated; it is skipped until it can");
+            }
           } catch (error) {
             for (const id of ids) pending.add(id);
             throw error;

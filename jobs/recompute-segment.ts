@@ -1,5 +1,5 @@
 import { exponential, type Agenda, type Job } from "agenda";
-import { isRecomputeConflict, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
+import { failAbandonedRecomputes, isRecomputeConflict, recomputeSegment, type RecomputeOutcome, type RecomputeTrigger } from "../segments/recompute.server";
 import { announceIfLong } from "./announce-formation";
 import { JOB_NAMES, type RecomputeJobData } from "./job-names";
 import type { WorkerDeps } from "./worker-deps";
@@ -25,10 +25,15 @@ export function defineRecomputeSegment(agenda: Agenda, deps: WorkerDeps) {
       if (!segment) return;
       const isFormation = Boolean(formation) && (!segment.lastRecomputedAt || new Date(segment.lastRecomputedAt) < new Date(formation!));
       const trigger: RecomputeTrigger = isFormation ? "save" : "schedule";
+      // a run older than the lock that never finished died with its process (this job never runs twice at once)
+      await failAbandonedRecomputes(deps.db, segmentId, new Date(deps.clock().getTime() - RECOMPUTE_LOCK_MS));
       const outcome = await recomputeWithRetries(deps, segmentId, trigger, async ({ written, total }) => {
-        // between write batches of a large diff: the lock stays ours
+        // before the one write transaction: the lock stays ours through it
         if (written < total) await job.touch(Math.floor((written / total) * 100));
       });
+      if (outcome.status === "skipped" && outcome.reason === "unevaluable" && outcome.isFirstReport) {
+        deps.log.error({ segmentId, reason: outcome.error }, "a segment cannot be evaluated; it is skipped until it can");
+      }
       if (isFormation) await announceIfLong(deps.queue, segmentId, outcome, { publicUrl: deps.publicUrl, now: deps.clock(), longMs: deps.longFormationMs });
     },
     // a snapshot's one-off job goes once it has run (the snapshot is locked then); repeating jobs stay

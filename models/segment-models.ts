@@ -19,6 +19,8 @@ export interface SegmentRow extends Model<Attrs<SegmentRow>, Create<SegmentRow>>
   lockedAt: CreationOptional<Date | null>;
   lastRecomputedAt: CreationOptional<Date | null>;
   deletedAt: CreationOptional<Date | null>;
+  /** Why the definition cannot be evaluated (the follower and recomputes skip it meanwhile); null when it can. */
+  evaluationError: CreationOptional<string | null>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -84,6 +86,7 @@ export function defineSegmentModels(sequelize: Sequelize): SegmentModels {
     lockedAt: time(),
     lastRecomputedAt: time(),
     deletedAt: time(),
+    evaluationError: { type: DataTypes.TEXT, allowNull: true },
     createdAt: time(false),
     updatedAt: time(false),
   }) as ModelStatic<SegmentRow>;

@@ -39,6 +39,15 @@ export interface Preview {
 export type CustomersChangedListener = (customerIds: number[], watermark: number) => void;
 
 const TAIL_BATCH = 20_000;
+
+function parseCriteria(text: string): Criterion[] | null {
+  try {
+    const criteria: unknown = JSON.parse(text);
+    return Array.isArray(criteria) ? (criteria as Criterion[]) : null;
+  } catch {
+    return null;
+  }
+}
 const SETTINGS_FRESH_MS = 1000;
 
 export class SegmentEngine {
@@ -183,7 +192,10 @@ export class SegmentEngine {
       }));
       const next: string[] = [];
       for (const s of rows) {
-        const rule: Rule = { match: s.match, criteria: JSON.parse(s.criteria) as Criterion[] };
+        const criteria = parseCriteria(s.criteria);
+        // unreadable criteria (written around the checks): the segments naming it cannot be evaluated, the rest can
+        if (!criteria) continue;
+        const rule: Rule = { match: s.match, criteria };
         const members = s.type === "dynamic" ? null : await this.storedMembers(s.id, s.membersVersion);
         refs.set(s.code, {
           code: s.code,

@@ -1,18 +1,21 @@
 // Recomputes: evaluate, compare with the stored members, and write the difference with its
-// enter/leave events, a size sample and the recompute's record, all in one transaction.
+// enter/leave events, a size sample and the recompute's outcome, all in one transaction.
 import { Op, QueryTypes, type Transaction } from "sequelize";
 import type { Database } from "../models/db";
 import { bulkInsert } from "../models/sql/bulk";
 import { isConflict } from "../models/idempotency.server";
 import type { Criterion, Rule } from "./definition";
-import { compileRule, evaluate } from "./evaluate";
+import type { Bitset } from "./bitset";
+import { compileRule, evaluate, EvaluationError } from "./evaluate";
 import type { SegmentEngine } from "./engine.server";
 
 export type RecomputeTrigger = "schedule" | "save" | "incremental" | "manual";
 
 export type RecomputeOutcome =
   | { status: "done"; recomputeId: number; size: number; entered: number; left: number; durationMs: number }
-  | { status: "skipped"; reason: "inactive" | "manual" | "locked" | "deleted" | "missing" | "busy" };
+  | { status: "skipped"; reason: "inactive" | "manual" | "locked" | "deleted" | "missing" | "busy" }
+  /** The definition cannot be evaluated; `isFirstReport` when this run is the first to find it so. */
+  | { status: "skipped"; reason: "unevaluable"; error: string; isFirstReport: boolean };
 
 /** Raised when the members changed between reading and writing them; the caller may simply run again. */
 export class MembersChangedError extends Error {}
@@ -31,22 +34,28 @@ const DELETE_CHUNK = 500;
 
 export interface RecomputeOptions {
   /**
-   * Called after each batch of a diff too large for one transaction, outside any transaction: a
-   * job touches its lock here. A diff that fits one batch calls it once, at the end.
+   * Called outside any transaction once the difference is known (`written` 0) and once it is
+   * written: a job touches its lock here.
    */
   onProgress?: (progress: { written: number; total: number }) => Promise<void> | void;
-  /** Members entering or leaving written per transaction (default 20,000). */
+  /** Members entering or leaving written per statement batch (default 20,000); every batch is in the one write transaction. */
   batchSize?: number;
+  /** Called inside the write transaction after each batch: tests cut a recompute off half-way here. */
+  afterBatch?: (progress: { written: number; total: number }) => Promise<void> | void;
 }
 
 const WRITE_BATCH = 20_000;
 
+/** What the recompute record of a run whose process died (and so never finished it) says. */
+export const ABANDONED_REASON = "the worker stopped before it finished";
+
 /**
  * Recomputes one segment at `now`. Dynamic segments gain and lose members; accumulating ones only
- * gain; a snapshot is computed once and then locked; manual and inactive segments are left alone.
- * A diff larger than one batch is written in several transactions, each checking that nobody else
- * changed the members meanwhile; one cut off half-way leaves members and events that agree, and
- * the next recompute writes the rest.
+ * gain; a snapshot is computed once and then locked; manual and inactive segments are left alone;
+ * one whose definition cannot be evaluated is skipped and marked so. The recompute's record is
+ * written first; its members, events, size sample and count are written in one transaction, so a
+ * run cut off (even by its process dying) leaves nothing half-written, and a record that never
+ * finished is marked failed later by failAbandonedRecomputes.
  */
 export async function recomputeSegment(
   engine: SegmentEngine,
@@ -64,10 +73,26 @@ export async function recomputeSegment(
   if (segment.type === "manual") return { status: "skipped", reason: "manual" };
   if (segment.type === "snapshot" && segment.lockedAt) return { status: "skipped", reason: "locked" };
 
-  const rule: Rule = { match: segment.match, criteria: JSON.parse(segment.criteria) as Criterion[] };
+  const unevaluable = async (error: unknown): Promise<RecomputeOutcome> => {
+    if (!isDefinitionError(error)) throw error;
+    const reason = errorText(error);
+    const [isFirstReport] = await noteEvaluationErrors(db, [{ id: segmentId, evaluationError: segment.evaluationError ?? null, reason }]);
+    return { status: "skipped", reason: "unevaluable", error: reason, isFirstReport };
+  };
+  let rule: Rule;
+  try {
+    rule = storedRule(segment);
+  } catch (error) {
+    return unevaluable(error);
+  }
   const ctx = await engine.context(now, [rule]);
   const index = ctx.index;
-  const evaluated = evaluate(ctx, rule).members;
+  let evaluated: Bitset;
+  try {
+    evaluated = evaluate(ctx, rule).members;
+  } catch (error) {
+    return unevaluable(error);
+  }
   const stored = await engine.storedMembers(segmentId, segment.membersVersion);
   const members = segment.type === "accumulating" ? evaluated.or(stored) : evaluated;
   const entered = members.clone().andNot(stored);
@@ -78,55 +103,96 @@ export async function recomputeSegment(
   const total = enteredIds.length + leftIds.length;
   const batchSize = Math.max(1, options.batchSize ?? WRITE_BATCH);
 
-  let version = segment.membersVersion;
-  /** Moves members_version on by one, or fails when someone else moved it since we read the members. */
-  const claimVersion = async (transaction: Transaction, values: Record<string, unknown> = {}) => {
-    const [updated] = await db.models.Segment.update({ ...values, membersVersion: version + 1 }, { where: { id: segmentId, membersVersion: version }, transaction });
-    if (updated !== 1) throw new MembersChangedError(`the members of segment ${segmentId} changed during the recompute`);
-    version += 1;
-  };
-  const finish = async (transaction: Transaction, recordId: number) => {
-    await db.models.SegmentSize.create({ segmentId, at: now, size }, { transaction });
-    await claimVersion(transaction, { memberCount: size, lastRecomputedAt: now, ...(segment.type === "snapshot" ? { lockedAt: now } : {}) });
-    const durationMs = Math.round(performance.now() - started);
-    await db.models.SegmentRecompute.update(
-      { finishedAt: new Date(now.getTime() + durationMs), durationMs, size, entered: enteredIds.length, left: leftIds.length },
-      { where: { id: recordId }, transaction },
-    );
-  };
-  const newRecord = async (transaction: Transaction) =>
-    (await db.models.SegmentRecompute.create({ segmentId, trigger, startedAt: now, finishedAt: null, durationMs: null, size: null, entered: null, left: null, error: null }, { transaction })).id;
-
-  let recomputeId: number;
-  if (total <= batchSize) {
-    recomputeId = await db.sequelize.transaction(async (transaction) => {
-      const id = await newRecord(transaction);
-      await writeMembership(db, segmentId, enteredIds, leftIds, now, id, transaction);
-      await finish(transaction, id);
-      return id;
-    });
-  } else {
-    recomputeId = await db.sequelize.transaction(newRecord);
-    try {
+  const recomputeId = await db.sequelize.transaction(
+    async (transaction) =>
+      (await db.models.SegmentRecompute.create({ segmentId, trigger, startedAt: now, finishedAt: null, durationMs: null, size: null, entered: null, left: null, error: null }, { transaction })).id,
+  );
+  try {
+    await options.onProgress?.({ written: 0, total });
+    await db.sequelize.transaction(async (transaction) => {
       for (let from = 0; from < total; from += batchSize) {
         const to = Math.min(total, from + batchSize);
         const enteredPart = enteredIds.slice(Math.min(from, enteredIds.length), Math.min(to, enteredIds.length));
         const leftPart = leftIds.slice(Math.max(0, from - enteredIds.length), Math.max(0, to - enteredIds.length));
-        await db.sequelize.transaction(async (transaction) => {
-          await writeMembership(db, segmentId, enteredPart, leftPart, now, recomputeId, transaction);
-          await claimVersion(transaction);
-        });
-        if (to < total) await options.onProgress?.({ written: to, total });
+        await writeMembership(db, segmentId, enteredPart, leftPart, now, recomputeId, transaction);
+        await options.afterBatch?.({ written: to, total });
       }
-      await db.sequelize.transaction((transaction) => finish(transaction, recomputeId));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      await db.models.SegmentRecompute.update({ error: reason.slice(0, 1000) }, { where: { id: recomputeId } }).catch(() => {});
-      throw error;
-    }
+      await db.models.SegmentSize.create({ segmentId, at: now, size }, { transaction });
+      // members_version moves on by one, or nothing is written: someone else changed the members since we read them
+      const [claimed] = await db.models.Segment.update(
+        { memberCount: size, lastRecomputedAt: now, evaluationError: null, membersVersion: segment.membersVersion + 1, ...(segment.type === "snapshot" ? { lockedAt: now } : {}) },
+        { where: { id: segmentId, membersVersion: segment.membersVersion }, transaction },
+      );
+      if (claimed !== 1) throw new MembersChangedError(`the members of segment ${segmentId} changed during the recompute`);
+      const durationMs = Math.round(performance.now() - started);
+      await db.models.SegmentRecompute.update(
+        // error cleared: a run taken for dead while it was only slow finished after all
+        { finishedAt: new Date(now.getTime() + durationMs), durationMs, size, entered: enteredIds.length, left: leftIds.length, error: null },
+        { where: { id: recomputeId }, transaction },
+      );
+    });
+  } catch (error) {
+    await db.models.SegmentRecompute.update({ error: errorText(error).slice(0, 1000) }, { where: { id: recomputeId } }).catch(() => {});
+    throw error;
   }
   await options.onProgress?.({ written: total, total });
   return { status: "done", recomputeId, size, entered: enteredIds.length, left: leftIds.length, durationMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * Marks the segment's recomputes that started before `startedBefore` and never finished nor failed
+ * as failed: their process died mid-way (their writes rolled back with it). Returns how many.
+ */
+export async function failAbandonedRecomputes(db: Database, segmentId: number, startedBefore: Date): Promise<number> {
+  const [count] = await db.models.SegmentRecompute.update(
+    { error: ABANDONED_REASON },
+    { where: { segmentId, finishedAt: { [Op.is]: null }, error: { [Op.is]: null }, startedAt: { [Op.lt]: startedBefore } } },
+  );
+  return count;
+}
+
+/** A segment row's rule; throws a DefinitionError when the stored criteria are not readable. */
+function storedRule(segment: { match: Rule["match"]; criteria: string }): Rule {
+  let criteria: unknown;
+  try {
+    criteria = JSON.parse(segment.criteria);
+  } catch {
+    throw new DefinitionError("its criteria are not valid JSON");
+  }
+  if (!Array.isArray(criteria)) throw new DefinitionError("its criteria are not a list");
+  return { match: segment.match, criteria: criteria as Criterion[] };
+}
+
+class DefinitionError extends Error {}
+
+/** Whether an error says the definition itself cannot be evaluated (rather than the database failing). */
+function isDefinitionError(error: unknown): boolean {
+  // a definition written around the checks (straight into the database) may fail in other ways too
+  return error instanceof EvaluationError || error instanceof DefinitionError || error instanceof TypeError;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Stores why each segment cannot be evaluated, or clears it (`reason` null). Returns, per entry,
+ * whether this call is the first to report that reason: the caller logs only those, so a broken
+ * segment is logged once, not at every round of the change follower.
+ */
+async function noteEvaluationErrors(db: Database, notes: Array<{ id: number; evaluationError: string | null; reason: string | null }>): Promise<boolean[]> {
+  const out: boolean[] = [];
+  for (const { id, evaluationError, reason } of notes) {
+    if (evaluationError === reason) {
+      out.push(false);
+      continue;
+    }
+    // conditional, so that of two processes finding the same error only one reports it
+    const [changed] = await db.models.Segment.update(
+      { evaluationError: reason },
+      { where: { id, evaluationError: evaluationError === null ? { [Op.is]: null } : evaluationError } },
+    );
+    out.push(changed === 1 && reason !== null);
+  }
+  return out;
 }
 
 /** Inserts and deletes members and records an event for each, inside the caller's transaction. */
@@ -156,11 +222,14 @@ export interface IncrementalOutcome {
   entered: number;
   left: number;
   durationMs: number;
+  /** Segments skipped because their definitions cannot be evaluated; `isFirstReport` when this round found it first. */
+  unevaluable: Array<{ segmentId: number; code: string; error: string; isFirstReport: boolean }>;
 }
 
 /**
  * Re-evaluates just these customers against every active dynamic and accumulating segment and
- * records who entered and left: what keeps segments current between scheduled recomputes.
+ * records who entered and left: what keeps segments current between scheduled recomputes. A
+ * segment whose definition cannot be evaluated is skipped (and marked so); the others go on.
  */
 export async function reevaluateCustomers(engine: SegmentEngine, customerIds: number[], now: Date): Promise<IncrementalOutcome> {
   const started = performance.now();
@@ -169,10 +238,18 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
     where: { isActive: true, type: { [Op.in]: ["dynamic", "accumulating"] }, deletedAt: { [Op.is]: null } },
     raw: true,
   });
-  const outcome: IncrementalOutcome = { segments: segments.length, customers: customerIds.length, entered: 0, left: 0, durationMs: 0 };
+  const outcome: IncrementalOutcome = { segments: segments.length, customers: customerIds.length, entered: 0, left: 0, durationMs: 0, unevaluable: [] };
   if (segments.length === 0 || customerIds.length === 0) return { ...outcome, durationMs: performance.now() - started };
-  const rules = segments.map((s) => ({ match: s.match, criteria: JSON.parse(s.criteria) as Criterion[] }) as Rule);
-  const ctx = await engine.context(now, rules);
+  const errors = new Map<number, string>();
+  const rules = new Map<number, Rule>();
+  for (const s of segments) {
+    try {
+      rules.set(s.id, storedRule(s));
+    } catch (error) {
+      errors.set(s.id, errorText(error));
+    }
+  }
+  const ctx = await engine.context(now, [...rules.values()]);
   const index = ctx.index;
   const slots = customerIds.map((id) => index.slotOf(id)).filter((s): s is number => s !== undefined);
   const current = new Set<string>();
@@ -184,19 +261,28 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
     for (const r of rows) current.add(`${r.segmentId}|${r.customerId}`);
   }
   const memo = new Map<string, unknown>();
-  const changes = segments.map((segment, i) => {
-    const test = compileRule(ctx, rules[i], memo);
+  const changes: Array<{ segment: (typeof segments)[number]; entered: number[]; left: number[] }> = [];
+  for (const segment of segments) {
+    const rule = rules.get(segment.id);
+    if (!rule) continue;
     const entered: number[] = [];
     const left: number[] = [];
-    for (const slot of slots) {
-      const id = index.ids[slot];
-      const isMember = current.has(`${segment.id}|${id}`);
-      const matches = test(slot);
-      if (matches && !isMember) entered.push(id);
-      else if (!matches && isMember && segment.type === "dynamic") left.push(id);
+    try {
+      const test = compileRule(ctx, rule, memo);
+      for (const slot of slots) {
+        const id = index.ids[slot];
+        const isMember = current.has(`${segment.id}|${id}`);
+        const matches = test(slot);
+        if (matches && !isMember) entered.push(id);
+        else if (!matches && isMember && segment.type === "dynamic") left.push(id);
+      }
+    } catch (error) {
+      if (!isDefinitionError(error)) throw error;
+      errors.set(segment.id, errorText(error));
+      continue;
     }
-    return { segment, entered, left };
-  });
+    changes.push({ segment, entered, left });
+  }
   await db.sequelize.transaction(async (transaction) => {
     for (const { segment, entered, left } of changes) {
       if (entered.length === 0 && left.length === 0) continue;
@@ -209,6 +295,13 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
       outcome.left += left.length;
     }
   });
+  // only segments whose state changed are written: a broken one already marked, or a sound one never marked, costs nothing
+  const noted = segments.filter((s) => (s.evaluationError ?? null) !== (errors.get(s.id) ?? null));
+  const firsts = await noteEvaluationErrors(db, noted.map((s) => ({ id: s.id, evaluationError: s.evaluationError ?? null, reason: errors.get(s.id) ?? null })));
+  for (const s of segments) {
+    const error = errors.get(s.id);
+    if (error !== undefined) outcome.unevaluable.push({ segmentId: s.id, code: s.code, error, isFirstReport: firsts[noted.indexOf(s)] ?? false });
+  }
   return { ...outcome, durationMs: performance.now() - started };
 }
 

@@ -3,7 +3,7 @@ import { createTestDatabase, rowCounts, testDialect } from "../test/support/db";
 import { upsertCustomers } from "../models/ingest/customers.server";
 import { saveStoreSettings } from "../models/store.server";
 import { SegmentEngine } from "./engine.server";
-import { memberIds, recomputeSegment, reevaluateCustomers } from "./recompute.server";
+import { MembersChangedError, memberIds, recomputeSegment, reevaluateCustomers } from "./recompute.server";
 import { deleteSegment, saveSegment } from "./store.server";
 
 const actor = { userId: null };
@@ -211,5 +211,146 @@ describe(`segments: saving, recomputing and re-evaluating on ${testDialect}`, ()
     expect(await deleteSegment(db, userId, actor)).toEqual({ ok: true });
     expect(await deleteSegment(db, baseId, actor)).toEqual({ ok: true });
     expect((await saveSegment(db, { name: "again", code: "base", type: "manual" }, actor)).ok).toBe(true);
+  });
+
+  describe("batches, concurrent writers and broken definitions", () => {
+    const tagged = (tag: string) => ({ criteria: [{ field: "tag", values: [{ value: tag }] }] });
+    const eventsOf = async (segmentId: number) =>
+      (await db.models.SegmentEvent.findAll({ where: { segmentId }, order: [["id", "ASC"]], raw: true })).map((e) => [e.customerId, e.kind]);
+    const countOf = async (segmentId: number) => (await db.models.Segment.findByPk(segmentId, { raw: true }))!.memberCount;
+    const recomputesOf = (segmentId: number) => db.models.SegmentRecompute.findAll({ where: { segmentId }, order: [["id", "ASC"]], raw: true });
+
+    it("a recompute whose difference spans several batches writes exactly its members and events, in order", async () => {
+      await setTags({ p1: ["batchy"], p2: ["batchy"], p3: ["batchy"], p4: ["batchy"], p5: [], p6: [], p7: [] });
+      const id = await segment("batchy", "dynamic", tagged("batchy"));
+      expect(await recomputeSegment(engine, id, now, "schedule", { batchSize: 3 })).toMatchObject({ status: "done", size: 4, entered: 4, left: 0 });
+      const [p1, p2, p3, p4, p5, p6, p7] = ["p1", "p2", "p3", "p4", "p5", "p6", "p7"].map((e) => idOf.get(e)!);
+      expect(await eventsOf(id)).toEqual([p1, p2, p3, p4].map((c) => [c, "entered"]));
+      await setTags({ p1: [], p2: [], p5: ["batchy"], p6: ["batchy"], p7: ["batchy"] });
+      // 3 entering and 2 leaving, 2 at a time: [p5 p6] [p7 | p1] [| p2]
+      const batches: number[] = [];
+      const out = await recomputeSegment(engine, id, now, "schedule", { batchSize: 2, afterBatch: ({ written }) => void batches.push(written) });
+      expect(out).toMatchObject({ status: "done", size: 5, entered: 3, left: 2 });
+      expect(batches).toEqual([2, 4, 5]);
+      expect(await memberIds(db, id)).toEqual(ids("p3", "p4", "p5", "p6", "p7"));
+      expect(await countOf(id)).toBe(5);
+      expect((await eventsOf(id)).slice(4)).toEqual([
+        [p5, "entered"],
+        [p6, "entered"],
+        [p7, "entered"],
+        [p1, "left"],
+        [p2, "left"],
+      ]);
+      // more leaving than entering, one at a time
+      await setTags({ p3: [], p4: [], p5: [], p1: ["batchy"] });
+      expect(await recomputeSegment(engine, id, now, "schedule", { batchSize: 1 })).toMatchObject({ status: "done", size: 3, entered: 1, left: 3 });
+      expect(await memberIds(db, id)).toEqual(ids("p1", "p6", "p7"));
+      expect((await eventsOf(id)).slice(9)).toEqual([
+        [p1, "entered"],
+        [p3, "left"],
+        [p4, "left"],
+        [p5, "left"],
+      ]);
+      expect(await countOf(id)).toBe(3);
+    });
+
+    it("a recompute cut off half-way through its writes leaves members, events, count and sizes as they were, and its record failed", async () => {
+      await setTags({ q1: ["cut"], q2: ["cut"], q3: [], q4: [], q5: [] });
+      const id = await segment("cut", "dynamic", tagged("cut"));
+      await recomputeSegment(engine, id, now);
+      await setTags({ q1: [], q3: ["cut"], q4: ["cut"], q5: ["cut"] });
+      const before = { members: await memberIds(db, id), events: await eventsOf(id), sizes: await db.models.SegmentSize.count({ where: { segmentId: id } }) };
+      await expect(
+        recomputeSegment(engine, id, now, "schedule", {
+          batchSize: 1,
+          afterBatch: ({ written }) => {
+            if (written === 2) throw new Error("cut off after the second batch");
+          },
+        }),
+      ).rejects.toThrow(/cut off/);
+      expect(await memberIds(db, id)).toEqual(before.members);
+      expect(await eventsOf(id)).toEqual(before.events);
+      expect(await countOf(id)).toBe(before.members.length);
+      expect(await db.models.SegmentSize.count({ where: { segmentId: id } })).toBe(before.sizes);
+      expect((await recomputesOf(id)).at(-1)).toMatchObject({ finishedAt: null, error: "cut off after the second batch" });
+      // the next run writes the whole difference
+      expect(await recomputeSegment(engine, id, now, "schedule", { batchSize: 1 })).toMatchObject({ status: "done", size: 4, entered: 3, left: 1 });
+      expect(await memberIds(db, id)).toEqual(ids("q2", "q3", "q4", "q5"));
+      expect(await countOf(id)).toBe(4);
+    });
+
+    it("a recompute that meets a concurrent change of its members writes nothing, and the next run ends right", async () => {
+      await setTags({ r1: ["race"], r2: ["race"], r3: [] });
+      const id = await segment("race", "dynamic", tagged("race"));
+      await recomputeSegment(engine, id, now);
+      await setTags({ r3: ["race"] });
+      const [r1, r2, r3] = ["r1", "r2", "r3"].map((e) => idOf.get(e)!);
+      // between reading the members and writing, the change follower moves r1 out
+      const run = recomputeSegment(engine, id, now, "schedule", {
+        onProgress: async ({ written }) => {
+          if (written > 0) return;
+          await setTags({ r1: [] });
+          await engine.catchUp();
+          expect(await reevaluateCustomers(engine, [r1], now)).toMatchObject({ left: 1 });
+        },
+      });
+      await expect(run).rejects.toBeInstanceOf(MembersChangedError);
+      expect(await memberIds(db, id)).toEqual([r2]);
+      expect(await countOf(id)).toBe(1);
+      expect(await eventsOf(id)).toEqual([
+        [r1, "entered"],
+        [r2, "entered"],
+        [r1, "left"],
+      ]);
+      expect((await recomputesOf(id)).at(-1)).toMatchObject({ finishedAt: null, error: expect.stringMatching(/changed during the recompute/) });
+      expect(await recomputeSegment(engine, id, now)).toMatchObject({ status: "done", size: 2, entered: 1, left: 0 });
+      expect(await memberIds(db, id)).toEqual(ids("r2", "r3"));
+      expect(await countOf(id)).toBe(2);
+      expect((await eventsOf(id)).at(-1)).toEqual([r3, "entered"]);
+    });
+
+    it("a segment whose definition cannot be evaluated is skipped and marked once; the other segments go on", async () => {
+      await setTags({ s1: [], s2: ["sound"] });
+      const sound = await segment("sound", "dynamic", tagged("sound"));
+      const broken = await segment("broken", "dynamic", tagged("sound"));
+      await recomputeSegment(engine, sound, now);
+      await recomputeSegment(engine, broken, now);
+      // written around the checks, as a rename used to leave it
+      await db.models.Segment.update({ criteria: JSON.stringify([{ field: "segment", segment: "gone", isMember: true }]) }, { where: { id: broken } });
+      await setTags({ s1: ["sound"] });
+      await engine.catchUp();
+      const first = await reevaluateCustomers(engine, ids("s1"), now);
+      expect(first).toMatchObject({ entered: 1, unevaluable: [{ segmentId: broken, code: "broken", error: "unknown segment gone", isFirstReport: true }] });
+      expect(await memberIds(db, sound)).toEqual(ids("s1", "s2"));
+      expect((await db.models.Segment.findByPk(broken, { raw: true }))!.evaluationError).toBe("unknown segment gone");
+      // found again: skipped again, not reported again
+      await setTags({ s1: [] });
+      await engine.catchUp();
+      const second = await reevaluateCustomers(engine, ids("s1"), now);
+      expect(second).toMatchObject({ left: 1, unevaluable: [{ segmentId: broken, isFirstReport: false }] });
+      expect(await memberIds(db, sound)).toEqual(ids("s2"));
+      expect(await recomputeSegment(engine, broken, now)).toEqual({ status: "skipped", reason: "unevaluable", error: "unknown segment gone", isFirstReport: false });
+      // unreadable criteria are skipped the same way
+      await db.models.Segment.update({ criteria: "[{" }, { where: { id: broken } });
+      expect((await reevaluateCustomers(engine, ids("s1"), now)).unevaluable).toEqual([{ segmentId: broken, code: "broken", error: "its criteria are not valid JSON", isFirstReport: true }]);
+      // once its definition is saved sound again, it is evaluated again
+      const fixed = await saveSegment(db, { name: "broken", code: "broken", type: "dynamic", ...tagged("sound") }, actor, broken);
+      expect(fixed.ok && fixed.segment.evaluationError).toBe(null);
+      expect(await recomputeSegment(engine, broken, now)).toMatchObject({ status: "done", size: 1 });
+    });
+
+    it("renaming a segment another uses writes the new code into the user's definition, which still evaluates", async () => {
+      await setTags({ t1: ["named"], t2: [] });
+      const named = await segment("named", "dynamic", tagged("named"));
+      const user = await saveSegment(db, { name: "User", code: "user", type: "dynamic", criteria: [{ field: "segment", segment: "named", isMember: true }] }, actor);
+      if (!user.ok) throw new Error(JSON.stringify(user.errors));
+      const renamed = await saveSegment(db, { name: "named", code: "named-renamed", type: "dynamic", ...tagged("named") }, actor, named);
+      expect(renamed).toMatchObject({ ok: true, definitionChanged: false });
+      const userRow = (await db.models.Segment.findByPk(user.segment.id, { raw: true }))!;
+      expect(JSON.parse(userRow.criteria)).toEqual([{ field: "segment", segment: "named-renamed", isMember: true }]);
+      expect(await recomputeSegment(engine, user.segment.id, now)).toMatchObject({ status: "done", size: 1 });
+      expect(await memberIds(db, user.segment.id)).toEqual(ids("t1"));
+      expect(await deleteSegment(db, named, actor)).toMatchObject({ ok: false, usedBy: [{ code: "user" }] });
+    });
   });
 });

@@ -20,6 +20,8 @@ export interface SegmentView {
   memberCount: number;
   lockedAt: Date | null;
   lastRecomputedAt: Date | null;
+  /** Why the definition cannot be evaluated now (a segment it names is gone, say); null when it can. */
+  evaluationError: string | null;
   createdById: number | null;
   createdAt: Date;
   updatedAt: Date;
@@ -55,11 +57,12 @@ function toView(s: Row): SegmentView {
     type: s.type,
     isActive: Boolean(s.isActive),
     match: s.match,
-    criteria: JSON.parse(s.criteria) as Criterion[],
+    criteria: readCriteria(s.criteria),
     recomputeEveryMinutes: s.recomputeEveryMinutes,
     memberCount: s.memberCount,
     lockedAt: s.lockedAt ?? null,
     lastRecomputedAt: s.lastRecomputedAt ?? null,
+    evaluationError: s.evaluationError ?? null,
     createdById: s.createdById,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
@@ -104,9 +107,12 @@ export async function saveSegment(db: Database, input: unknown, actor: AuditActo
     if (!row) return { ok: false as const, errors: [{ field: "id", reason: "no such segment" }] };
     const previous = toView(row.get({ plain: true }) as Row);
     const definitionChanged = row.criteria !== values.criteria || row.match !== values.match || row.type !== values.type;
-    // a snapshot whose definition changed is computed afresh once, then locked again
-    await row.update({ ...values, ...(definitionChanged && d.type === "snapshot" ? { lockedAt: null } : {}) }, { transaction });
+    const previousCode = row.code;
+    // a snapshot whose definition changed is computed afresh once, then locked again; a definition
+    // that passed the checks can be evaluated, whatever was wrong before
+    await row.update({ ...values, evaluationError: null, ...(definitionChanged && d.type === "snapshot" ? { lockedAt: null } : {}) }, { transaction });
     await recordAudit(db, actor, "segment.update", { type: "segment", id: row.id, detail: values }, transaction);
+    if (previousCode !== values.code) await renameReferences(db, previousCode, values.code, actor, transaction);
     const segment = toView(row.get({ plain: true }) as Row);
     await hooks.onSaved?.({ segment, previous, definitionChanged, isDeleted: false }, transaction);
     return { ok: true as const, segment, definitionChanged };
@@ -129,9 +135,34 @@ export async function listSegments(db: Database): Promise<SegmentView[]> {
 }
 
 /** Segments whose definitions name this one: they would break if it went away. */
-export async function segmentsUsing(db: Database, code: string): Promise<Array<{ id: number; code: string; name: string }>> {
-  const rows = await db.models.Segment.findAll({ attributes: ["id", "code", "name", "criteria"], where: { deletedAt: { [Op.is]: null } }, raw: true });
-  return rows.filter((r) => referencedCodes(JSON.parse(r.criteria) as Criterion[]).includes(code)).map(({ id, code: c, name }) => ({ id, code: c, name }));
+export async function segmentsUsing(db: Database, code: string, transaction?: Transaction): Promise<Array<{ id: number; code: string; name: string; criteria: Criterion[] }>> {
+  const rows = await db.models.Segment.findAll({ attributes: ["id", "code", "name", "criteria"], where: { deletedAt: { [Op.is]: null } }, raw: true, transaction });
+  return rows
+    .map((r) => ({ id: r.id, code: r.code, name: r.name, criteria: readCriteria(r.criteria) }))
+    .filter((r) => referencedCodes(r.criteria).includes(code));
+}
+
+/** Stored criteria, or none when they are unreadable (written around the checks). */
+function readCriteria(text: string): Criterion[] {
+  try {
+    const criteria: unknown = JSON.parse(text);
+    return Array.isArray(criteria) ? (criteria as Criterion[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Definitions name segments by code (docs/decisions/0015-segment-references-follow-renames.md): a segment's new code is written into
+ * every definition naming its old one, in the rename's transaction, so none is left naming nothing.
+ * The rules mean what they meant, so nothing is recomputed.
+ */
+async function renameReferences(db: Database, from: string, to: string, actor: AuditActor, transaction: Transaction): Promise<void> {
+  for (const user of await segmentsUsing(db, from, transaction)) {
+    const criteria = user.criteria.map((c) => (c.field === "segment" && c.segment === from ? { ...c, segment: to } : c));
+    await db.models.Segment.update({ criteria: JSON.stringify(criteria) }, { where: { id: user.id }, transaction });
+    await recordAudit(db, actor, "segment.update", { type: "segment", id: user.id, detail: { criteria, renamed: { from, to } } }, transaction);
+  }
 }
 
 /**

@@ -56,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listRecomputes(db, id, { limit: RECOMPUTES_SHOWN }),
     listVisibleSegmentMembers(db, id, { after, limit: MEMBERS_PAGE }, viewer),
     latestSegmentEvents(db, id, EVENTS_SHOWN),
-    segmentsUsing(db, segment.code),
+    segmentsUsing(db, segment.code).then((users) => users.map(({ id, code, name }) => ({ id, code, name }))),
     recomputeScheduleOf(context.services.jobs, id),
   ]);
   return json({
@@ -164,6 +164,11 @@ export default function SegmentPage() {
       {params.get("saved") && !recomputed && <Notice tone="success">{t("page.saved")}</Notice>}
       {recomputed?.outcome && <RecomputeNotice outcome={recomputed.outcome} n={n} />}
       {!s.isActive && <Notice tone="info">{t("page.inactiveNote")}</Notice>}
+      {s.evaluationError && (
+        <Notice tone="warning" testId="evaluation-error">
+          {t("page.cannotEvaluate", { reason: s.evaluationError })}
+        </Notice>
+      )}
 
       <StatGrid>
         <StatCard label={t("page.members")} value={n(s.memberCount)} testId="page-member-count" />

@@ -129,6 +129,27 @@ describe(`the segment API on ${testDialect}`, () => {
     expect((await api("get", "/segments/big/members", reader)).body.error.fields).toEqual([{ field: "code", reason: "is not the code of a segment" }]);
   });
 
+  it("renaming a segment another uses carries the new code into the user, so deleting it is still refused naming the user", async () => {
+    const refA = { name: "Ref A", code: "ref-a", type: "dynamic", criteria: [{ field: "orderCount", min: 1 }] };
+    expect((await api("post", "/segments").send(refA)).status).toBe(201);
+    const refB = await api("post", "/segments").send({ name: "Ref B", code: "ref-b", type: "dynamic", criteria: [{ field: "segment", segment: "ref-a", isMember: true }] });
+    expect(refB.status, refB.text).toBe(201);
+    expect((await api("delete", "/segments/ref-a")).status).toBe(409);
+    const renamed = await api("put", "/segments/ref-a").send({ ...refA, code: "ref-a-renamed" });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect((await api("get", "/segments/ref-b", reader)).body.criteria).toEqual([{ field: "segment", segment: "ref-a-renamed", isMember: true }]);
+    const refused = await api("delete", "/segments/ref-a-renamed");
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.fields).toEqual([{ field: "code", reason: "is used by segment ref-b (Ref B)" }]);
+    // the user still evaluates: a save of it computes the same members as the renamed segment
+    const again = await api("put", "/segments/ref-b").send({ name: "Ref B", code: "ref-b", type: "dynamic", match: "any", criteria: [{ field: "segment", segment: "ref-a-renamed", isMember: true }] });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.memberCount).toBe(renamed.body.memberCount);
+    expect(renamed.body.memberCount).toBeGreaterThan(0);
+    expect((await api("delete", "/segments/ref-b")).status).toBe(200);
+    expect((await api("delete", "/segments/ref-a-renamed")).status).toBe(200);
+  });
+
   it("a segment whose code is preview is still reachable by GET, PUT and DELETE", async () => {
     const created = await api("post", "/segments").send({ name: "Preview", code: "preview", type: "snapshot", criteria: [{ field: "country", values: [{ value: "GR" }] }] });
     expect(created.status, created.text).toBe(201);

@@ -1,6 +1,6 @@
 // Helpers for the worker tests: waiting for a condition with a deadline (never a bare sleep), and
 // reading what the worker wrote.
-import { QueryTypes } from "sequelize";
+import { Op, QueryTypes } from "sequelize";
 import request from "supertest";
 import type { Database } from "../../models/db";
 import { JOB_NAMES } from "../../jobs/job-names";
@@ -36,9 +36,12 @@ export async function eventKinds(db: Database, segmentId: number, customerId: nu
   return rows.map((r) => r.kind);
 }
 
-/** Recomputes recorded for the segment (one row per run of recomputeSegment). */
+/**
+ * Recomputes of the segment that finished. A run's record is written when it starts, so one still
+ * running, or one that failed (and wrote nothing), is not counted.
+ */
 export async function recomputeRuns(db: Database, segmentId: number): Promise<number> {
-  return db.models.SegmentRecompute.count({ where: { segmentId } });
+  return db.models.SegmentRecompute.count({ where: { segmentId, finishedAt: { [Op.ne]: null } } });
 }
 
 /** Rows of the segment's recompute job, straight from the table: there must never be two. */
