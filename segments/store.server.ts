@@ -153,7 +153,7 @@ function readCriteria(text: string): Criterion[] {
 }
 
 /**
- * Definitions name segments by code (docs/decisions/0015-segment-references-follow-renames.md): a segment's new code is written into
+ * Definitions name segments by code (docs/decisions/0017-segment-references-follow-renames.md): a segment's new code is written into
  * every definition naming its old one, in the rename's transaction, so none is left naming nothing.
  * The rules mean what they meant, so nothing is recomputed.
  */
