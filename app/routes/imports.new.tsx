@@ -18,7 +18,7 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { z } from "zod/v4";
+import { z } from "../../models/zod";
 import { isFormTokenOfSession, requireRole } from "~/auth/session.server";
 import { createImport, recordAudit } from "~/domain/imports.server";
 import { formatBytes } from "./imports.ui/parts";
