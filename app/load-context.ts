@@ -5,6 +5,8 @@ declare module "@remix-run/node" {
     services: ConsoleServices;
     requestId: string;
     clientIp: string;
+    /** This response's Content-Security-Policy nonce, for the scripts Remix inlines (server/web.ts). */
+    cspNonce: string;
   }
 }
 

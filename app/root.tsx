@@ -3,10 +3,11 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import stylesheet from "./tailwind.css";
-import { authKit, getUser } from "./auth/session.server";
+import { formToken, getUser } from "./auth/session.server";
 import { resolveLocale } from "./i18n.server";
 import { AppShell } from "./components/AppShell";
 import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
+import { useNonce } from "./components/Nonce";
 import { getStoreSettings } from "./domain/store.server";
 import { countUnreadNotifications } from "./domain/notifications.server";
 
@@ -25,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   // the bell's badge: one COUNT on the (user_id, read_at) index
   const unreadNotifications = user ? await countUnreadNotifications(context.services.db, user.id) : 0;
-  const [csrf, csrfCookie] = await authKit(context).csrf.commitToken(request);
+  const [csrf, csrfCookie] = await formToken(request, context);
   return json(
     { user, locale, store, csrf, requestId: context.requestId, unreadNotifications },
     { headers: csrfCookie ? { "Set-Cookie": csrfCookie } : {} },
@@ -42,6 +43,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const { i18n } = useTranslation();
   const lang = data?.locale ?? i18n.language ?? "en";
+  const nonce = useNonce();
   return (
     <html lang={lang} className="h-full bg-slate-50">
       <head>
@@ -52,8 +54,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body className="h-full text-slate-900">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

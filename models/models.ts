@@ -10,6 +10,7 @@ import {
 } from "sequelize";
 import { defineSegmentModels, type SegmentModels } from "./segment-models";
 import { defineNotificationModels, type NotificationModels } from "./notification-models";
+import { defineSessionModels, type SessionModels } from "./session-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -362,7 +363,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -695,6 +696,7 @@ export function defineModels(sequelize: Sequelize): Models {
   return {
     ...defineSegmentModels(sequelize),
     ...defineNotificationModels(sequelize),
+    ...defineSessionModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

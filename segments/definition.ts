@@ -1,6 +1,6 @@
 // What a segment is, as the API takes it and the database stores it. The meaning of every
 // criterion is in /shared/SEGMENT-SEMANTICS.md; this file only says what is well-formed.
-import { z } from "zod/v4";
+import { z } from "../models/zod";
 import { CHANNELS, ORDER_STATUSES } from "../models/models";
 import { isCountryCode, PlainDate } from "../models/ingest/schemas";
 import { freeText, oneLine } from "../models/ingest/text";

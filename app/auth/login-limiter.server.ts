@@ -1,21 +1,40 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
-// Failed logins are limited per (email, address) and per address, so guessing one account's
-// password and spraying many accounts from one address are both slowed down.
+// Login attempts are limited per (email, address) and per address, so guessing one account's
+// password and spraying many accounts from one address are both slowed down. An attempt is taken
+// from both allowances before the password is checked: counting only after a failure let parallel
+// attempts all pass the check before any of them had been counted.
 const perAccount = new RateLimiterMemory({ keyPrefix: "login-account", points: 5, duration: 15 * 60 });
 const perAddress = new RateLimiterMemory({ keyPrefix: "login-ip", points: 50, duration: 60 * 60 });
 
-/** Seconds until another attempt is allowed, or 0 when one is allowed now. */
-export async function loginRetryAfterS(email: string, ip: string): Promise<number> {
-  const [account, address] = await Promise.all([perAccount.get(`${email}|${ip}`), perAddress.get(ip)]);
-  const blocked = [account, address].filter((r) => r && r.remainingPoints <= 0).map((r) => Math.ceil(r!.msBeforeNext / 1000));
-  return blocked.length ? Math.max(...blocked) : 0;
+export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterS: number };
+
+const accountKey = (email: string, ip: string) => `${email.trim().toLowerCase()}|${ip}`;
+
+function refusal(error: unknown): LoginAttempt {
+  if (!(error instanceof RateLimiterRes)) throw error;
+  return { allowed: false, retryAfterS: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
 }
 
-export async function recordFailedLogin(email: string, ip: string): Promise<void> {
-  await Promise.all([perAccount.penalty(`${email}|${ip}`, 1), perAddress.penalty(ip, 1)]);
+/** Takes one attempt from the account's and the address's allowance, atomically; refused when either is spent. */
+export async function takeLoginAttempt(email: string, ip: string): Promise<LoginAttempt> {
+  const key = accountKey(email, ip);
+  try {
+    await perAccount.consume(key);
+  } catch (error) {
+    return refusal(error);
+  }
+  try {
+    await perAddress.consume(ip);
+  } catch (error) {
+    // refused for the address: this attempt never reached the password, so the account keeps its point
+    await perAccount.reward(key, 1);
+    return refusal(error);
+  }
+  return { allowed: true };
 }
 
-export async function clearFailedLogins(email: string, ip: string): Promise<void> {
-  await perAccount.delete(`${email}|${ip}`);
+/** The right password: the account's failures are forgiven and this attempt is given back to the address. */
+export async function loginSucceeded(email: string, ip: string): Promise<void> {
+  await Promise.all([perAccount.delete(accountKey(email, ip)), perAddress.reward(ip, 1)]);
 }

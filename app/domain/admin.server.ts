@@ -10,6 +10,7 @@ export {
   setUserLocale,
 } from "../../models/users.server";
 export { generatePassword } from "../../models/passwords";
+export { passwordWeakness } from "../../models/password-strength";
 export { createApiKey, listApiKeys, revokeApiKey } from "../../models/api-keys.server";
 export { listAuditEntries, listAuditActions } from "../../models/audit.server";
 export { getStoreSettings, updateStoreSettings } from "../../models/store.server";

@@ -1,16 +1,16 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type HeadersFunction, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { z } from "zod/v4";
+import { z } from "../../models/zod";
 import { commitUserSession, requireUser } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
-import { clearFailedLogins, loginRetryAfterS, recordFailedLogin } from "~/auth/login-limiter.server";
+import { loginSucceeded, takeLoginAttempt } from "~/auth/login-limiter.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { supportedLngs } from "~/i18n";
-import { changeOwnPassword, getStoreSettings, setUserLocale } from "~/domain/admin.server";
+import { changeOwnPassword, getStoreSettings, passwordWeakness, setUserLocale } from "~/domain/admin.server";
 import { FieldError, Notice } from "./admin.ui/parts";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Segment console" }];
@@ -33,6 +33,12 @@ const LanguageSchema = z.object({
   locale: z.enum(["", ...supportedLngs], { error: "auth:account.errors.language" }).optional(),
 });
 
+// a refused attempt's Retry-After reaches the browser on a full page load too, not only on a fetch
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const store = await getStoreSettings(context.services.db);
@@ -53,24 +59,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(form, { schema: PasswordSchema });
   const hide = { hideFields: ["currentPassword", "newPassword", "repeatPassword"] };
   if (submission.status !== "success") return json({ intent: "password" as const, result: submission.reply(hide) }, { status: 400 });
+  const weakness = passwordWeakness(submission.value.newPassword, [user.name, user.email]);
+  if (weakness) {
+    return json({ intent: "password" as const, result: submission.reply({ ...hide, fieldErrors: { newPassword: [`auth:account.errors.newWeak.${weakness}`] } }) }, { status: 400 });
+  }
   // the current password is a login secret: guessing it from a borrowed session is slowed down as at the login form
   const ip = context.clientIp;
-  const waitS = await loginRetryAfterS(user.email, ip);
-  if (waitS > 0) {
+  const attempt = await takeLoginAttempt(user.email, ip);
+  if (!attempt.allowed) {
     return json(
       { intent: "password" as const, result: submission.reply({ ...hide, fieldErrors: { currentPassword: ["auth:account.errors.tooMany"] } }) },
-      { status: 429, headers: { "Retry-After": String(waitS) } },
+      { status: 429, headers: { "Retry-After": String(attempt.retryAfterS) } },
     );
   }
   const { currentPassword, newPassword } = submission.value;
   const out = await changeOwnPassword(db, { userId: user.id, currentPassword, newPassword }, { userId: user.id, ip });
   if (!out.ok) {
-    await recordFailedLogin(user.email, ip);
     return json({ intent: "password" as const, result: submission.reply({ ...hide, fieldErrors: { currentPassword: ["auth:account.errors.current"] } }) }, {
       status: 400,
     });
   }
-  await clearFailedLogins(user.email, ip);
+  await loginSucceeded(user.email, ip);
   // this session carries on with the new password; every other session of this user has ended
   const cookie = await commitUserSession(request, context, user.id);
   return json({ intent: "password" as const, result: submission.reply({ resetForm: true }), saved: true }, { headers: { "Set-Cookie": cookie } });

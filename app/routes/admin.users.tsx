@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { z } from "zod/v4";
+import { z } from "../../models/zod";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -15,6 +15,7 @@ import {
   addUser,
   changeUserRole,
   generatePassword,
+  passwordWeakness,
   getStoreSettings,
   listUsers,
   resetUserPassword,
@@ -81,6 +82,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const submission = parseWithZod(form, { schema: CreateUserSchema });
       if (submission.status !== "success") return answer({ intent, result: submission.reply({ hideFields: ["password"] }) }, 400);
       const { name, email, role, passwordMode } = submission.value;
+      const weakness = passwordMode === "typed" ? passwordWeakness(submission.value.password!, [name, email]) : null;
+      if (weakness) {
+        return answer({ intent, result: submission.reply({ fieldErrors: { password: [`admin:users.errors.passwordWeak.${weakness}`] }, hideFields: ["password"] }) }, 400);
+      }
       const password = passwordMode === "typed" ? submission.value.password! : generatePassword();
       const out = await addUser(db, { name, email, role, password }, actor);
       if (!out.ok) return answer({ intent, result: submission.reply({ fieldErrors: { email: ["admin:users.errors.emailTaken"] }, hideFields: ["password"] }) }, 409);

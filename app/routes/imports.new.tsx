@@ -18,9 +18,8 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { CSRFError } from "remix-utils/csrf/server";
-import { z } from "zod/v4";
-import { authKit, requireRole } from "~/auth/session.server";
+import { z } from "../../models/zod";
+import { isFormTokenOfSession, requireRole } from "~/auth/session.server";
 import { createImport, recordAudit } from "~/domain/imports.server";
 import { formatBytes } from "./imports.ui/parts";
 
@@ -67,13 +66,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // The CSRF token field comes before the file in the form, so a forged post is refused before a
   // byte of its file reaches the disk.
   const checkToken = async () => {
-    const form = new FormData();
-    if (token !== null) form.set("csrf", token);
-    try {
-      await authKit(context).csrf.validate(form, request.headers);
-    } catch (error) {
-      if (error instanceof CSRFError) throw new Response("The form expired or came from another site. Reload the page and try again.", { status: 403 });
-      throw error;
+    if (!(await isFormTokenOfSession(request, context, token))) {
+      throw new Response("The form expired or came from another site. Reload the page and try again.", { status: 403 });
     }
     isTokenChecked = true;
   };

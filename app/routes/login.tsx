@@ -1,13 +1,13 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type HeadersFunction, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { z } from "zod/v4";
+import { z } from "../../models/zod";
 import { createUserSession, getUser, safeRedirect } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
-import { clearFailedLogins, loginRetryAfterS, recordFailedLogin } from "~/auth/login-limiter.server";
+import { loginSucceeded, takeLoginAttempt } from "~/auth/login-limiter.server";
 import { verifyLogin } from "~/domain/users.server";
 import { recordAudit } from "~/domain/store.server";
 
@@ -18,6 +18,12 @@ const LoginSchema = z.object({
 });
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Segment console" }];
+
+// a refused attempt's Retry-After reaches the browser on a full page load too, not only on a fetch
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect("/");
@@ -30,19 +36,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   const { email, password, redirectTo } = submission.value;
   const ip = context.clientIp;
-  const waitS = await loginRetryAfterS(email, ip);
-  if (waitS > 0) {
+  const attempt = await takeLoginAttempt(email, ip);
+  if (!attempt.allowed) {
     return json(
-      { result: submission.reply({ formErrors: [`Too many attempts. Try again in ${Math.ceil(waitS / 60)} minutes.`], hideFields: ["password"] }) },
-      { status: 429, headers: { "Retry-After": String(waitS) } },
+      { result: submission.reply({ formErrors: [`Too many attempts. Try again in ${Math.ceil(attempt.retryAfterS / 60)} minutes.`], hideFields: ["password"] }) },
+      { status: 429, headers: { "Retry-After": String(attempt.retryAfterS) } },
     );
   }
   const user = await verifyLogin(context.services.db, email, password);
   if (!user) {
-    await recordFailedLogin(email, ip);
     return json({ result: submission.reply({ formErrors: ["Wrong email or password."], hideFields: ["password"] }) }, { status: 401 });
   }
-  await clearFailedLogins(email, ip);
+  await loginSucceeded(email, ip);
   await recordAudit(context.services.db, { userId: user.id, ip }, "user.login");
   return createUserSession(request, context, user.id, safeRedirect(redirectTo));
 }

@@ -6,7 +6,7 @@ import type { TFunction } from "i18next";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { Dialog } from "~/components/ui/Dialog";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { z } from "zod/v4";
+import { z } from "../../models/zod";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";

@@ -3,7 +3,7 @@
 // saving. A problem is an answer here, not a failure: the editor shows it next to its input.
 import crypto from "node:crypto";
 import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod/v4";
+import { z } from "../../models/zod";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { checkDefinition, editImpact, previewWithReasons, ruleOf } from "~/domain/segments.server";

@@ -1,6 +1,6 @@
 // What the customer list is asked for, as it travels in the page's URL: search, filters, order and
 // the keyset cursor. Browser-safe: the route builds its links with the same schema the server reads.
-import { z } from "zod/v4";
+import { z } from "../zod";
 import type { Channel } from "../models";
 import { oneLine, withoutControlCharacters } from "../ingest/text";
 

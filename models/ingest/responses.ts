@@ -1,6 +1,6 @@
 // What the API answers: the OpenAPI document is generated from these, and a test checks real
 // responses against that document.
-import { z } from "zod/v4";
+import { z } from "../zod";
 import { CHANNELS } from "../models";
 import { isStoredMoment } from "./schemas";
 

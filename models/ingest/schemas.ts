@@ -1,6 +1,6 @@
 // The shapes in which a store's data gets in: the REST API validates its bodies with these, the
 // OpenAPI document is generated from them, and the CSV import maps each row onto CustomerInput.
-import { z } from "zod/v4";
+import { z } from "../zod";
 import { CHANNELS, ORDER_STATUSES } from "../models";
 import { freeText, oneLine } from "./text";
 

@@ -13,6 +13,7 @@ import * as sessionVersion from "./0007-session-version";
 import * as deferredIndexes from "./0006-deferred-indexes";
 import * as notificationsOutbox from "./0011-notifications-outbox";
 import * as segmentEvaluationErrors from "./0013-segment-evaluation-errors";
+import * as userSessions from "./0012-user-sessions";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -32,6 +33,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0003-customer-search-sort-index", customerSearchSortIndex],
   ["0003-fold-search-names", foldSearchNames],
   ["0011-notifications-outbox", notificationsOutbox],
+  ["0012-user-sessions", userSessions],
   ["0013-segment-evaluation-errors", segmentEvaluationErrors],
 ];
 

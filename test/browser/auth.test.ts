@@ -53,8 +53,12 @@ describe("signing in and out", () => {
       return [await post(null), await post("not-the-token")];
     });
     expect(statuses).toEqual([403, 403]);
-    // through the page itself, with its token gone stale (the token cookie is gone): the page says what happened
-    await adminPage.context().clearCookies({ name: "__csrf" });
+    // through the page itself, with its token gone stale (signed out and in again in another tab): the page says what happened
+    const otherTab = await adminPage.context().newPage();
+    await open(otherTab, "/account");
+    await Promise.all([otherTab.waitForURL((url) => url.pathname === "/login"), otherTab.getByRole("button", { name: "Log out" }).click()]);
+    await signIn(otherTab, loginOf("admin"));
+    await otherTab.close();
     await adminPage.getByLabel("Store name").fill("Hijacked");
     await adminPage.getByRole("button", { name: "Save settings" }).click();
     await expect.poll(() => adminPage.locator("h1").first().innerText()).toBe("403 Form expired");

@@ -1,5 +1,5 @@
 // The forms of the import page, one schema each, used by the browser and the action alike.
-import { z } from "zod/v4";
+import { z } from "../../../models/zod";
 import { DELIMITER_NAMES, ENCODINGS } from "../../../models/imports/formats";
 import { TARGET_PATTERN, mappingProblems } from "../../../models/imports/targets";
 
