@@ -12,7 +12,7 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
 import { createApiKey, getStoreSettings, listApiKeys, revokeApiKey } from "~/domain/admin.server";
 import { API_SCOPES } from "../../models/api-scopes";
-import { ConfirmSubmit, CopyField, FieldError, Notice } from "./admin.ui/parts";
+import { ConfirmForm, CopyField, FieldError, Notice } from "./admin.ui/parts";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Segment console" }];
 
@@ -149,18 +149,15 @@ export default function ApiKeys() {
                 align: "right",
                 cell: (k) =>
                   !k.revokedAt && (
-                    <Form method="post">
-                      <AuthenticityTokenInput />
-                      <input type="hidden" name="keyId" value={k.id} />
-                      <ConfirmSubmit
-                        label={t("apiKeys.revoke")}
-                        question={t("apiKeys.revokeQuestion", { name: k.name })}
-                        confirmLabel={t("apiKeys.revokeConfirm")}
-                        danger
-                        name="intent"
-                        value="revoke"
-                      />
-                    </Form>
+                    <ConfirmForm
+                      fields={{ keyId: k.id }}
+                      label={t("apiKeys.revoke")}
+                      question={t("apiKeys.revokeQuestion", { name: k.name })}
+                      confirmLabel={t("apiKeys.revokeConfirm")}
+                      danger
+                      name="intent"
+                      value="revoke"
+                    />
                   ),
               },
             ]}

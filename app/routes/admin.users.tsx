@@ -21,7 +21,7 @@ import {
   resetUserPassword,
   setUserActive,
 } from "~/domain/admin.server";
-import { ConfirmSubmit, CopyField, FieldError, Notice, ROLE_CHOICES } from "./admin.ui/parts";
+import { ConfirmForm, ConfirmSubmit, CopyField, FieldError, Notice, ROLE_CHOICES } from "./admin.ui/parts";
 
 export const meta: MetaFunction = () => [{ title: "Users · Segment console" }];
 
@@ -257,17 +257,14 @@ function userColumns({
         return (
           <>
             <div className="flex flex-wrap justify-end gap-2">
-              <Form method="post">
-                <AuthenticityTokenInput />
-                <input type="hidden" name="userId" value={user.id} />
-                <ConfirmSubmit
-                  label={t("users.resetPassword")}
-                  question={t("users.resetQuestion", { name: user.name })}
-                  confirmLabel={t("users.resetConfirm")}
-                  name="intent"
-                  value="reset"
-                />
-              </Form>
+              <ConfirmForm
+                fields={{ userId: user.id }}
+                label={t("users.resetPassword")}
+                question={t("users.resetQuestion", { name: user.name })}
+                confirmLabel={t("users.resetConfirm")}
+                name="intent"
+                value="reset"
+              />
               {!isMe && (
                 <Form method="post">
                   <AuthenticityTokenInput />

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import { Form } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { useTranslation } from "react-i18next";
 import { Dialog } from "./Dialog";
 
@@ -6,21 +8,16 @@ import { Dialog } from "./Dialog";
  * A submit button that asks first, in a dialog: an irreversible action (revoking a key, disabling
  * a user) never happens on a stray click. It sits inside the form it submits.
  */
-export function ConfirmSubmit({
-  label,
-  question,
-  confirmLabel,
-  danger = false,
-  name,
-  value,
-}: {
+interface ConfirmProps {
   label: string;
   question: string;
   confirmLabel: string;
   danger?: boolean;
   name?: string;
   value?: string;
-}) {
+}
+
+export function ConfirmSubmit({ label, question, confirmLabel, danger = false, name, value }: ConfirmProps) {
   const { t } = useTranslation("common");
   const [asking, setAsking] = useState(false);
   return (
@@ -40,5 +37,18 @@ export function ConfirmSubmit({
         </div>
       </Dialog>
     </>
+  );
+}
+
+/** A one-button form that asks first: the form token, the record's hidden fields, and ConfirmSubmit. */
+export function ConfirmForm({ fields, ...confirm }: ConfirmProps & { fields: Record<string, string | number> }) {
+  return (
+    <Form method="post">
+      <AuthenticityTokenInput />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <ConfirmSubmit {...confirm} />
+    </Form>
   );
 }

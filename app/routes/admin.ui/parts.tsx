@@ -5,7 +5,7 @@ import type { Role } from "../../../models/models";
 /** The roles an admin can give, most powerful first (the same list as models/models.ts ROLES, which the browser cannot import). */
 export const ROLE_CHOICES = ["admin", "marketer", "manager"] as const satisfies readonly Role[];
 
-export { ConfirmSubmit } from "~/components/ui/ConfirmSubmit";
+export { ConfirmForm, ConfirmSubmit } from "~/components/ui/ConfirmSubmit";
 
 /** A secret shown once: selectable, with a copy button. */
 export function CopyField({ value, label, testId }: { value: string; label: string; testId?: string }) {
