@@ -6,28 +6,22 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { signIn } from "../imports/http";
-import { api, eventKinds, isMember, recomputeRuns, until } from "./support";
+import { startWorkerAppWith, type api, eventKinds, isMember, recomputeRuns, until } from "./support";
 
 const BOUND_MS = 2_000;
 
 describe(`segments naming other segments, renamed or broken, with the worker on ${testDialect}`, () => {
   let app: TestApp;
   let call: ReturnType<typeof api>;
-  const ids = new Map<string, number>();
+  let ids: Map<string, number>;
 
   beforeAll(async () => {
-    app = await startTestApp({ worker: true });
-    call = api(app, (await app.apiKey(["customers:write", "customers:read", "segments:read", "segments:write"])).secret);
-    for (const [externalId, country] of [
-      ["anna", "BG"],
-      ["boris", "DE"],
-      ["cveta", "DE"],
-      ["dora", "DE"],
-    ]) {
-      const res = await call.post("/customers", { externalId, country });
-      expect(res.status, res.text).toBe(201);
-      ids.set(externalId, res.body.id as number);
-    }
+    ({ app, call, ids } = await startWorkerAppWith([
+      { externalId: "anna", country: "BG" },
+      { externalId: "boris", country: "DE" },
+      { externalId: "cveta", country: "DE" },
+      { externalId: "dora", country: "DE" },
+    ]));
   });
   afterAll(() => app?.close());
 

@@ -6,7 +6,7 @@ import { startImport } from "../../jobs/run-import";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { importsDir, uploadedImport } from "../imports/support";
-import { api, eventKinds, isMember, recomputeRuns, until } from "./support";
+import { startWorkerAppWith, type api, eventKinds, isMember, recomputeRuns, until } from "./support";
 
 const BOUND_MS = 2_000;
 
@@ -14,21 +14,17 @@ describe(`incremental recompute through the worker on ${testDialect}`, () => {
   let app: TestApp;
   let call: ReturnType<typeof api>;
   const files = importsDir();
-  const ids = new Map<string, number>();
+  let ids: Map<string, number>;
 
   beforeAll(async () => {
-    app = await startTestApp({ worker: true });
-    call = api(app, (await app.apiKey(["customers:write", "customers:read", "segments:read", "segments:write"])).secret);
-    for (const [externalId, country] of [
-      ["anna", "DE"],
-      ["boris", "BG"],
-      ["cveta", "BG"],
-      ["dora", "FR"],
-    ]) {
-      const res = await call.post("/customers", { externalId, email: `${externalId}@shop.test`, country });
-      expect(res.status, res.text).toBe(201);
-      ids.set(externalId, res.body.id as number);
-    }
+    ({ app, call, ids } = await startWorkerAppWith(
+      [
+        ["anna", "DE"],
+        ["boris", "BG"],
+        ["cveta", "BG"],
+        ["dora", "FR"],
+      ].map(([externalId, country]) => ({ externalId, email: `${externalId}@shop.test`, country })),
+    ));
   });
   afterAll(async () => {
     await app?.close();

@@ -4,7 +4,7 @@ import { Op, QueryTypes } from "sequelize";
 import request from "supertest";
 import type { Database } from "../../models/db";
 import { JOB_NAMES } from "../../jobs/job-names";
-import type { TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 
 /**
  * Polls `check` until it returns something truthy, and fails once `deadline` (a Date.now() value)
@@ -62,4 +62,20 @@ export function api(app: TestApp, key: string) {
     put: (path: string, body: object) => call("put", path).send(body),
     delete: (path: string) => call("delete", path),
   };
+}
+
+/**
+ * A console with its worker and a key for customers and segments, holding the given customers;
+ * `ids` maps each external id to the customer's id.
+ */
+export async function startWorkerAppWith(customers: Array<{ externalId: string } & Record<string, unknown>>) {
+  const app = await startTestApp({ worker: true });
+  const call = api(app, (await app.apiKey(["customers:write", "customers:read", "segments:read", "segments:write"])).secret);
+  const ids = new Map<string, number>();
+  for (const customer of customers) {
+    const res = await call.post("/customers", customer);
+    if (res.status !== 201) throw new Error(`customer ${customer.externalId}: ${res.status} ${res.text}`);
+    ids.set(customer.externalId, res.body.id as number);
+  }
+  return { app, call, ids };
 }
