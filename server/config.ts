@@ -24,6 +24,11 @@ const EnvSchema = z.object({
   SECURE_COOKIES: flag.default(false),
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** json or pretty; unset: pretty on a terminal, json anywhere else. */
+  LOG_FORMAT: z
+    .enum(["json", "pretty"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DEMO_STORE: flag.default(true),
   DEMO_CUSTOMERS: z.coerce.number().int().min(0).default(5000),
   DEMO_SEED: z.coerce.number().int().default(42),
