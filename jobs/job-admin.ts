@@ -5,7 +5,7 @@
 import { computeJobState, type JobParameters, type JobState, type JobWithState } from "agenda";
 import { Op } from "sequelize";
 import { recordAudit, type AuditActor } from "../models/audit.server";
-import { JOB_NAMES, type RecomputeJobData } from "./job-names";
+import { JOB_NAMES, type DeliverEmailJobData, type ImportJobData, type RecomputeJobData } from "./job-names";
 import type { JobQueue } from "./job-queue";
 import type { JobPageState } from "./job-page-states";
 import { findRecomputeJob } from "./segment-schedule";
@@ -35,12 +35,31 @@ export async function jobNames(queue: JobQueue): Promise<string[]> {
   return [...new Set([...Object.values(JOB_NAMES), ...stored])].sort();
 }
 
+/** What a job acts on, read from its data: what the page names instead of showing the data. */
+export type JobSubject =
+  | { kind: "segment"; id: number; name: string | null }
+  | { kind: "import"; id: number; mode: ImportJobData["mode"]; fileName: string | null }
+  | { kind: "email"; id: number };
+
+/**
+ * When a job runs next, as the page says it: never a moment already past. A job due at a past
+ * moment is "due now" (or, disabled, waits to be enabled); a running one is "running now", with the
+ * next occurrence of a repeating job when one is set.
+ */
+export type JobNextRun =
+  | { kind: "at"; at: Date }
+  | { kind: "runningNow"; then: Date | null }
+  | { kind: "dueNow" }
+  | { kind: "whenEnabled" }
+  | { kind: "none" };
+
 export interface JobView {
   id: string;
   name: string;
   state: JobState;
   isDisabled: boolean;
   nextRunAt: Date | null;
+  nextRun: JobNextRun;
   lastRunAt: Date | null;
   lastFinishedAt: Date | null;
   lockedAt: Date | null;
@@ -49,10 +68,14 @@ export interface JobView {
   failReason: string | null;
   /** Milliseconds or a human interval ("5 minutes"), for repeating jobs. */
   repeatInterval: string | number | null;
-  /** The job's data as compact JSON, cut to DATA_SHOWN characters. */
+  /** A one-off job that has run and has nothing to come: "finished" (completed) or "failed". */
+  outcome: "finished" | "failed" | null;
+  /** Only a job with a run to come can be disabled; a disabled one can always be enabled. */
+  canDisable: boolean;
+  /** The job's data as compact JSON, cut to DATA_SHOWN characters; shown only for a job with no subject. */
   data: string;
-  /** The segment a recompute job is for, with its name when it still exists. */
-  segment: { id: number; name: string | null } | null;
+  /** What the job acts on, for the console's own jobs. */
+  subject: JobSubject | null;
 }
 
 export interface JobPage {
@@ -65,30 +88,87 @@ export interface JobPage {
 const DATA_SHOWN = 200;
 const dateOf = (value: Date | string | null | undefined) => (value ? new Date(value) : null);
 
-function viewOf(job: JobWithState, segmentNames: Map<number, string>): JobView {
+/** A positive integer id from a job's data, or null. */
+function idIn(value: unknown): number | null {
+  const id = Number(value);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** Ids of the records the console's jobs act on, to look their names up in one query each. */
+function subjectIdsOf(jobs: JobWithState[]) {
+  const ids = { segments: new Set<number>(), imports: new Set<number>() };
+  for (const job of jobs) {
+    if (job.name === JOB_NAMES.recomputeSegment) {
+      const id = idIn((job.data as RecomputeJobData | null)?.segmentId);
+      if (id !== null) ids.segments.add(id);
+    } else if (job.name === JOB_NAMES.runImport) {
+      const id = idIn((job.data as ImportJobData | null)?.importId);
+      if (id !== null) ids.imports.add(id);
+    }
+  }
+  return ids;
+}
+
+interface SubjectNames {
+  segments: Map<number, string>;
+  imports: Map<number, string>;
+}
+
+function subjectOf(job: JobWithState, names: SubjectNames): JobSubject | null {
+  if (job.name === JOB_NAMES.recomputeSegment) {
+    const id = idIn((job.data as RecomputeJobData | null)?.segmentId);
+    return id === null ? null : { kind: "segment", id, name: names.segments.get(id) ?? null };
+  }
+  if (job.name === JOB_NAMES.runImport) {
+    const data = job.data as ImportJobData | null;
+    const id = idIn(data?.importId);
+    return id === null ? null : { kind: "import", id, mode: data?.mode === "check" ? "check" : "import", fileName: names.imports.get(id) ?? null };
+  }
+  if (job.name === JOB_NAMES.deliverEmail) {
+    const id = idIn((job.data as DeliverEmailJobData | null)?.messageId);
+    return id === null ? null : { kind: "email", id };
+  }
+  return null;
+}
+
+function nextRunOf(job: JobWithState, nextRunAt: Date | null, now: Date): JobNextRun {
+  const isFuture = nextRunAt !== null && nextRunAt.getTime() > now.getTime();
+  if (job.state === "running") return { kind: "runningNow", then: isFuture ? nextRunAt : null };
+  if (nextRunAt === null) return { kind: "none" };
+  if (isFuture) return { kind: "at", at: nextRunAt };
+  return job.disabled ? { kind: "whenEnabled" } : { kind: "dueNow" };
+}
+
+function viewOf(job: JobWithState, names: SubjectNames, now: Date): JobView {
   const json = JSON.stringify(job.data ?? null);
-  const segmentId = job.name === JOB_NAMES.recomputeSegment ? Number((job.data as RecomputeJobData | null)?.segmentId) : NaN;
+  const nextRunAt = dateOf(job.nextRunAt);
+  const repeatInterval = job.repeatInterval ?? null;
+  const isOneOff = repeatInterval === null && nextRunAt === null;
   return {
     id: String(job._id),
     name: job.name,
     state: job.state,
     isDisabled: Boolean(job.disabled),
-    nextRunAt: dateOf(job.nextRunAt),
+    nextRunAt,
+    nextRun: nextRunOf(job, nextRunAt, now),
     lastRunAt: dateOf(job.lastRunAt),
     lastFinishedAt: dateOf(job.lastFinishedAt),
     lockedAt: dateOf(job.lockedAt),
     failedAt: dateOf(job.failedAt),
     failCount: job.failCount ?? 0,
     failReason: job.failReason ?? null,
-    repeatInterval: job.repeatInterval ?? null,
+    repeatInterval,
+    outcome: isOneOff && job.state === "completed" ? "finished" : isOneOff && job.state === "failed" ? "failed" : null,
+    canDisable: !job.disabled && nextRunAt !== null,
     data: json.length > DATA_SHOWN ? `${json.slice(0, DATA_SHOWN - 1)}…` : json,
-    segment: Number.isInteger(segmentId) && segmentId > 0 ? { id: segmentId, name: segmentNames.get(segmentId) ?? null } : null,
+    subject: subjectOf(job, names),
   };
 }
 
 /** One page of jobs, filtered by name and state, grouped by name and then by when they run next. */
-export async function listJobs(queue: JobQueue, query: { name?: string; state?: JobPageState; page: number; pageSize: number }): Promise<JobPage> {
+export async function listJobs(queue: JobQueue, query: { name?: string; state?: JobPageState; page: number; pageSize: number; now?: Date }): Promise<JobPage> {
   const page = Math.max(1, Math.floor(query.page));
+  const now = query.now ?? new Date();
   const { jobs, total } = await queue.repository.queryJobs({
     name: query.name || undefined,
     state: query.state ? agendaStateOf(query.state) : undefined,
@@ -96,14 +176,17 @@ export async function listJobs(queue: JobQueue, query: { name?: string; state?: 
     skip: (page - 1) * query.pageSize,
     limit: query.pageSize,
   });
-  const segmentIds = [
-    ...new Set(jobs.filter((j) => j.name === JOB_NAMES.recomputeSegment).map((j) => Number((j.data as RecomputeJobData | null)?.segmentId)).filter((id) => Number.isInteger(id) && id > 0)),
-  ];
-  const segments = segmentIds.length
-    ? await queue.db.models.Segment.findAll({ where: { id: { [Op.in]: segmentIds } }, attributes: ["id", "name"], raw: true })
-    : [];
-  const names = new Map(segments.map((s) => [Number(s.id), s.name]));
-  return { jobs: jobs.map((j) => viewOf(j, names)), total, page, pageCount: Math.max(1, Math.ceil(total / query.pageSize)) };
+  const ids = subjectIdsOf(jobs);
+  const { Segment, Import } = queue.db.models;
+  const [segments, imports] = await Promise.all([
+    ids.segments.size ? Segment.findAll({ where: { id: { [Op.in]: [...ids.segments] } }, attributes: ["id", "name"], raw: true }) : [],
+    ids.imports.size ? Import.findAll({ where: { id: { [Op.in]: [...ids.imports] } }, attributes: ["id", "fileName"], raw: true }) : [],
+  ]);
+  const names: SubjectNames = {
+    segments: new Map(segments.map((s) => [Number(s.id), s.name])),
+    imports: new Map(imports.map((i) => [Number(i.id), i.fileName])),
+  };
+  return { jobs: jobs.map((j) => viewOf(j, names, now)), total, page, pageCount: Math.max(1, Math.ceil(total / query.pageSize)) };
 }
 
 export type JobActionRefusal = "not_found" | "not_failed" | "running" | "disabled" | "unchanged";

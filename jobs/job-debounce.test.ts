@@ -14,7 +14,14 @@ describe("debounceSchedule", () => {
     const pending = { nextRunAt: t(10), debounceStartedAt: t(0), lastRunAt: null };
     expect(debounceSchedule(pending, t(8), trailing, t(8))).toEqual({ nextRunAt: t(18), debounceStartedAt: t(0) });
     expect(debounceSchedule({ ...pending, nextRunAt: t(33) }, t(23), trailing, t(23))).toEqual({ nextRunAt: t(30), debounceStartedAt: t(0) });
-    expect(debounceSchedule({ ...pending, nextRunAt: t(30) }, t(45), trailing, t(45))).toEqual({ nextRunAt: t(30), debounceStartedAt: t(0) });
+  });
+
+  it("trailing: a save at or past maxWait forces the run now and ends the cycle; the next save starts a new window", () => {
+    const pending = { nextRunAt: t(30), debounceStartedAt: t(0), lastRunAt: null };
+    expect(debounceSchedule(pending, t(45), trailing, t(45))).toEqual({ nextRunAt: t(45), debounceStartedAt: null });
+    expect(debounceSchedule({ ...pending, nextRunAt: t(25) }, t(30), trailing, t(30))).toEqual({ nextRunAt: t(30), debounceStartedAt: null });
+    const forced = { nextRunAt: t(45), debounceStartedAt: null, lastRunAt: null };
+    expect(debounceSchedule(forced, t(46), trailing, t(46))).toEqual({ nextRunAt: t(56), debounceStartedAt: t(46) });
   });
 
   it("trailing: a save after the job ran, or while it runs, starts a new cycle", () => {

@@ -14,8 +14,10 @@ export interface DebounceSchedule {
 /**
  * When a debounced job runs after one more save at `now`. A cycle starts with the first save after
  * the job last ran. Trailing: the run moves to `delay` after the latest save, but never past
- * `maxWait` after the cycle's first save (so steady saves cannot hold it back for ever). Leading:
- * the first save of a cycle runs at once; saves within `delay` of it change nothing but data.
+ * `maxWait` after the cycle's first save (so steady saves cannot hold it back for ever); a save at
+ * or past `maxWait` forces the run now and ends the cycle, as Agenda's own backends do, so the next
+ * burst starts a window of its own. Leading: the first save of a cycle runs at once; saves within
+ * `delay` of it change nothing but data.
  */
 export function debounceSchedule(
   existing: DebouncedJob | null,
@@ -33,6 +35,9 @@ export function debounceSchedule(
   const ranSinceStart = started && existing?.lastRunAt && existing.lastRunAt.getTime() >= started.getTime();
   const inCycle = existing && started && existing.nextRunAt !== null && !ranSinceStart;
   const cycleStart = inCycle ? started : now;
+  if (options.maxWait !== undefined && now.getTime() - cycleStart.getTime() >= options.maxWait) {
+    return { nextRunAt: now, debounceStartedAt: null };
+  }
   let runAt = now.getTime() + options.delay;
   if (options.maxWait !== undefined) runAt = Math.min(runAt, cycleStart.getTime() + options.maxWait);
   return { nextRunAt: new Date(runAt), debounceStartedAt: cycleStart };

@@ -47,15 +47,22 @@ export async function prepareFirstRun(
   return logins;
 }
 
+/** The first-start logins in a box of their own, so they stand apart from the log lines around them. */
 export function formatLogins(logins: FirstLogin[], url: string): string {
   const width = Math.max(...logins.map((l) => l.email.length));
-  return [
+  return boxed([
+    "First start: these logins are shown once.",
     "",
-    "  First start: these logins are shown once. Change the passwords under Admin → Users.",
+    ...logins.map((l) => `  ${l.role.padEnd(9)} ${l.email.padEnd(width)}  ${l.password}`),
     "",
-    ...logins.map((l) => `    ${l.role.padEnd(9)} ${l.email.padEnd(width)}  ${l.password}`),
-    "",
-    `  Open ${url}`,
-    "",
-  ].join("\n");
+    `Open ${url} and change the passwords under Admin → Users.`,
+    "Lost them? npm run user:reset-password -- <email>",
+  ]);
+}
+
+/** Lines in a box drawn with box-drawing characters, with a blank line before and after. */
+export function boxed(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = "─".repeat(width + 2);
+  return ["", `┌${rule}┐`, ...lines.map((l) => `│ ${l.padEnd(width)} │`), `└${rule}┘`, ""].join("\n");
 }

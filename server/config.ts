@@ -10,8 +10,13 @@ const flag = z
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
-  DATABASE_URL: z.string().default("sqlite:./data/console.sqlite"),
-  DATA_DIR: z.string().default("./data"),
+  /** Without it: the SQLite file console.sqlite in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default("./data"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_URL: z.string().url().optional(),
@@ -19,6 +24,11 @@ const EnvSchema = z.object({
   SECURE_COOKIES: flag.default(false),
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** json or pretty; unset: pretty on a terminal, json anywhere else. */
+  LOG_FORMAT: z
+    .enum(["json", "pretty"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DEMO_STORE: flag.default(true),
   DEMO_CUSTOMERS: z.coerce.number().int().min(0).default(5000),
   DEMO_SEED: z.coerce.number().int().default(42),
@@ -35,7 +45,7 @@ const EnvSchema = z.object({
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { sessionSecret: string; dataDir: string; publicUrl: string };
+export type Config = Omit<z.infer<typeof EnvSchema>, "DATABASE_URL"> & { DATABASE_URL: string; sessionSecret: string; dataDir: string; publicUrl: string };
 
 /** Reads the environment once; a bad variable stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   fs.mkdirSync(dataDir, { recursive: true });
   return {
     ...c,
+    DATABASE_URL: c.DATABASE_URL ?? `sqlite:${path.join(dataDir, "console.sqlite")}`,
     dataDir,
     sessionSecret: c.SESSION_SECRET ?? persistedSecret(dataDir),
     publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,

@@ -1,7 +1,12 @@
+import type { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
+import pretty from "pino-pretty";
 import { loggableError } from "./loggable-error";
 
 export type { Logger };
+
+/** json: one JSON object a line, for log collectors; pretty: a readable line each, for a person at a terminal. */
+export type LogFormat = "json" | "pretty";
 
 /** Keys whose values never reach a log line: credentials, and the personal data a customer record carries. */
 const REDACT = [
@@ -39,15 +44,41 @@ export function maskPersonalData(line: string): string {
   return line.replace(PERSONAL, "[redacted]");
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      redact: { paths: REDACT, censor: "[redacted]" },
-      serializers: { err: loggableError },
-      hooks: { streamWrite: maskPersonalData },
-      base: { pid: process.pid },
-    },
-    destination,
-  );
+/** LOG_FORMAT when set; otherwise readable lines on a terminal and JSON anywhere else (a pipe, a file, a log collector). */
+export function logFormatOf(requested: LogFormat | undefined, isTerminal: boolean): LogFormat {
+  return requested ?? (isTerminal ? "pretty" : "json");
+}
+
+interface RequestLog {
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+}
+
+/** A request's line reads "GET /segments 200 12 ms"; any other line is its message. */
+function messageOf(log: Record<string, unknown>, messageKey: string): string {
+  const { req, res, responseTime } = log as RequestLog;
+  if (req?.method && res?.statusCode !== undefined) return `${req.method} ${req.url ?? ""} ${res.statusCode}${responseTime === undefined ? "" : ` ${responseTime} ms`}`;
+  return String(log[messageKey] ?? "");
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream | Writable, format: LogFormat = "json", options: { colorize?: boolean } = {}): Logger {
+  const settings = {
+    level,
+    redact: { paths: REDACT, censor: "[redacted]" },
+    serializers: { err: loggableError },
+    // masks each finished line, the JSON a pretty line is made from included
+    hooks: { streamWrite: maskPersonalData },
+    base: { pid: process.pid },
+  };
+  if (format === "json") return pino(settings, destination as pino.DestinationStream | undefined);
+  const stream = pretty({
+    colorize: options.colorize ?? Boolean(process.stdout.isTTY),
+    translateTime: "SYS:HH:MM:ss",
+    ignore: "pid,hostname,req,res,responseTime",
+    singleLine: true,
+    messageFormat: messageOf,
+    ...(destination ? { destination: destination as Writable } : {}),
+  });
+  return pino(settings, stream);
 }

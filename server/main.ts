@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { loadConfig } from "./config";
-import { createLogger } from "./logger";
+import { createLogger, logFormatOf } from "./logger";
 import { createWebApp } from "./web";
 import { formatLogins, prepareFirstRun } from "./bootstrap";
 import { openDatabase } from "../models/db";
@@ -19,7 +19,7 @@ async function main() {
   const role = (process.argv[2] ?? "all") as Role;
   if (!["all", "web", "worker"].includes(role)) throw new Error(`Unknown role "${role}": use all, web or worker.`);
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, logFormatOf(config.LOG_FORMAT, Boolean(process.stdout.isTTY)));
   const step = (line: string) => console.log(`  ${line}`);
   const serves = role === "all" || role === "web";
   const works = role === "all" || role === "worker";

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -6,7 +7,7 @@ import compression from "compression";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import type { ConsoleServices } from "../models/context";
 import { loggableError } from "./loggable-error";
 
@@ -21,6 +22,26 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function loadRemixBuild(): Promise<ServerBuild> {
   return (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+}
+
+/**
+ * Under `npm run dev` (Remix's dev server in manual mode): the build is imported again after each
+ * rebuild of app/, and the dev server told, so the browser reloads without a server restart.
+ */
+async function watchRemixBuild(): Promise<() => ServerBuild> {
+  const file = path.resolve("build/index.js");
+  const load = async () => (await import(`${pathToFileURL(file).href}?t=${fs.statSync(file).mtimeMs}`)) as ServerBuild;
+  let current = await load();
+  await broadcastDevReady(current);
+  fs.watchFile(path.resolve("build/version.txt"), { interval: 250 }, () => {
+    void load()
+      .then(async (next) => {
+        current = next;
+        await broadcastDevReady(next);
+      })
+      .catch((error: unknown) => console.error("could not load the new build:", error));
+  });
+  return () => current;
 }
 
 /** The HTTP side: health, static assets, and every page and API route through Remix. */
@@ -88,12 +109,13 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(rejectCrossSiteWrites);
 
-  const remixBuild = build ?? (await loadRemixBuild());
+  const isDev = !build && process.env.NODE_ENV === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
+  const remixBuild = build ?? (isDev ? await watchRemixBuild() : await loadRemixBuild());
   app.all(
     "*",
     createRequestHandler({
-      build: remixBuild,
-      mode: remixBuild.mode,
+      build: typeof remixBuild === "function" ? async () => remixBuild() : remixBuild,
+      mode: typeof remixBuild === "function" ? "development" : remixBuild.mode,
       getLoadContext: (req, res) => ({
         services,
         requestId: String(req.id),

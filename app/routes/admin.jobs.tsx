@@ -44,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [counts, names, list, store] = await Promise.all([
     jobCountsByName(queue),
     jobNames(queue),
-    listJobs(queue, { name, state, page: page ?? 1, pageSize: PAGE_SIZE }),
+    listJobs(queue, { name, state, page: page ?? 1, pageSize: PAGE_SIZE, now: new Date() }),
     getStoreSettings(db),
   ]);
   return json({ counts, names, list, store, filter: { name: name ?? "", state: state ?? "" } });
@@ -317,14 +317,8 @@ function JobRowView({ job, locale, timeZone }: { job: JobRow; locale: string; ti
     <tr className={`align-top ${job.isDisabled ? "bg-slate-50 text-slate-500" : ""}`} data-testid={`job-${job.id}`}>
       <td className="max-w-[13rem]">
         <div className="font-medium text-slate-900">{label(job.name)}</div>
-        {job.segment ? (
-          job.segment.name !== null ? (
-            <Link to={`/segments/${job.segment.id}`} className="block truncate text-xs text-indigo-700 hover:underline" title={job.segment.name}>
-              {t("jobs.segment", { name: job.segment.name })}
-            </Link>
-          ) : (
-            <div className="text-xs text-slate-500">{t("jobs.segmentGone", { id: job.segment.id })}</div>
-          )
+        {job.subject ? (
+          <JobSubjectView subject={job.subject} outcome={job.outcome} />
         ) : (
           job.data !== "null" && (
             <div className="truncate font-mono text-xs text-slate-500" title={job.data}>
@@ -345,8 +339,25 @@ function JobRowView({ job, locale, timeZone }: { job: JobRow; locale: string; ti
         )}
         {isRunning && job.lockedAt && <div className="mt-0.5 text-xs text-slate-500">{t("jobs.runningSince", { at: formatJobTime(job.lockedAt, locale, timeZone) })}</div>}
       </td>
-      <td className="whitespace-nowrap tabular-nums">
-        {job.nextRunAt ? time(job.nextRunAt) : none}
+      <td className="whitespace-nowrap tabular-nums" data-testid="job-next-run">
+        {job.nextRun.kind === "at" ? (
+          time(job.nextRun.at)
+        ) : job.nextRun.kind === "runningNow" ? (
+          <>
+            <span className="font-medium text-indigo-700">{t("jobs.nextRuns.runningNow")}</span>
+            {job.nextRun.then && (
+              <div className="text-xs text-slate-500">
+                {t("jobs.nextRuns.then")} {time(job.nextRun.then)}
+              </div>
+            )}
+          </>
+        ) : job.nextRun.kind === "dueNow" ? (
+          <span className="font-medium text-sky-700">{t("jobs.nextRuns.dueNow")}</span>
+        ) : job.nextRun.kind === "whenEnabled" ? (
+          <span className="text-slate-500">{t("jobs.nextRuns.whenEnabled")}</span>
+        ) : (
+          none
+        )}
         {retryDue && <div className="text-xs text-amber-700">{t("jobs.retryDue")}</div>}
       </td>
       <td className="whitespace-nowrap tabular-nums">
@@ -387,27 +398,68 @@ function JobRowView({ job, locale, timeZone }: { job: JobRow; locale: string; ti
               </button>
             </Form>
           )}
-          <Form method="post">
-            <AuthenticityTokenInput />
-            <input type="hidden" name="id" value={job.id} />
-            {job.isDisabled ? (
-              <button type="submit" name="intent" value="enable" className="btn-secondary">
-                {t("jobs.enable")}
-              </button>
-            ) : (
-              <ConfirmSubmit
-                label={t("jobs.disable")}
-                question={t("jobs.disableQuestion", { name: label(job.name) })}
-                confirmLabel={t("jobs.disableConfirm")}
-                danger
-                name="intent"
-                value="disable"
-              />
-            )}
-          </Form>
+          {(job.isDisabled || job.canDisable) && (
+            <Form method="post">
+              <AuthenticityTokenInput />
+              <input type="hidden" name="id" value={job.id} />
+              {job.isDisabled ? (
+                <button type="submit" name="intent" value="enable" className="btn-secondary">
+                  {t("jobs.enable")}
+                </button>
+              ) : (
+                <ConfirmSubmit
+                  label={t("jobs.disable")}
+                  question={t("jobs.disableQuestion", { name: label(job.name) })}
+                  confirmLabel={t("jobs.disableConfirm")}
+                  danger
+                  name="intent"
+                  value="disable"
+                />
+              )}
+            </Form>
+          )}
         </div>
       </td>
     </tr>
+  );
+}
+
+/** What a job acts on, in a sentence ("Import #3, finished"), linked to it when it still exists. */
+function JobSubjectView({ subject, outcome }: { subject: JobRow["subject"] & object; outcome: JobRow["outcome"] }) {
+  const { t } = useTranslation("admin");
+  let text: string;
+  let to: string | null = null;
+  let detail: string | null = null;
+  if (subject.kind === "segment") {
+    text = subject.name !== null ? t("jobs.subjects.segment", { name: subject.name }) : t("jobs.subjects.segmentGone", { id: subject.id });
+    if (subject.name !== null) to = `/segments/${subject.id}`;
+  } else if (subject.kind === "import") {
+    text = t(subject.mode === "check" ? "jobs.subjects.check" : "jobs.subjects.import", { id: subject.id });
+    if (subject.fileName !== null) {
+      to = `/imports/${subject.id}`;
+      detail = subject.fileName;
+    }
+  } else {
+    text = t("jobs.subjects.email", { id: subject.id });
+  }
+  const sentence = outcome ? t(`jobs.outcomes.${outcome}`, { subject: text }) : text;
+  return (
+    <div className="text-xs" data-testid="job-subject">
+      {to ? (
+        <Link to={to} className="block truncate text-indigo-700 hover:underline" title={sentence}>
+          {sentence}
+        </Link>
+      ) : (
+        <div className="truncate text-slate-600" title={sentence}>
+          {sentence}
+        </div>
+      )}
+      {detail && (
+        <div className="truncate text-slate-500" title={detail}>
+          {detail}
+        </div>
+      )}
+    </div>
   );
 }
 

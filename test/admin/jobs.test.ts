@@ -5,6 +5,7 @@ import { JOB_NAMES } from "../../jobs/job-names";
 import { jobCountsByName, jobNames, listJobs, recomputeScheduleOf, retryJob, setJobDisabled } from "../../app/domain/jobs.server";
 import { listAuditEntries } from "../../models/audit.server";
 import { createUser } from "../../models/users.server";
+import { saveSegment } from "../../segments/store.server";
 import { createTestDatabase, testDialect } from "../support/db";
 import { waitFor } from "../jobs/support";
 
@@ -139,6 +140,54 @@ describe(`the admin's jobs page on ${testDialect}`, () => {
     expect(runs).toEqual(["second", "first"]);
     const audit = (await listAuditEntries(db, { limit: 200 })).entries.filter((e) => e.targetId === id);
     expect(audit.map((e) => e.action)).toEqual(["job.enable", "job.disable"]);
+  });
+
+  it("names what the console's jobs act on, says when a one-off job has finished, and offers no Disable for a job with nothing to come", async () => {
+    const now = new Date();
+    const past = new Date(now.getTime() - MINUTE);
+    const saved = await saveSegment(db, { name: "VIP", code: "vip-jobs", type: "snapshot", criteria: [{ field: "tag", values: [{ value: "vip" }] }] }, actor);
+    if (!saved.ok) throw new Error(JSON.stringify(saved));
+    const upload = await db.models.Import.create({ userId: actor.userId, fileName: "customers-may.csv", filePath: "/tmp/customers-may.csv", status: "done", encoding: null, delimiter: null, header: null, mapping: null, totalRows: 2, errorReportPath: null } as never);
+    const finished = { nextRunAt: null, lastRunAt: past, lastFinishedAt: past };
+    const ids: Record<string, string> = {};
+    const save = async (key: string, name: string, data: object, extra: object) => {
+      ids[key] = String((await queue.save({ ...jobOf(name, data, past), ...extra }))._id);
+    };
+    await save("import", JOB_NAMES.runImport, { importId: upload.id, mode: "import" }, finished);
+    await save("check", JOB_NAMES.runImport, { importId: 987654, mode: "check" }, { ...finished, failedAt: past, failCount: 1, failReason: "the file is gone" });
+    await save("recompute", JOB_NAMES.recomputeSegment, { segmentId: saved.segment.id, formation: null }, { ...finished, unique: { "data.segmentId": saved.segment.id } });
+    await save("email", JOB_NAMES.deliverEmail, { messageId: 12 }, { nextRunAt: new Date(now.getTime() + MINUTE) });
+    await save("other", "send-report", { report: "weekly" }, finished);
+
+    const byId = new Map((await listJobs(queue, { page: 1, pageSize: 50, now })).jobs.map((j) => [j.id, j]));
+    const view = (key: string) => {
+      const job = byId.get(ids[key])!;
+      return { subject: job.subject, outcome: job.outcome, canDisable: job.canDisable };
+    };
+    expect(view("import")).toEqual({ subject: { kind: "import", id: upload.id, mode: "import", fileName: "customers-may.csv" }, outcome: "finished", canDisable: false });
+    expect(view("check")).toEqual({ subject: { kind: "import", id: 987654, mode: "check", fileName: null }, outcome: "failed", canDisable: false });
+    expect(view("recompute")).toEqual({ subject: { kind: "segment", id: saved.segment.id, name: "VIP" }, outcome: "finished", canDisable: false });
+    expect(view("email")).toEqual({ subject: { kind: "email", id: 12 }, outcome: null, canDisable: true });
+    // a job the console does not know keeps its data on show
+    expect(view("other")).toEqual({ subject: null, outcome: "finished", canDisable: false });
+    expect(byId.get(ids.other)!.data).toBe('{"report":"weekly"}');
+  });
+
+  it("never gives a running or due job's next run as a moment already past", async () => {
+    const now = new Date();
+    const ids = await seedEveryState(now);
+    const later = new Date(now.getTime() + MINUTE);
+    const past = new Date(now.getTime() - MINUTE);
+    const runningRepeat = await queue.save({ ...jobOf("send-report", { report: "running-repeat" }, later), repeatInterval: 5 * MINUTE, lockedAt: past, lastRunAt: past });
+    const disabledDue = await queue.save({ ...jobOf("send-report", { report: "disabled-due" }, past), disabled: true });
+    const byId = new Map((await listJobs(queue, { page: 1, pageSize: 50, now })).jobs.map((j) => [j.id, j.nextRun]));
+    expect(byId.get(ids.running)).toEqual({ kind: "runningNow", then: null });
+    expect(byId.get(String(runningRepeat._id))).toEqual({ kind: "runningNow", then: later });
+    expect(byId.get(ids.queued)).toEqual({ kind: "dueNow" });
+    expect(byId.get(String(disabledDue._id))).toEqual({ kind: "whenEnabled" });
+    expect(byId.get(ids.scheduled)).toEqual({ kind: "at", at: new Date(now.getTime() + MINUTE) });
+    expect(byId.get(ids.completed)).toEqual({ kind: "none" });
+    for (const nextRun of byId.values()) if (nextRun.kind === "at") expect(nextRun.at.getTime()).toBeGreaterThan(now.getTime());
   });
 
   it("tells the segment page when a segment's next recompute is, from its job", async () => {

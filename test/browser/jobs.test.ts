@@ -16,6 +16,8 @@ describe("the admin's jobs page", () => {
   let queue: JobQueue;
   let failedId: string;
   let scheduledId: string;
+  let finishedImportId: string;
+  let runningId: string;
 
   beforeAll(async () => {
     db = await openDatabase(inject("databaseUrl"));
@@ -35,9 +37,15 @@ describe("the admin's jobs page", () => {
     failedId = String(failed._id);
     const scheduled = await queue.save(jobOf(JOB_NAMES.deliverEmail, { messageId: 0 }, new Date(Date.now() + 86_400_000)));
     scheduledId = String(scheduled._id);
+    // a one-off import that ran an hour ago, and a job another worker is running now (due a minute ago)
+    const finishedImport = await queue.save(jobOf(JOB_NAMES.runImport, { importId: 900002, mode: "import" }, hourAgo, { nextRunAt: null, lastRunAt: hourAgo, lastFinishedAt: hourAgo }));
+    finishedImportId = String(finishedImport._id);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    const running = await queue.save(jobOf("send-weekly-report", { week: 48 }, minuteAgo, { lockedAt: new Date(), lastRunAt: new Date() }));
+    runningId = String(running._id);
   });
   afterAll(async () => {
-    await queue.repository.removeJobs({ ids: [failedId, scheduledId] });
+    await queue.repository.removeJobs({ ids: [failedId, scheduledId, finishedImportId, runningId] });
     await db.close();
   });
 
@@ -58,7 +66,7 @@ describe("the admin's jobs page", () => {
     await expect.poll(() => page.getByTestId("jobs-table").locator("tbody tr").count()).toBe(1);
     const failed = row(page, failedId);
     await expect.poll(() => failed.getByTestId("job-state").innerText()).toBe("Failed");
-    await expect.poll(() => failed.getByText("Segment #900001 (deleted)").isVisible()).toBe(true);
+    await expect.poll(() => failed.getByText("Recompute of segment #900001 (deleted)", { exact: true }).isVisible()).toBe(true);
     // the error is cut in the table and shown whole on request
     await expect.poll(() => failed.getByText(FAILURE, { exact: true }).isVisible()).toBe(false);
     await failed.getByText("Show all").click();
@@ -102,6 +110,19 @@ describe("the admin's jobs page", () => {
     await open(page, "/admin/audit");
     const actions = await page.getByTestId("audit-table").locator("tbody tr").filter({ hasText: `Job #${scheduledId}` }).locator("td:nth-child(3)").allInnerTexts();
     expect(actions).toEqual(["Job enabled", "Job disabled"]);
+  });
+
+  test("a finished one-off job says what it did and offers no Disable; a running or due job's next run reads as now, never as a past time", async ({ adminPage: page }) => {
+    await open(page, "/admin/jobs?name=run-import&state=completed");
+    const finished = row(page, finishedImportId);
+    await expect.poll(() => finished.getByTestId("job-subject").innerText()).toBe("Import #900002, finished");
+    await expect.poll(() => finished.getByText('{"importId"', { exact: false }).count()).toBe(0);
+    expect(await finished.getByRole("button").count()).toBe(0);
+    await expect.poll(() => finished.getByTestId("job-next-run").innerText()).toBe("—");
+
+    await open(page, "/admin/jobs?name=send-weekly-report");
+    await expect.poll(() => row(page, runningId).getByTestId("job-next-run").innerText()).toBe("Running now");
+    await screenshot(page, "admin-jobs-running");
   });
 
   test("a bad filter, job id or action is refused with 400 naming the field, and changes nothing", async ({ adminPage: page }) => {

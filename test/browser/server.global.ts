@@ -53,12 +53,13 @@ function waitForStart(child: ChildProcess, log: fs.WriteStream): Promise<FirstLo
       buffer += chunk.toString("utf8");
       let newline: number;
       while ((newline = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, newline);
+        // the logins come in a box: its borders are not part of the line
+        const line = buffer.slice(0, newline).replace(/^\s*│|│\s*$/g, "");
         buffer = buffer.slice(newline + 1);
         const login = /^\s+(admin|marketer|manager)\s+(\S+@\S+)\s+(\S+)\s*$/.exec(line);
         if (login) logins.push({ role: login[1] as FirstLogin["role"], email: login[2], password: login[3] });
         if (/Segment console \(all\) on /.test(line)) listening = true;
-        if (/^\s+Open http/.test(line) && listening && logins.length === 3) {
+        if (/^\s*Open http/.test(line) && listening && logins.length === 3) {
           clearTimeout(timer);
           resolve(logins);
         }

@@ -347,6 +347,49 @@ describe(`Agenda running jobs through the Sequelize backend on ${testDialect}`, 
     expect(runsOn).toEqual(["worker-a"]);
   });
 
+  // Agenda 6.2.6's stop() hands the repository the jobs it had locked but not started (agenda#1778,
+  // #1782: unlocking a job whose handler still runs let a second worker run the same occurrence).
+  it("after stop(), the jobs a worker had locked but not started are unlocked and another worker runs them at once; the one still running is not run twice", async () => {
+    const a = startWorker("worker-a");
+    const b = startWorker("worker-b");
+    const hold = gate();
+    const runs: Array<{ worker: string; n: number }> = [];
+    for (const w of [a, b]) {
+      w.agenda.define(
+        "export-orders",
+        async (job: Job<{ n: number }>) => {
+          runs.push({ worker: String(w.agenda.attrs.name), n: job.attrs.data.n });
+          if (w === a) await hold.promise;
+        },
+        { concurrency: 1 },
+      );
+    }
+    const first = await a.agenda.now("export-orders", { n: 1 });
+    const second = await a.agenda.now("export-orders", { n: 2 });
+    const lockOf = async (job: Job) => (await a.backend.repository.getJobById(String(job.attrs._id)))?.lockedAt;
+    await a.agenda.start();
+    await waitFor(() => runs.length === 1, 5_000, "worker a to start the first job");
+    await waitFor(async () => (await lockOf(second)) !== undefined, 5_000, "worker a to lock the second job too");
+    await a.agenda.stop();
+    expect(await lockOf(second)).toBeUndefined();
+    expect(await lockOf(first)).toBeInstanceOf(Date);
+
+    // the default lock lifetime is ten minutes: worker b runs the second job because it was unlocked
+    await b.agenda.start();
+    await waitFor(() => runs.some((r) => r.worker === "worker-b"), 5_000, "worker b to run the unlocked job");
+    await pollsPass(b);
+    expect(runs).toEqual([
+      { worker: "worker-a", n: 1 },
+      { worker: "worker-b", n: 2 },
+    ]);
+    // the first job's handler was still running: it finishes, and its end unlocks it
+    hold.open();
+    await waitFor(async () => (await a.backend.repository.getJobById(String(first.attrs._id)))?.lastFinishedAt, 5_000, "the first job to finish");
+    expect(await lockOf(first)).toBeUndefined();
+    await pollsPass(b);
+    expect(runs).toHaveLength(2);
+  });
+
   it("leaves the caller's Sequelize open when Agenda stops", async () => {
     const w = startWorker("worker-a");
     await w.agenda.start();

@@ -132,6 +132,21 @@ describe(`the job repository on ${testDialect}`, () => {
       expect((await repo.queryJobs({ name: "reindex" })).total).toBe(1);
     });
 
+    it("a debounced save past maxWait forces the run now and clears the window, so the next burst starts a window of its own", async () => {
+      const debounced = (n: number) =>
+        save({ name: "reindex", data: { kind: "tags", n }, unique: { "data.kind": "tags" }, uniqueOpts: { debounce: { delay: 10_000, maxWait: 25_000 } } });
+      expect(await debounced(1)).toMatchObject({ nextRunAt: at(10_000), debounceStartedAt: T0 });
+      now = at(26_000);
+      const forced = await debounced(2);
+      expect(forced.nextRunAt).toEqual(at(26_000));
+      expect(forced.debounceStartedAt).toBeUndefined();
+      expect((await repo.getJobById(forced._id!))?.debounceStartedAt).toBeUndefined();
+      // the next save, before the worker has run the job, opens a new window rather than forcing again
+      now = at(27_000);
+      expect(await debounced(3)).toMatchObject({ nextRunAt: at(37_000), debounceStartedAt: at(27_000), data: { kind: "tags", n: 3 } });
+      expect((await repo.queryJobs({ name: "reindex" })).total).toBe(1);
+    });
+
     it("debounces leading: the first save runs at once and saves within the delay only change the data", async () => {
       const debounced = (n: number) => save({ name: "alert", nextRunAt: now, data: { n }, unique: { name: "alert" }, uniqueOpts: { debounce: { delay: 60_000, strategy: "leading" } } });
       expect((await debounced(1)).nextRunAt).toEqual(T0);
