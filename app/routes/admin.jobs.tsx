@@ -138,7 +138,7 @@ export default function Jobs() {
         {counts.length === 0 ? (
           <p className="p-4 text-sm text-slate-600">{t("jobs.noJobs")}</p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
+          <div className="table-box mt-3">
             <table className="table" data-testid="jobs-overview">
               <thead>
                 <tr className="whitespace-nowrap">
@@ -229,7 +229,7 @@ export default function Jobs() {
             {filtered ? t("jobs.emptyFiltered") : t("jobs.empty")}
           </p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="table-box">
             <table className="table" data-testid="jobs-table">
               <thead>
                 <tr className="whitespace-nowrap">
@@ -321,7 +321,7 @@ function JobRowView({ job, locale, timeZone }: { job: JobRow; locale: string; ti
           <JobSubjectView subject={job.subject} outcome={job.outcome} />
         ) : (
           job.data !== "null" && (
-            <div className="truncate font-mono text-xs text-slate-500" title={job.data}>
+            <div className="break-all font-mono text-xs text-slate-500" title={job.data}>
               {job.data}
             </div>
           )
@@ -446,16 +446,16 @@ function JobSubjectView({ subject, outcome }: { subject: JobRow["subject"] & obj
   return (
     <div className="text-xs" data-testid="job-subject">
       {to ? (
-        <Link to={to} className="block truncate text-indigo-700 hover:underline" title={sentence}>
+        <Link to={to} className="block break-words text-indigo-700 hover:underline" title={sentence}>
           {sentence}
         </Link>
       ) : (
-        <div className="truncate text-slate-600" title={sentence}>
+        <div className="break-words text-slate-600" title={sentence}>
           {sentence}
         </div>
       )}
       {detail && (
-        <div className="truncate text-slate-500" title={detail}>
+        <div className="break-words text-slate-500" title={detail}>
           {detail}
         </div>
       )}

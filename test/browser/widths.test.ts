@@ -6,6 +6,8 @@ import { expect, open, test, type Role } from "./fixtures";
 // Every role's main pages at a phone, a tablet and a laptop: the page never scrolls sideways (a
 // wide table scrolls inside its own box), no text is cut short, and the menu works by keyboard.
 const WIDTHS = [390, 768, 1280] as const;
+/** Each role's walk opens 15-odd pages three times: minutes on a loaded machine, not the default minute. */
+const WALK_MS = 300_000;
 const PAGES: Record<Role, string[]> = {
   admin: ["/", "/customers", "/segments", "/segments/new", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store"],
   marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/notifications", "/account"],
@@ -75,13 +77,13 @@ async function checkPages(page: Page, role: Role) {
 describe("every width", () => {
   test("an admin's pages fit a phone, a tablet and a laptop", async ({ adminPage }) => {
     await checkPages(adminPage, "admin");
-  });
+  }, WALK_MS);
   test("a marketer's pages fit a phone, a tablet and a laptop", async ({ marketerPage }) => {
     await checkPages(marketerPage, "marketer");
-  });
+  }, WALK_MS);
   test("a manager's pages fit a phone, a tablet and a laptop", async ({ managerPage }) => {
     await checkPages(managerPage, "manager");
-  });
+  }, WALK_MS);
 
   test("on a phone the menu opens and closes from the keyboard", async ({ marketerPage: page }) => {
     await page.setViewportSize({ width: 390, height: 800 });

@@ -233,7 +233,7 @@ function FormatStep({ detail, busy }: { detail: Detail; busy: boolean }) {
       {detail.previewProblem && <FormErrors errors={[detail.previewProblem]} />}
       <div>
         <h3 className="mb-1 text-sm font-medium text-slate-700">{t("format.preview")}</h3>
-        <div className="overflow-x-auto rounded-md border border-slate-200">
+        <div className="table-box rounded-md border border-slate-200">
           <table className="table" data-testid="preview-table">
             <thead>
               <tr>
@@ -310,7 +310,7 @@ function MappingStep({ detail, busy }: { detail: Detail; busy: boolean }) {
       <Form method="post" {...getFormProps(form)} className="space-y-3">
         <AuthenticityTokenInput />
         <input type="hidden" name="intent" value="mapping" />
-        <div className="overflow-x-auto rounded-md border border-slate-200">
+        <div className="table-box rounded-md border border-slate-200">
           <table className="table" data-testid="mapping-table">
             <thead>
               <tr>

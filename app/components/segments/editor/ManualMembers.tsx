@@ -147,7 +147,7 @@ export function ManualMembers({
           {t("manual.empty")}
         </p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="table-box">
           <table className="table" data-testid="manual-table">
             <thead>
               <tr>
