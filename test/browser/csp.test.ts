@@ -37,7 +37,7 @@ async function firstItemPath(page: Page, listPath: string): Promise<string> {
 
 /** The notification bell opens its panel only through React: it proves the page hydrated and runs. */
 async function bellWorks(page: Page) {
-  const bell = page.locator("aside button[aria-expanded]");
+  const bell = page.getByTestId("notification-bell");
   await bell.click();
   await expect.poll(() => page.getByTestId("notification-panel").isVisible()).toBe(true);
   await bell.click();
