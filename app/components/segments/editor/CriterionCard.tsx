@@ -82,10 +82,10 @@ export function CriterionCard({
           />
           {kind === "money" && <p className="text-xs text-slate-500">{t("editor.moneyHelp", { currency: store.currency })}</p>}
           <TimeFrame
-            from={c.timeFrom}
-            to={c.timeTo}
-            onChange={({ from, to }) => set({ timeFrom: from, timeTo: to })}
-            errors={{ from: track("timeFrame.from"), to: track("timeFrame.to"), all: [] }}
+            value={{ form: c.timeForm, from: c.timeFrom, to: c.timeTo, days: c.timeDays }}
+            onChange={(f) => set({ timeForm: f.form, timeFrom: f.from, timeTo: f.to, timeDays: f.days })}
+            errors={{ from: track("timeFrame.from"), to: track("timeFrame.to"), days: track("timeFrame.lastDays"), all: [] }}
+            testId={`criterion-${index}-timeframe`}
           />
         </div>
       );

@@ -276,12 +276,31 @@ export function Bounds({
   );
 }
 
-export function TimeFrame({ from, to, onChange, errors }: { from: string; to: string; onChange: (next: { from: string; to: string }) => void; errors: { from: string[]; to: string[]; all: string[] } }) {
+export interface TimeFrameValue {
+  form: "between" | "lastDays";
+  from: string;
+  to: string;
+  days: string;
+}
+
+/** An order time frame: from/to store days, or rolling, the last N days. */
+export function TimeFrame({
+  value,
+  onChange,
+  errors,
+  testId,
+}: {
+  value: TimeFrameValue;
+  onChange: (next: TimeFrameValue) => void;
+  errors: { from: string[]; to: string[]; days: string[]; all: string[] };
+  testId?: string;
+}) {
   const { t } = useTranslation("segments");
-  const [open, setOpen] = useState(Boolean(from || to));
+  const { form, from, to, days } = value;
+  const [open, setOpen] = useState(Boolean(from || to || days));
   if (!open) {
     return (
-      <button type="button" className="text-sm text-indigo-700 hover:underline" onClick={() => setOpen(true)}>
+      <button type="button" className="text-sm text-indigo-700 hover:underline" onClick={() => setOpen(true)} data-testid={testId ? `${testId}-add` : undefined}>
         + {t("editor.timeFrameAdd")}
       </button>
     );
@@ -289,17 +308,37 @@ export function TimeFrame({ from, to, onChange, errors }: { from: string; to: st
   return (
     <fieldset className="rounded-md border border-slate-200 p-3">
       <legend className="px-1 text-xs font-medium text-slate-600">{t("editor.timeFrame")}</legend>
-      <div className="grid grid-cols-2 gap-3">
-        <TextInput type="date" label={t("editor.from")} value={from} onChange={(v) => onChange({ from: v, to })} errors={errors.from} />
-        <TextInput type="date" label={t("editor.to")} value={to} onChange={(v) => onChange({ from, to: v })} errors={errors.to} />
+      <div className="mb-2 flex flex-wrap gap-4 text-sm">
+        {(["lastDays", "between"] as const).map((f) => (
+          <label key={f} className="inline-flex items-center gap-2">
+            <input type="radio" checked={form === f} onChange={() => onChange({ ...value, form: f })} data-testid={testId ? `${testId}-${f}` : undefined} />
+            {t(`editor.timeFrameForms.${f}`)}
+          </label>
+        ))}
       </div>
+      {form === "lastDays" ? (
+        <TextInput
+          label={t("editor.lastDays")}
+          value={days}
+          onChange={(v) => onChange({ ...value, days: v })}
+          errors={errors.days}
+          inputMode="numeric"
+          help={t("editor.timeFrameRollingHelp")}
+          testId={testId ? `${testId}-days` : undefined}
+        />
+      ) : (
+        <div className="grid grid-cols-2 gap-3">
+          <TextInput type="date" label={t("editor.from")} value={from} onChange={(v) => onChange({ ...value, from: v })} errors={errors.from} />
+          <TextInput type="date" label={t("editor.to")} value={to} onChange={(v) => onChange({ ...value, to: v })} errors={errors.to} />
+        </div>
+      )}
       <div className="mt-2 flex items-center justify-between gap-2">
-        <p className="text-xs text-slate-500">{t("editor.timeFrameHelp")}</p>
+        <p className="text-xs text-slate-500">{form === "between" ? t("editor.timeFrameHelp") : ""}</p>
         <button
           type="button"
           className="shrink-0 text-xs text-slate-600 hover:underline"
           onClick={() => {
-            onChange({ from: "", to: "" });
+            onChange({ form, from: "", to: "", days: "" });
             setOpen(false);
           }}
         >
