@@ -5,6 +5,7 @@ import { saveSegment } from "../../segments/store.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { signIn } from "../imports/http";
+import { writeSmallStore } from "./store";
 
 describe(`searching, filtering and duplicating segments on ${testDialect}`, () => {
   let app: TestApp;
@@ -64,5 +65,38 @@ describe(`searching, filtering and duplicating segments on ${testDialect}`, () =
     expect((await marketer.get(`/segments/new?from=987654&_data=routes%2Fsegments.new`)).status).toBe(404);
     const fresh = (await (await marketer.get(`/segments/new?_data=routes%2Fsegments.new`)).json()) as { copyOf: unknown };
     expect(fresh.copyOf).toBeNull();
+  });
+});
+
+describe(`the editor's preview while a criterion is unfinished, on ${testDialect}`, () => {
+  let app: TestApp;
+  let marketer: Awaited<ReturnType<typeof signIn>>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    marketer = await signIn(app, "marketer");
+    await writeSmallStore(app.db);
+  });
+  afterAll(() => app?.close());
+
+  const preview = async (definition: unknown, incomplete = "") => {
+    const res = await marketer.submit("/segments/preview", { definition: JSON.stringify(definition), incomplete }, "/segments/new");
+    expect(res.status).toBe(200);
+    return (await res.json()) as { errors: Array<{ index?: number; field: string }>; result: { count: number; perCriterion: number[]; counted: number[] } | null };
+  };
+  const draft = (criteria: unknown[]) => ({ name: "", code: "", type: "dynamic", match: "all", criteria });
+
+  it("counts the finished criteria and says which it leaves out, with the server's errors for the rest", async () => {
+    // criterion 3 (index 2) is a new total spent with no bounds yet
+    const answer = await preview(draft([{ field: "country", values: [{ value: "BG" }] }, { field: "totalSpent", min: 50000 }, { field: "totalSpent" }]));
+    expect(answer.errors).toContainEqual(expect.objectContaining({ index: 2, field: "min" }));
+    expect(answer.result).toMatchObject({ count: 3, perCriterion: [4, 3], counted: [0, 1] });
+  });
+
+  it("leaves out a criterion the browser reports as unfinished, though it is well-formed", async () => {
+    // the browser could not read the max of criterion 1, so the min alone would count the wrong people
+    const answer = await preview(draft([{ field: "totalSpent", min: 10000 }, { field: "country", values: [{ value: "GR" }] }]), "0");
+    expect(answer.result).toMatchObject({ count: 1, perCriterion: [1], counted: [1] });
+    expect((await preview(draft([{ field: "totalSpent", min: 10000 }]), "0")).result).toBeNull();
   });
 });

@@ -36,6 +36,7 @@ export function CriterionCard({
   index,
   onChange,
   onRemove,
+  onLeave,
   vocabulary,
   store,
   errors,
@@ -47,6 +48,8 @@ export function CriterionCard({
   index: number;
   onChange: (next: CriterionDraft) => void;
   onRemove: () => void;
+  /** Focus left the criterion: from then on its problems are shown (not while it is first filled in). */
+  onLeave?: () => void;
   vocabulary: SegmentVocabulary;
   store: EditorStore;
   errors: DraftError[];
@@ -309,7 +312,12 @@ export function CriterionCard({
   const unplaced = errors.filter((e) => e.index === index && ![...shownPaths].some((p) => e.field === p || e.field.startsWith(`${p}.`) || e.field.startsWith(`${p}[`)));
 
   return (
-    <section className={`rounded-lg border bg-white p-4 ${errors.some((e) => e.index === index) ? "border-red-300" : "border-slate-200"}`} data-testid={`criterion-${index}`} aria-label={t("editor.criterionN", { n: index + 1 })}>
+    <section className={`rounded-lg border bg-white p-4 ${errors.some((e) => e.index === index) ? "border-red-300" : "border-slate-200"}`} data-testid={`criterion-${index}`}
+      aria-label={t("editor.criterionN", { n: index + 1 })}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) onLeave?.();
+      }}
+    >
       <div className="mb-3 flex flex-wrap items-end gap-3">
         <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-sm font-semibold text-white" aria-hidden="true">
           {index + 1}
