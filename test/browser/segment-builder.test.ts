@@ -52,4 +52,26 @@ describe("the segment builder", () => {
     await expect.poll(() => page.locator('[data-testid^="segment-row-"]').count()).toBe(1);
     await screenshot(page, "segment-list-filtered");
   });
+
+  test("a country is chosen by its name or code, and a value that is not a country says why in text beside it", async ({ marketerPage: page }) => {
+    await open(page, "/segments/new");
+    await page.getByTestId("criterion-0-field").selectOption("country");
+    const values = page.getByTestId("criterion-0-values");
+    const box = values.getByRole("combobox");
+    await box.fill("Bulgaria");
+    await box.press("Enter");
+    await expect.poll(() => values.getByTestId("value-chip").first().innerText()).toContain("Bulgaria (BG)");
+    await box.fill("gr");
+    await box.press("Enter");
+    await expect.poll(() => values.getByTestId("value-chip").nth(1).innerText()).toContain("Greece (GR)");
+    await box.fill("Narnia");
+    await box.press("Enter");
+    await page.getByTestId("segment-name").focus();
+    const error = values.getByTestId("value-error");
+    await expect.poll(() => error.count(), { timeout: 15_000 }).toBe(1);
+    expect(await error.innerText()).toContain("“Narnia”: must be an ISO 3166-1 alpha-2 country code");
+    const chip = values.getByTestId("value-chip").nth(2);
+    expect(await chip.getAttribute("aria-describedby")).toBe(await error.getAttribute("id"));
+    await screenshot(page, "segment-builder-country");
+  });
 });

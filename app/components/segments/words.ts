@@ -45,6 +45,28 @@ export function countryName(code: string, locale: string): string {
   }
 }
 
+/**
+ * The ISO 3166-1 alpha-2 code a typed country stands for: the code itself in any case ("bg"), or
+ * its name in the user's language or in English ("Bulgaria", "България"). Undefined when none.
+ */
+export function countryCode(text: string, locale: string): string | undefined {
+  const typed = text.trim().toLocaleLowerCase();
+  if (/^[a-z]{2}$/.test(typed)) return typed.toUpperCase();
+  let names: Intl.DisplayNames[];
+  try {
+    names = [new Intl.DisplayNames([locale], { type: "region", fallback: "none" }), new Intl.DisplayNames(["en"], { type: "region", fallback: "none" })];
+  } catch {
+    return undefined;
+  }
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (names.some((n) => n.of(code)?.toLocaleLowerCase() === typed)) return code;
+    }
+  }
+  return undefined;
+}
+
 /** A date condition as a phrase: "in the last 90 days", "between 2 Dec and 3 Jan (over New Year)". */
 export function describeDate(d: DateCondition, t: T, w: Wording): string {
   switch (d.form) {

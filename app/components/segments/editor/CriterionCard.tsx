@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatNumber } from "~/format";
 import type { SegmentVocabulary } from "../../../../models/segments/vocabulary.server";
 import { CATALOGUE, CATEGORY_MODES, CHANNELS, emptyDate, errorsAt, kindOf, ORDER_STATUSES, type CriterionDraft, type DraftError } from "../catalogue";
-import { countryName } from "../words";
+import { countryCode, countryName } from "../words";
 import { Bounds, DateInput, InputError, Select, TextInput, TimeFrame, ValueList } from "./inputs";
 
 export interface EditorStore {
@@ -125,6 +125,7 @@ export function CriterionCard({
           show={show}
           errors={errors.filter((e) => e.index === index && e.field === "values").map((e) => e.reason)}
           itemErrors={(i) => at(`values[${i}]`)}
+          resolve={c.field === "country" ? (text) => countryCode(text, store.locale) : undefined}
           testId={`criterion-${index}-values`}
         />
       );

@@ -135,6 +135,7 @@ export function ValueList({
   errors,
   itemErrors,
   testId,
+  resolve,
 }: {
   label: string;
   items: ValueItem[];
@@ -142,6 +143,8 @@ export function ValueList({
   known: string[];
   fixed?: boolean;
   show?: (value: string) => string;
+  /** The stored value a typed text stands for ("Bulgaria" or "bg" → "BG"), beyond the known values' names. */
+  resolve?: (text: string) => string | undefined;
   errors: string[];
   itemErrors: (i: number) => string[];
   testId?: string;
@@ -149,8 +152,14 @@ export function ValueList({
   const { t } = useTranslation("segments");
   const id = useId();
   const [text, setText] = useState("");
+  // typed text is taken by value, by the name shown for it, or by the field's own resolver
+  const fold = (v: string) => v.trim().toLocaleLowerCase();
+  const find = (raw: string) => {
+    const typed = fold(raw);
+    return known.find((k) => k === raw.trim()) ?? known.find((k) => fold(k) === typed || fold(show(k)) === typed) ?? resolve?.(raw) ?? raw.trim();
+  };
   const add = (raw: string, mode: ValueItem["mode"] = "include") => {
-    const value = raw.trim();
+    const value = find(raw);
     if (!value || items.some((i) => i.value === value)) return;
     onChange([...items, { value, mode }]);
     setText("");
@@ -173,6 +182,7 @@ export function ValueList({
                   bad.length ? "bg-red-50 text-red-800 ring-red-300" : included ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-rose-50 text-rose-800 ring-rose-200 line-through decoration-rose-400"
                 }`}
                 title={bad[0] ?? (included ? t("editor.included") : t("editor.excluded"))}
+                aria-describedby={bad.length ? `${id}-bad-${i}` : undefined}
                 data-testid="value-chip"
               >
                 <button
@@ -190,6 +200,17 @@ export function ValueList({
               </li>
             );
           })}
+        </ul>
+      )}
+      {items.some((_, i) => itemErrors(i).length > 0) && (
+        <ul className="mt-1 space-y-0.5">
+          {items.map((item, i) =>
+            itemErrors(i).length ? (
+              <li key={item.value} id={`${id}-bad-${i}`} className="field-error" data-testid="value-error">
+                “{item.value}”: {itemErrors(i)[0]}
+              </li>
+            ) : null,
+          )}
         </ul>
       )}
       <div className="mt-1.5 flex flex-wrap items-center gap-1.5">
@@ -230,9 +251,7 @@ export function ValueList({
             />
             <datalist id={`${id}-known`}>
               {offered.map((v) => (
-                <option key={v} value={v}>
-                  {show(v) === v ? undefined : show(v)}
-                </option>
+                <option key={v} value={v} label={show(v) === v ? undefined : show(v)} />
               ))}
             </datalist>
             <button type="button" className="btn-secondary" onClick={() => add(text)} disabled={!text.trim()}>
