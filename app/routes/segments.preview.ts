@@ -56,10 +56,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       isActive: true,
       recomputeEveryMinutes: 5,
     };
-    if (counted.length === 0) return answer({ errors, result: null });
+    if (counted.length === 0 && criteriaIn.length > 0) return answer({ errors, result: null });
     const again = await checkDefinition(db, placeholder, segmentId);
     if (again.ok) definition = again.definition;
-    else errors = [...errors, ...again.errors.filter((e) => !errors.some((o) => o.field === e.field && o.index === e.index))];
+    else {
+      // the placeholder's criteria are the counted ones: name each by its index in the editor
+      const kept = counted;
+      const more = again.errors.map((e) => (e.index === undefined ? e : { ...e, index: kept[e.index] ?? e.index }));
+      errors = [...errors, ...more.filter((e) => !errors.some((o) => o.field === e.field && o.index === e.index))];
+    }
   }
   if (!definition) return answer({ errors, result: null });
   const countedIndexes = counted ?? definition.criteria.map((_, i) => i);

@@ -99,4 +99,9 @@ describe(`the editor's preview while a criterion is unfinished, on ${testDialect
     expect(answer.result).toMatchObject({ count: 1, perCriterion: [1], counted: [1] });
     expect((await preview(draft([{ field: "totalSpent", min: 10000 }]), "0")).result).toBeNull();
   });
+
+  it("still answers a manual segment whose name is not typed yet, which has no criteria to count", async () => {
+    const answer = await preview({ name: "", code: "", type: "manual", criteria: [] });
+    expect(answer.result).toMatchObject({ count: null, counted: [] });
+  });
 });
