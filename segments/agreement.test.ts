@@ -74,6 +74,7 @@ function kindsOf(criterion: Criterion): string[] {
     const c = criterion.condition;
     return c.type === "date" ? ["customField:date", `date:${c.date.form}`] : [`customField:${c.type}`];
   }
+  if ("timeFrame" in criterion && criterion.timeFrame) return [criterion.field, criterion.timeFrame.lastDays !== undefined ? "timeFrame:rolling" : "timeFrame:fixed"];
   return "date" in criterion ? [criterion.field, `date:${criterion.date.form}`] : [criterion.field];
 }
 
@@ -123,7 +124,7 @@ it(`the fast evaluator selects exactly what the reference does (${STORES} stores
   if (process.env.AGREEMENT_PATH) return; // a replay runs one store
   expect(cases).toBe(STORES * RULES * MOMENTS);
   // guards the generators: every kind of criterion and date form must have told customers apart
-  const kinds = ["orderStatus", "totalSpent", "orderCount", "averageOrderValue", "registeredAt", "firstInteractionAt", "lastInteractionAt", "lastOrderAt", "abandonedCartAt", "birthday", "acceptsMarketing", "country", "city", "tag", "customerGroup", "orderedFromCategory", "subscribedOn", "reachableOn", "customField:number", "customField:date", "customField:select", "customField:text", "registrationAnswer", "segment", "date:between", "date:inLastDays", "date:moreThanDaysAgo", "date:daysAgo", "date:dayOfYear", "date:inNextDays"];
+  const kinds = ["orderStatus", "totalSpent", "orderCount", "averageOrderValue", "registeredAt", "firstInteractionAt", "lastInteractionAt", "lastOrderAt", "abandonedCartAt", "birthday", "acceptsMarketing", "country", "city", "tag", "customerGroup", "orderedFromCategory", "subscribedOn", "reachableOn", "customField:number", "customField:date", "customField:select", "customField:text", "registrationAnswer", "segment", "date:between", "date:inLastDays", "date:moreThanDaysAgo", "date:daysAgo", "date:dayOfYear", "date:inNextDays", "timeFrame:fixed", "timeFrame:rolling"];
   expect(kinds.filter((k) => !splits.has(k))).toEqual([]);
   // guards the generators: most definitions must select someone, or agreement would be cheap
   expect(nonEmpty).toBeGreaterThan(cases / 4);

@@ -59,10 +59,10 @@ afterAll(() => db?.drop());
 const one = (criterion: Criterion): Rule => ({ match: "all", criteria: [criterion] });
 const members = (criterion: Criterion, now = NOW) => bothMembers(index, store, one(criterion), now);
 const onBothSides = (ids: number[]) => ({ reference: ids, fast: ids, perSlot: ids });
-type Bounds = { min?: number; max?: number; timeFrame?: { from?: string; to?: string } };
-const totalSpent = (b: Bounds) => members({ field: "totalSpent", ...b });
-const orderCount = (b: Bounds) => members({ field: "orderCount", ...b });
-const average = (b: Bounds) => members({ field: "averageOrderValue", ...b });
+type Bounds = { min?: number; max?: number; timeFrame?: { from?: string; to?: string; lastDays?: number } };
+const totalSpent = (b: Bounds, now = NOW) => members({ field: "totalSpent", ...b }, now);
+const orderCount = (b: Bounds, now = NOW) => members({ field: "orderCount", ...b }, now);
+const average = (b: Bounds, now = NOW) => members({ field: "averageOrderValue", ...b }, now);
 
 describe("total spent, number of orders, average order value over the whole history", () => {
   it("total spent counts completed orders only, bounds inclusive", () => {
@@ -114,6 +114,44 @@ describe("time frames", () => {
   it("average order value in a frame with no orders matches nobody", () => {
     expect(average({ min: 0, timeFrame: { from: "2024-02-02", to: "2024-02-09" } })).toEqual(onBothSides([]));
     expect(average({ min: 1500, max: 2500, timeFrame: { from: "2024-01-01", to: "2024-01-31" } })).toEqual(onBothSides([5]));
+  });
+});
+
+describe("rolling time frames: the last N store days, today included", () => {
+  it("the last 5 days on 10 March are 6–10 March; the last 6 reach back to 5 March", () => {
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 5 } })).toEqual(onBothSides([6]));
+    expect(totalSpent({ min: 1001, max: 1001, timeFrame: { lastDays: 5 } })).toEqual(onBothSides([6]));
+    expect(totalSpent({ min: 2001, timeFrame: { lastDays: 5 } })).toEqual(onBothSides([]));
+    expect(totalSpent({ min: 2001, timeFrame: { lastDays: 6 } })).toEqual(onBothSides([6]));
+  });
+
+  it("counts back across 29 February: the last 30 days on 10 March 2024 start on 10 February", () => {
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 30 } })).toEqual(onBothSides([1, 5, 6]));
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 29 } })).toEqual(onBothSides([5, 6]));
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 10 } })).toEqual(onBothSides([5, 6]));
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 9 } })).toEqual(onBothSides([6]));
+  });
+
+  it("the last 1 day is today only, and customers without an order in it have a count of 0", () => {
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 1 } })).toEqual(onBothSides([]));
+    expect(orderCount({ max: 0, timeFrame: { lastDays: 5 } })).toEqual(onBothSides([1, 2, 3, 4, 5, 7]));
+    expect(average({ min: 0, timeFrame: { lastDays: 3 } })).toEqual(onBothSides([]));
+  });
+
+  it("moves with the calendar: two days later 6 March has left the last 5 days", () => {
+    const later = at("2024-03-12T10:00:00Z");
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 5 } }, later)).toEqual(onBothSides([]));
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 7 } }, later)).toEqual(onBothSides([6]));
+  });
+
+  it("today is the store's day: at 23:00 UTC on 31 January it is already 1 February in Sofia", () => {
+    const sofiaOneAm = at("2024-01-31T23:00:00Z");
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 1 } }, sofiaOneAm)).toEqual(onBothSides([2]));
+    expect(orderCount({ min: 1, timeFrame: { lastDays: 2 } }, sofiaOneAm)).toEqual(onBothSides([2, 5]));
+    expect(average({ min: 2001, timeFrame: { lastDays: 2 } }, sofiaOneAm)).toEqual(onBothSides([2]));
+    // an hour earlier it is still 31 January there
+    const sofiaElevenPm = at("2024-01-31T21:00:00Z");
+    expect(totalSpent({ min: 2000, timeFrame: { lastDays: 1 } }, sofiaElevenPm)).toEqual(onBothSides([5]));
   });
 });
 

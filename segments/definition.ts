@@ -49,10 +49,22 @@ export const DateCondition = z.discriminatedUnion(
 );
 export type DateCondition = z.infer<typeof DateCondition>;
 
-const TimeFrame = z
-  .strictObject({ from: PlainDate.optional(), to: PlainDate.optional() })
+/**
+ * Absolute (from … to) or rolling (the last N store days, today included). One object rather than
+ * a union so that an error names the field, and time frames saved before `lastDays` stay valid.
+ */
+export const TimeFrame = z
+  .strictObject({ from: PlainDate.optional(), to: PlainDate.optional(), lastDays: Days(1).optional() })
+  .refine((r) => r.lastDays === undefined || (r.from === undefined && r.to === undefined), {
+    message: "is either lastDays or from/to, not both",
+    path: ["lastDays"],
+  })
   .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { message: "must not be after to", path: ["from"] })
-  .meta({ description: "Only orders placed on a store day from … to count; an empty time frame counts the whole history." });
+  .meta({
+    description:
+      "Only orders placed on a store day from … to count, or (lastDays) on today − (lastDays − 1) … today at the evaluation moment; an empty time frame counts the whole history.",
+  });
+export type TimeFrame = z.infer<typeof TimeFrame>;
 
 const includeExclude = <T extends z.ZodType>(value: T) =>
   z

@@ -2,7 +2,7 @@
 // whole-index bitset. It follows SEGMENT-SEMANTICS.md rule by rule; segments/reference.ts is the
 // slow, plain statement of the same rules that randomised tests hold it to.
 import { Bitset } from "./bitset";
-import type { Criterion, DateCondition, Rule, SegmentType } from "./definition";
+import type { Criterion, DateCondition, Rule, SegmentType, TimeFrame } from "./definition";
 import { CHANNEL_BIT, NO_CODE, NO_DAY, STATUS_BIT, type FactIndex } from "./facts/fact-index";
 import { averageBits, borrowSums, codeBits, passLookup, dayBits, dayMatches, listDayBits, monthDay, orderSums, postingBits, rangeBits, releaseSums, type DayMatch, type OrderSums } from "./scan";
 import { dayOfPlainDate, isLeapYear, monthDayOf, plainDateOfDay, yearOfDay } from "./time";
@@ -76,6 +76,15 @@ export function compileDate(condition: DateCondition, today: number): DayMatch {
       return { yearly };
     }
   }
+}
+
+/** A time frame as the store days it spans, both ends inclusive; a rolling one ends today. */
+export function timeFrameDays(frame: TimeFrame | undefined, today: number): { from: number; to: number } {
+  if (frame?.lastDays !== undefined) return { from: today - (frame.lastDays - 1), to: today };
+  return {
+    from: frame?.from === undefined ? -Infinity : dayOfPlainDate(frame.from),
+    to: frame?.to === undefined ? Infinity : dayOfPlainDate(frame.to),
+  };
 }
 
 const dayText = (d: number) => (d === NO_DAY ? null : plainDateOfDay(d));
@@ -207,8 +216,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
     case "averageOrderValue": {
       const min = criterion.min ?? -Infinity;
       const max = criterion.max ?? Infinity;
-      const from = criterion.timeFrame?.from === undefined ? -Infinity : dayOfPlainDate(criterion.timeFrame.from);
-      const to = criterion.timeFrame?.to === undefined ? Infinity : dayOfPlainDate(criterion.timeFrame.to);
+      const { from, to } = timeFrameDays(criterion.timeFrame, ctx.today);
       const whole = from === -Infinity && to === Infinity;
       // totals over the time frame for every slot, computed once per evaluation for each time frame
       const all = (): { total: Float64Array; count: Int32Array } => {

@@ -74,8 +74,10 @@ export function referenceCriterion(store: RefStore, criterion: Criterion, custom
       const counted = orders.filter((o) => {
         if (o.status !== "completed") return false;
         const d = storeDay(o.placedAt);
-        const from = criterion.timeFrame?.from;
-        const to = criterion.timeFrame?.to;
+        const frame = criterion.timeFrame;
+        if (frame?.lastDays !== undefined) return dateMatches({ form: "inLastDays", days: frame.lastDays }, d, today);
+        const from = frame?.from;
+        const to = frame?.to;
         return (from === undefined || d >= from) && (to === undefined || d <= to);
       });
       const total = counted.reduce((sum, o) => sum + o.total, 0);

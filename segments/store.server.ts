@@ -134,6 +134,38 @@ export async function listSegments(db: Database): Promise<SegmentView[]> {
   return rows.map((r) => toView(r as Row));
 }
 
+/** What the segment list is narrowed to: each part optional; `text` is found in the name or the code. */
+export interface SegmentFilter {
+  text?: string;
+  type?: SegmentType;
+  isActive?: boolean;
+}
+
+/**
+ * The segments a filter keeps. Text is compared with case folded in JavaScript rather than by LIKE:
+ * SQLite folds only ASCII, and names here are often Cyrillic or Greek.
+ */
+export function filterSegments<S extends Pick<SegmentView, "name" | "code" | "type" | "isActive">>(segments: S[], filter: SegmentFilter): S[] {
+  const fold = (text: string) => text.normalize("NFC").toLocaleLowerCase().replaceAll("ς", "σ");
+  const text = filter.text?.trim() ? fold(filter.text.trim()) : null;
+  return segments.filter(
+    (s) =>
+      (filter.type === undefined || s.type === filter.type) &&
+      (filter.isActive === undefined || s.isActive === filter.isActive) &&
+      (text === null || fold(s.name).includes(text) || s.code.includes(text)),
+  );
+}
+
+/** A code no live segment has, for a copy of `code`: code-copy, code-copy-2, … (at most 64 characters). */
+export async function freeCopyCode(db: Database, code: string): Promise<string> {
+  const taken = new Set((await db.models.Segment.findAll({ attributes: ["code"], where: { deletedAt: { [Op.is]: null } }, raw: true })).map((r) => r.code));
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? "-copy" : `-copy-${n}`;
+    const candidate = `${code.slice(0, 64 - suffix.length).replace(/[-_]+$/, "")}${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 /** Segments whose definitions name this one: they would break if it went away. */
 export async function segmentsUsing(db: Database, code: string, transaction?: Transaction): Promise<Array<{ id: number; code: string; name: string; criteria: Criterion[] }>> {
   const rows = await db.models.Segment.findAll({ attributes: ["id", "code", "name", "criteria"], where: { deletedAt: { [Op.is]: null } }, raw: true, transaction });

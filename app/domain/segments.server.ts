@@ -1,5 +1,5 @@
 // The segment pages and the segment API reach the segment engine's functions through here (docs/decisions/0002).
-export { saveSegment, checkDefinition, getSegment, getSegmentByCode, listSegments, segmentsUsing, deleteSegment, ruleOf } from "../../segments/store.server";
+export { saveSegment, checkDefinition, getSegment, getSegmentByCode, listSegments, filterSegments, freeCopyCode, segmentsUsing, deleteSegment, ruleOf } from "../../segments/store.server";
 export { referencedCodes } from "../../segments/validate.server";
 export { recomputeSegment, isRecomputeConflict } from "../../segments/recompute.server";
 export { addMembers, removeMembers } from "../../segments/manual.server";

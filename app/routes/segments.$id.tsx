@@ -153,6 +153,9 @@ export default function SegmentPage() {
                   </button>
                 </Form>
               )}
+              <Link to={`/segments/new?from=${s.id}`} className="btn-secondary" data-testid="duplicate-segment">
+                {t("list.duplicate")}
+              </Link>
               <Link to={`/segments/${s.id}/edit`} className="btn" data-testid="edit-segment">
                 {t("page.edit")}
               </Link>

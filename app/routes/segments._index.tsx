@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
@@ -11,7 +11,7 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatNumber } from "~/format";
-import { deleteSegment, getSegment, getStoreSettings, listSegments, readTimestamp, referencedCodes, segmentScheduleHooks, sizeSeries } from "~/domain/segments.server";
+import { deleteSegment, filterSegments, getSegment, getStoreSettings, listSegments, readTimestamp, referencedCodes, segmentScheduleHooks, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 
@@ -20,11 +20,23 @@ export const meta: MetaFunction = () => [{ title: "Segments · Segment console" 
 const SPARK_POINTS = 24;
 const SPARK_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
+const SEGMENT_TYPES = ["dynamic", "accumulating", "snapshot", "manual"] as const;
+
+/** The list's filter in the query string: ?q=vip&type=dynamic&active=yes; anything unknown is ignored. */
+const FilterQuery = z.object({
+  q: z.string().max(200).catch(""),
+  type: z.enum(SEGMENT_TYPES).optional().catch(undefined),
+  active: z.enum(["yes", "no"]).optional().catch(undefined),
+});
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, "admin", "marketer", "manager");
   const db = context.services.db;
   const now = new Date();
-  const [segments, store] = await Promise.all([listSegments(db), getStoreSettings(db)]);
+  const query = new URL(request.url).searchParams;
+  const filter = FilterQuery.parse({ q: query.get("q") ?? "", type: query.get("type") ?? undefined, active: query.get("active") ?? undefined });
+  const [all, store] = await Promise.all([listSegments(db), getStoreSettings(db)]);
+  const segments = filterSegments(all, { text: filter.q, type: filter.type, isActive: filter.active === undefined ? undefined : filter.active === "yes" });
   const series = await sizeSeries(
     db,
     segments.map((s) => s.id),
@@ -32,12 +44,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
   // what would break if a segment went away: the same rule deleteSegment checks, from the list in hand
   const usedBy = new Map<string, Array<{ id: number; name: string }>>();
-  for (const s of segments) {
+  for (const s of all) {
     for (const code of referencedCodes(s.criteria)) usedBy.set(code, [...(usedBy.get(code) ?? []), { id: s.id, name: s.name }]);
   }
   return json({
     now: now.toISOString(),
     store,
+    filter,
+    total: all.length,
     canEdit: (SEGMENT_EDITORS as readonly string[]).includes(user.role),
     segments: segments.map((s) => ({
       id: s.id,
@@ -83,7 +97,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function SegmentsList() {
-  const { segments, store, canEdit, now } = useLoaderData<typeof loader>();
+  const { segments, store, canEdit, now, filter, total } = useLoaderData<typeof loader>();
+  const filtered = Boolean(filter.q || filter.type || filter.active);
   const answer = useActionData<typeof action>();
   const { t } = useTranslation("segments");
   return (
@@ -108,12 +123,14 @@ export default function SegmentsList() {
         </Notice>
       )}
 
+      {total > 0 && <SegmentFilterBar filter={filter} shown={segments.length} total={total} />}
+
       <div className="card overflow-hidden p-0">
         <DataTable
           testId="segments-table"
           rows={segments}
           rowKey={(s) => s.id}
-          empty={<EmptyState canEdit={canEdit} />}
+          empty={filtered ? <NoMatch /> : <EmptyState canEdit={canEdit} />}
           rowProps={(s) => ({ className: s.isActive ? "hover:bg-slate-50" : "bg-slate-50/60 hover:bg-slate-50", "data-testid": `segment-row-${s.code}` })}
           columns={segmentColumns({ t, store, now, canEdit })}
         />
@@ -181,6 +198,9 @@ function segmentColumns({ t, store, now, canEdit }: { t: TFunction<"segments">; 
           <Link to={`/segments/${s.id}/edit`} className="btn-secondary" aria-label={t("list.editNamed", { name: s.name })}>
             {t("list.edit")}
           </Link>
+          <Link to={`/segments/new?from=${s.id}`} className="btn-secondary" aria-label={t("list.duplicateNamed", { name: s.name })} data-testid={`duplicate-${s.code}`}>
+            {t("list.duplicate")}
+          </Link>
           <DeleteButton segment={s} />
         </div>
       ),
@@ -243,6 +263,69 @@ function DeleteButton({ segment: s }: { segment: LoaderData["segments"][number] 
         )}
       </Dialog>
     </>
+  );
+}
+
+/** Search and filters as a GET form: the query string is the state, so a filtered list can be linked to. */
+function SegmentFilterBar({ filter, shown, total }: { filter: { q: string; type?: string; active?: string }; shown: number; total: number }) {
+  const { t } = useTranslation("segments");
+  const submit = useSubmit();
+  const [text, setText] = useState(filter.q);
+  return (
+    <Form method="get" role="search" className="flex flex-wrap items-end gap-3" data-testid="segments-filter" onChange={(e) => {
+      // the menus filter at once; the text box on Enter or the Filter button
+      if ((e.target as HTMLElement).tagName === "SELECT") submit(e.currentTarget, { replace: true });
+    }}>
+      <label className="block min-w-[12rem] flex-1">
+        <span className="label text-xs">{t("list.search")}</span>
+        <input
+          type="search"
+          name="q"
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          placeholder={t("list.searchPlaceholder")}
+          className="input mt-1 w-full"
+          data-testid="segments-search"
+        />
+      </label>
+      <label className="block">
+        <span className="label text-xs">{t("list.type")}</span>
+        <select name="type" defaultValue={filter.type ?? ""} className="input mt-1" data-testid="segments-type">
+          <option value="">{t("list.anyType")}</option>
+          {SEGMENT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`types.${type}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="block">
+        <span className="label text-xs">{t("list.active")}</span>
+        <select name="active" defaultValue={filter.active ?? ""} className="input mt-1" data-testid="segments-active">
+          <option value="">{t("list.anyActive")}</option>
+          <option value="yes">{t("active.yes")}</option>
+          <option value="no">{t("active.no")}</option>
+        </select>
+      </label>
+      <button type="submit" className="btn-secondary">
+        {t("list.filter")}
+      </button>
+      <p className="w-full text-sm text-slate-500" aria-live="polite" data-testid="segments-shown">
+        {t("list.shown", { shown, total })}
+      </p>
+    </Form>
+  );
+}
+
+function NoMatch() {
+  const { t } = useTranslation("segments");
+  return (
+    <div className="px-6 py-12 text-center" data-testid="segments-no-match">
+      <p className="text-sm text-slate-600">{t("list.noMatch")}</p>
+      <Link to="/segments" className="btn-secondary mt-3">
+        {t("list.clearFilter")}
+      </Link>
+    </div>
   );
 }
 

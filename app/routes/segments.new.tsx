@@ -1,21 +1,41 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { newDraft } from "~/components/segments/catalogue";
+import { definitionToDraft, newDraft } from "~/components/segments/catalogue";
+import { freeCopyCode, getSegment } from "~/domain/segments.server";
 import { SegmentEditor } from "~/components/segments/editor/SegmentEditor";
 import { editorAction, loadEditor } from "./segments.ui/editor.server";
 
 export const meta: MetaFunction = () => [{ title: "New segment · Segment console" }];
 
-export const loader = (args: LoaderFunctionArgs) => loadEditor(args);
+/** With ?from=<id>, the editor opens as a copy of that segment: its definition, under a code nobody has. */
+export async function loader(args: LoaderFunctionArgs) {
+  const editor = await (await loadEditor(args)).json();
+  const from = new URL(args.request.url).searchParams.get("from");
+  const source = from && /^\d{1,10}$/.test(from) ? await getSegment(args.context.services.db, Number(from)) : null;
+  if (from && !source) throw new Response("No such segment to copy.", { status: 404, statusText: "Not Found" });
+  const copyOf = source
+    ? {
+        id: source.id,
+        name: source.name,
+        code: await freeCopyCode(args.context.services.db, source.code),
+        type: source.type,
+        isActive: source.isActive,
+        match: source.match,
+        criteria: source.criteria,
+        recomputeEveryMinutes: source.recomputeEveryMinutes,
+      }
+    : null;
+  return json({ ...editor, copyOf });
+}
 export const action = (args: ActionFunctionArgs) => editorAction(args);
 
 // the live preview posts to its own route; the vocabulary does not change because of it
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => (formAction === "/segments/preview" ? false : defaultShouldRevalidate);
 
 export default function NewSegment() {
-  const { vocabulary, store } = useLoaderData<typeof loader>();
+  const { vocabulary, store, copyOf } = useLoaderData<typeof loader>();
   const { t } = useTranslation("segments");
   return (
     <div className="space-y-4">
@@ -23,9 +43,14 @@ export default function NewSegment() {
         <Link to="/segments" className="text-sm text-indigo-700 hover:underline">
           ← {t("editor.back")}
         </Link>
-        <h1 className="page-title mt-2">{t("editor.newTitle")}</h1>
+        <h1 className="page-title mt-2">{copyOf ? t("editor.copyTitle", { name: copyOf.name }) : t("editor.newTitle")}</h1>
       </div>
-      <SegmentEditor initial={newDraft()} vocabulary={vocabulary} store={store} />
+      <SegmentEditor
+        key={copyOf?.id ?? "new"}
+        initial={copyOf ? { ...definitionToDraft({ ...copyOf, name: t("editor.copyName", { name: copyOf.name }) }, store.moneyDigits), codeFollowsName: false } : newDraft()}
+        vocabulary={vocabulary}
+        store={store}
+      />
     </div>
   );
 }

@@ -13,6 +13,8 @@ export const PREVIEW_LIMIT = 20;
 
 const PreviewForm = z.object({
   definition: z.string().max(2_000_000),
+  /** Criteria the browser knows are unfinished (text that is not a number yet), by index: not counted. */
+  incomplete: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.split(",") : []), z.array(z.coerce.number().int().min(0).max(100)).max(10)),
   segmentId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()),
 });
 
@@ -36,28 +38,51 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const segmentId = parsed.data.segmentId;
   const checked = await checkDefinition(db, input, segmentId);
   let errors = checked.ok ? [] : checked.errors;
-  let definition = checked.ok ? checked.definition : null;
-  if (!checked.ok && input && typeof input === "object" && errors.every((e) => e.index === undefined && NAMING_FIELDS.includes(e.field))) {
-    // the criteria are sound: count while the name and code are still being typed, under a code nobody has
-    const placeholder = { ...input, name: "preview", code: `preview-${crypto.randomBytes(8).toString("hex")}`, isActive: true, recomputeEveryMinutes: 5 };
+  let definition = checked.ok && parsed.data.incomplete.length === 0 ? checked.definition : null;
+  // the original index of each criterion counted: all of them, unless some are unfinished
+  let counted: number[] | null = null;
+  const criteriaIn = input && typeof input === "object" && Array.isArray((input as { criteria?: unknown }).criteria) ? ((input as { criteria: unknown[] }).criteria) : null;
+  const unfinished = new Set([...parsed.data.incomplete, ...errors.flatMap((e) => (e.index === undefined ? [] : [e.index]))]);
+  const onlyNamingAndCriteria = errors.every((e) => e.index !== undefined || NAMING_FIELDS.includes(e.field));
+  if (!definition && criteriaIn && onlyNamingAndCriteria) {
+    // Count what is sound while the rest is still being typed: the name and code under a code nobody
+    // has, and only the finished criteria (the editor says which ones it is not counting yet)
+    counted = criteriaIn.map((_, i) => i).filter((i) => !unfinished.has(i));
+    const placeholder = {
+      ...(input as object),
+      criteria: counted.map((i) => criteriaIn[i]),
+      name: "preview",
+      code: `preview-${crypto.randomBytes(8).toString("hex")}`,
+      isActive: true,
+      recomputeEveryMinutes: 5,
+    };
+    if (counted.length === 0 && criteriaIn.length > 0) return answer({ errors, result: null });
     const again = await checkDefinition(db, placeholder, segmentId);
     if (again.ok) definition = again.definition;
-    else errors = [...errors, ...again.errors.filter((e) => !errors.some((o) => o.field === e.field && o.index === e.index))];
+    else {
+      // the placeholder's criteria are the counted ones: name each by its index in the editor
+      const kept = counted;
+      const more = again.errors.map((e) => (e.index === undefined ? e : { ...e, index: kept[e.index] ?? e.index }));
+      errors = [...errors, ...more.filter((e) => !errors.some((o) => o.field === e.field && o.index === e.index))];
+    }
   }
   if (!definition) return answer({ errors, result: null });
+  const countedIndexes = counted ?? definition.criteria.map((_, i) => i);
+  const isPartial = criteriaIn !== null && countedIndexes.length < criteriaIn.length;
   if (definition.type === "manual") {
-    return answer({ errors, result: { definition, count: null, perCriterion: [], customers: [], impact: null, evaluatedMs: 0 } });
+    return answer({ errors, result: { definition, counted: [], count: null, perCriterion: [], customers: [], impact: null, evaluatedMs: 0 } });
   }
   const now = new Date();
   const rule = ruleOf(definition);
   try {
     const [preview, impact] = await Promise.all([
       previewWithReasons(engine, rule, now, { limit: PREVIEW_LIMIT }),
-      segmentId ? editImpact(engine, segmentId, { type: definition.type, rule }, now) : Promise.resolve(null),
+      // the impact of saving is of the whole draft: not told while part of it is not counted
+      segmentId && !isPartial ? editImpact(engine, segmentId, { type: definition.type, rule }, now) : Promise.resolve(null),
     ]);
     return answer({
       errors,
-      result: { definition, count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, impact, evaluatedMs: preview.evaluatedMs },
+      result: { definition, counted: countedIndexes, count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, impact, evaluatedMs: preview.evaluatedMs },
     });
   } catch (error) {
     // something the definition names appeared after this process built its fact index. By name:

@@ -235,7 +235,10 @@ function dateCondition(anchor: string): fc.Arbitrary<DateCondition> {
 function criterion(anchor: string, segments: string[]): fc.Arbitrary<Criterion> {
   const dated = <F extends "registeredAt" | "firstInteractionAt" | "lastInteractionAt" | "lastOrderAt" | "abandonedCartAt" | "birthday">(field: F) =>
     dateCondition(anchor).map((date) => ({ field, date }));
-  const timeFrame = fc.option(dateRange(anchor, false), { nil: undefined, freq: 2 }).map((t) => (t === undefined ? {} : { timeFrame: t }));
+  // none, absolute (from/to) or rolling (the last N store days)
+  const timeFrame = fc
+    .option(fc.oneof(dateRange(anchor, false), fc.integer({ min: 1, max: 12 }).map((lastDays) => ({ lastDays }))), { nil: undefined, freq: 2 })
+    .map((t) => (t === undefined ? {} : { timeFrame: t }));
   const money = <F extends "totalSpent" | "averageOrderValue">(field: F) =>
     fc.record({ b: bounds([0, 500, 1000, 1250, 1500, 2000, 2500, 5000]), t: timeFrame }).map(({ b, t }) => ({ field, ...b, ...t }));
   const options: Array<fc.Arbitrary<Criterion>> = [

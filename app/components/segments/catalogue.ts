@@ -96,6 +96,9 @@ export interface CriterionDraft {
   max: string;
   timeFrom: string;
   timeTo: string;
+  /** Which time frame the inputs stand for: from/to dates, or the last N days (rolling). */
+  timeForm: "between" | "lastDays";
+  timeDays: string;
   date: DateDraft;
   flag: boolean;
   categoryMode: (typeof CATEGORY_MODES)[number];
@@ -144,6 +147,8 @@ export function newCriterion(field: CriterionField = "totalSpent"): CriterionDra
     max: "",
     timeFrom: "",
     timeTo: "",
+    timeForm: "between",
+    timeDays: "",
     date: emptyDate(field === "birthday" ? "dayOfYear" : "inLastDays"),
     flag: true,
     categoryMode: "anyOf",
@@ -260,7 +265,14 @@ function toCriterion(c: CriterionDraft, index: number, options: { moneyDigits: n
     return n ?? undefined;
   };
   const money = (t: string) => minorUnits(t, options.moneyDigits);
-  const timeFrame = c.timeFrom || c.timeTo ? { timeFrame: { ...(c.timeFrom ? { from: c.timeFrom } : {}), ...(c.timeTo ? { to: c.timeTo } : {}) } } : {};
+  const timeFrame = (() => {
+    if (c.timeForm === "lastDays") {
+      if (!c.timeDays.trim()) return {};
+      const days = bound(c.timeDays, "timeFrame.lastDays", wholeNumber, "must be a whole number of days");
+      return days === undefined ? {} : { timeFrame: { lastDays: days } };
+    }
+    return c.timeFrom || c.timeTo ? { timeFrame: { ...(c.timeFrom ? { from: c.timeFrom } : {}), ...(c.timeTo ? { to: c.timeTo } : {}) } } : {};
+  })();
   switch (c.field) {
     case "totalSpent":
     case "averageOrderValue": {
@@ -339,7 +351,7 @@ function criterionToDraft(c: Criterion, moneyDigits: number): CriterionDraft {
     case "averageOrderValue":
     case "orderCount": {
       const money = c.field !== "orderCount";
-      return { ...draft, min: text(c.min, money), max: text(c.max, money), timeFrom: c.timeFrame?.from ?? "", timeTo: c.timeFrame?.to ?? "" };
+      return { ...draft, min: text(c.min, money), max: text(c.max, money), timeFrom: c.timeFrame?.from ?? "", timeTo: c.timeFrame?.to ?? "", timeForm: c.timeFrame?.lastDays !== undefined ? "lastDays" : "between", timeDays: c.timeFrame?.lastDays === undefined ? "" : String(c.timeFrame.lastDays) };
     }
     case "registeredAt":
     case "firstInteractionAt":

@@ -14,6 +14,11 @@ export interface PreviewCustomerView {
 export interface PreviewResult {
   /** The definition as the server read it, to word the reasons against. */
   definition: SegmentDefinition;
+  /**
+   * For each criterion of `definition`, its index in the editor: the finished ones only, while
+   * others are still being filled in. `perCriterion` and the reasons follow `definition`.
+   */
+  counted: number[];
   /** Null for a manual segment, which has no criteria to evaluate. */
   count: number | null;
   perCriterion: number[];

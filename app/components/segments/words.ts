@@ -2,7 +2,7 @@
 // customer matched it, with their own value ("total spent €812.40 ≥ €500.00"). Used by the
 // editor's preview, the segment page and the customer page.
 import type { TFunction } from "i18next";
-import type { Criterion, DateCondition } from "../../../segments/definition";
+import type { Criterion, DateCondition, TimeFrame } from "../../../segments/definition";
 import type { CriterionReason } from "../../../segments/evaluate";
 import type { SegmentVocabulary } from "../../../models/segments/vocabulary.server";
 import { formatMoney, formatNumber, formatPlainDate } from "~/format";
@@ -43,6 +43,28 @@ export function countryName(code: string, locale: string): string {
   } catch {
     return code;
   }
+}
+
+/**
+ * The ISO 3166-1 alpha-2 code a typed country stands for: the code itself in any case ("bg"), or
+ * its name in the user's language or in English ("Bulgaria", "България"). Undefined when none.
+ */
+export function countryCode(text: string, locale: string): string | undefined {
+  const typed = text.trim().toLocaleLowerCase();
+  if (/^[a-z]{2}$/.test(typed)) return typed.toUpperCase();
+  let names: Intl.DisplayNames[];
+  try {
+    names = [new Intl.DisplayNames([locale], { type: "region", fallback: "none" }), new Intl.DisplayNames(["en"], { type: "region", fallback: "none" })];
+  } catch {
+    return undefined;
+  }
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (names.some((n) => n.of(code)?.toLocaleLowerCase() === typed)) return code;
+    }
+  }
+  return undefined;
 }
 
 /** A date condition as a phrase: "in the last 90 days", "between 2 Dec and 3 Jan (over New Year)". */
@@ -93,7 +115,7 @@ function valueText(field: string, value: string, t: T, w: Wording): string {
 /** One criterion as a sentence. */
 export function describeCriterion(c: Criterion, t: T, w: Wording): string {
   const money = (n: number) => formatMoney(n, w.currency, w.locale);
-  const frame = (tf?: { from?: string; to?: string }) => (tf && (tf.from || tf.to) ? ` ${t("words.timeFrame", { when: describeDate({ form: "between", ...tf }, t, w) })}` : "");
+  const frame = (tf?: TimeFrame) => (timeFrameWords(tf, t, w) ? ` ${t("words.timeFrame", { when: timeFrameWords(tf, t, w) })}` : "");
   const label = t(`fields.${c.field}`);
   switch (c.field) {
     case "totalSpent":
@@ -142,6 +164,13 @@ export function describeCriterion(c: Criterion, t: T, w: Wording): string {
   }
 }
 
+/** "in the last 30 days", "between 1 Jan 2026 and 31 Mar 2026", or "" for the whole history. */
+function timeFrameWords(tf: TimeFrame | undefined, t: T, w: Wording): string {
+  if (tf?.lastDays !== undefined) return describeDate({ form: "inLastDays", days: tf.lastDays }, t, w);
+  if (tf?.from || tf?.to) return describeDate({ form: "between", from: tf.from, to: tf.to }, t, w);
+  return "";
+}
+
 /**
  * Why a criterion matched (or not) one customer, with the customer's own value:
  * "total spent €812.40 ≥ €500.00", "last order 2 Oct 2026 (in the last 90 days)".
@@ -164,9 +193,15 @@ export function describeReason(c: Criterion, reason: CriterionReason, t: T, w: W
   switch (c.field) {
     case "totalSpent":
     case "averageOrderValue":
-      return compare(label, typeof a === "number" ? a : null, c.min, c.max, money);
-    case "orderCount":
-      return compare(label, typeof a === "number" ? a : 0, c.min, c.max, (n) => formatNumber(n, w.locale));
+    case "orderCount": {
+      // "total spent €812.40 ≥ €500.00 in the last 30 days": the value is only true of its time frame
+      const when = timeFrameWords(c.timeFrame, t, w);
+      const shown =
+        c.field === "orderCount"
+          ? compare(label, typeof a === "number" ? a : 0, c.min, c.max, (n) => formatNumber(n, w.locale))
+          : compare(label, typeof a === "number" ? a : null, c.min, c.max, money);
+      return when ? `${shown} ${when}` : shown;
+    }
     case "registeredAt":
     case "firstInteractionAt":
     case "lastInteractionAt":

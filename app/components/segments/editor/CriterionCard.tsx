@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatNumber } from "~/format";
 import type { SegmentVocabulary } from "../../../../models/segments/vocabulary.server";
 import { CATALOGUE, CATEGORY_MODES, CHANNELS, emptyDate, errorsAt, kindOf, ORDER_STATUSES, type CriterionDraft, type DraftError } from "../catalogue";
-import { countryName } from "../words";
+import { countryCode, countryName } from "../words";
 import { Bounds, DateInput, InputError, Select, TextInput, TimeFrame, ValueList } from "./inputs";
 
 export interface EditorStore {
@@ -36,6 +36,7 @@ export function CriterionCard({
   index,
   onChange,
   onRemove,
+  onLeave,
   vocabulary,
   store,
   errors,
@@ -47,6 +48,8 @@ export function CriterionCard({
   index: number;
   onChange: (next: CriterionDraft) => void;
   onRemove: () => void;
+  /** Focus left the criterion: from then on its problems are shown (not while it is first filled in). */
+  onLeave?: () => void;
   vocabulary: SegmentVocabulary;
   store: EditorStore;
   errors: DraftError[];
@@ -82,10 +85,10 @@ export function CriterionCard({
           />
           {kind === "money" && <p className="text-xs text-slate-500">{t("editor.moneyHelp", { currency: store.currency })}</p>}
           <TimeFrame
-            from={c.timeFrom}
-            to={c.timeTo}
-            onChange={({ from, to }) => set({ timeFrom: from, timeTo: to })}
-            errors={{ from: track("timeFrame.from"), to: track("timeFrame.to"), all: [] }}
+            value={{ form: c.timeForm, from: c.timeFrom, to: c.timeTo, days: c.timeDays }}
+            onChange={(f) => set({ timeForm: f.form, timeFrom: f.from, timeTo: f.to, timeDays: f.days })}
+            errors={{ from: track("timeFrame.from"), to: track("timeFrame.to"), days: track("timeFrame.lastDays"), all: [] }}
+            testId={`criterion-${index}-timeframe`}
           />
         </div>
       );
@@ -122,6 +125,7 @@ export function CriterionCard({
           show={show}
           errors={errors.filter((e) => e.index === index && e.field === "values").map((e) => e.reason)}
           itemErrors={(i) => at(`values[${i}]`)}
+          resolve={c.field === "country" ? (text) => countryCode(text, store.locale) : undefined}
           testId={`criterion-${index}-values`}
         />
       );
@@ -309,7 +313,12 @@ export function CriterionCard({
   const unplaced = errors.filter((e) => e.index === index && ![...shownPaths].some((p) => e.field === p || e.field.startsWith(`${p}.`) || e.field.startsWith(`${p}[`)));
 
   return (
-    <section className={`rounded-lg border bg-white p-4 ${errors.some((e) => e.index === index) ? "border-red-300" : "border-slate-200"}`} data-testid={`criterion-${index}`} aria-label={t("editor.criterionN", { n: index + 1 })}>
+    <section className={`rounded-lg border bg-white p-4 ${errors.some((e) => e.index === index) ? "border-red-300" : "border-slate-200"}`} data-testid={`criterion-${index}`}
+      aria-label={t("editor.criterionN", { n: index + 1 })}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) onLeave?.();
+      }}
+    >
       <div className="mb-3 flex flex-wrap items-end gap-3">
         <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-sm font-semibold text-white" aria-hidden="true">
           {index + 1}

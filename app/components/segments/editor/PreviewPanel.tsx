@@ -17,8 +17,11 @@ export function PreviewPanel({
   wording,
   store,
   segment,
+  notCounted = [],
 }: {
   result: PreviewResult | null;
+  /** Criteria (by index in the editor) still being filled in, which the count leaves out. */
+  notCounted?: number[];
   isUpdating: boolean;
   isManual: boolean;
   /** The draft has problems (shown or not yet): the count may be of what was last sound. */
@@ -49,11 +52,16 @@ export function PreviewPanel({
             {n(ok.count ?? 0)}
           </div>
           <div className="text-sm text-slate-500">{t("preview.customers", { count: ok.count ?? 0 })}</div>
+          {notCounted.length > 0 && (
+            <p className="mt-1 text-xs text-amber-800" data-testid="preview-not-counting">
+              {t("preview.notCounting", { count: notCounted.length, criteria: notCounted.map((i) => i + 1).join(", ") })}
+            </p>
+          )}
           {ok.perCriterion.length > 1 && (
             <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid="preview-per-criterion">
               {ok.perCriterion.map((c, i) => (
                 <li key={i}>
-                  {t("preview.criterionAlone", { n: i + 1, formatted: n(c) })}
+                  {t("preview.criterionAlone", { n: (ok.counted[i] ?? i) + 1, formatted: n(c) })}
                 </li>
               ))}
               <li className="font-medium text-slate-700">{t(match === "all" ? "preview.allTogether" : "preview.anyTogether", { formatted: n(ok.count ?? 0) })}</li>

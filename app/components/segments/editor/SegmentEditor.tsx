@@ -54,12 +54,16 @@ export function SegmentEditor({
   const csrf = useAuthenticityToken();
   const fetcher = useFetcher<PreviewAnswer>({ key: `segment-preview-${segment?.id ?? "new"}` });
   const submitted = useRef<string | null>(null);
+  // criteria with text that is not a number yet: the server counts the others
+  const incomplete = [...new Set(localErrors.flatMap((e) => (e.index === undefined ? [] : [e.index])))].sort((a, b) => a - b).join(",");
+  const blocking = localErrors.some((e) => e.index === undefined);
   useEffect(() => {
-    if (localErrors.length > 0) return;
+    if (blocking) return;
     const timer = setTimeout(() => {
       const form = new FormData();
       form.set("csrf", csrf);
       form.set("definition", body);
+      form.set("incomplete", incomplete);
       if (segment) form.set("segmentId", String(segment.id));
       submitted.current = body;
       fetcher.submit(form, { method: "post", action: "/segments/preview" });
@@ -67,10 +71,12 @@ export function SegmentEditor({
     return () => clearTimeout(timer);
     // the fetcher and token are stable for the page; the draft's JSON is what matters
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [body, localErrors.length]);
+  }, [body, incomplete, blocking]);
   const answer = fetcher.data as PreviewAnswer | undefined;
   const result = answer?.result ?? null;
-  const isUpdating = fetcher.state !== "idle" || (localErrors.length === 0 && submitted.current !== body);
+  const isUpdating = fetcher.state !== "idle" || (!blocking && submitted.current !== body);
+  // the editor's criteria the preview is not counting yet (unfinished), by index
+  const notCounted = result ? draft.criteria.map((_, i) => i).filter((i) => !result.counted.includes(i)) : [];
 
   // a refused save: its errors stand until the draft changes
   const saved = useActionData<{ intent: string; errors?: DraftError[] }>();
@@ -217,8 +223,8 @@ export function SegmentEditor({
                   <CriterionCard
                     criterion={c}
                     index={index}
+                    onLeave={() => touch(c.key)}
                     onChange={(next) => {
-                      touch(next.key);
                       setDraft((d) => ({ ...d, criteria: d.criteria.map((x, i) => (i === index ? next : x)) }));
                     }}
                     onRemove={() => {
@@ -228,7 +234,7 @@ export function SegmentEditor({
                     vocabulary={vocabulary}
                     store={store}
                     errors={errors}
-                    aloneCount={result && !isUpdating ? (result.perCriterion[index] ?? null) : null}
+                    aloneCount={result && !isUpdating && result.counted.includes(index) ? (result.perCriterion[result.counted.indexOf(index)] ?? null) : null}
                     selfCode={segment?.code ?? draft.code}
                     canRemove={draft.criteria.length > 1}
                   />
@@ -268,7 +274,8 @@ export function SegmentEditor({
         isManual={isManual}
         hasErrors={allErrors.length > 0}
         hasShownErrors={errors.length > 0}
-        hasLocalErrors={localErrors.length > 0}
+        hasLocalErrors={blocking}
+        notCounted={notCounted}
         match={draft.match}
         wording={wording}
         store={store}

@@ -135,6 +135,7 @@ export function ValueList({
   errors,
   itemErrors,
   testId,
+  resolve,
 }: {
   label: string;
   items: ValueItem[];
@@ -142,6 +143,8 @@ export function ValueList({
   known: string[];
   fixed?: boolean;
   show?: (value: string) => string;
+  /** The stored value a typed text stands for ("Bulgaria" or "bg" → "BG"), beyond the known values' names. */
+  resolve?: (text: string) => string | undefined;
   errors: string[];
   itemErrors: (i: number) => string[];
   testId?: string;
@@ -149,8 +152,14 @@ export function ValueList({
   const { t } = useTranslation("segments");
   const id = useId();
   const [text, setText] = useState("");
+  // typed text is taken by value, by the name shown for it, or by the field's own resolver
+  const fold = (v: string) => v.trim().toLocaleLowerCase();
+  const find = (raw: string) => {
+    const typed = fold(raw);
+    return known.find((k) => k === raw.trim()) ?? known.find((k) => fold(k) === typed || fold(show(k)) === typed) ?? resolve?.(raw) ?? raw.trim();
+  };
   const add = (raw: string, mode: ValueItem["mode"] = "include") => {
-    const value = raw.trim();
+    const value = find(raw);
     if (!value || items.some((i) => i.value === value)) return;
     onChange([...items, { value, mode }]);
     setText("");
@@ -173,6 +182,7 @@ export function ValueList({
                   bad.length ? "bg-red-50 text-red-800 ring-red-300" : included ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-rose-50 text-rose-800 ring-rose-200 line-through decoration-rose-400"
                 }`}
                 title={bad[0] ?? (included ? t("editor.included") : t("editor.excluded"))}
+                aria-describedby={bad.length ? `${id}-bad-${i}` : undefined}
                 data-testid="value-chip"
               >
                 <button
@@ -190,6 +200,17 @@ export function ValueList({
               </li>
             );
           })}
+        </ul>
+      )}
+      {items.some((_, i) => itemErrors(i).length > 0) && (
+        <ul className="mt-1 space-y-0.5">
+          {items.map((item, i) =>
+            itemErrors(i).length ? (
+              <li key={item.value} id={`${id}-bad-${i}`} className="field-error" data-testid="value-error">
+                “{item.value}”: {itemErrors(i)[0]}
+              </li>
+            ) : null,
+          )}
         </ul>
       )}
       <div className="mt-1.5 flex flex-wrap items-center gap-1.5">
@@ -230,9 +251,7 @@ export function ValueList({
             />
             <datalist id={`${id}-known`}>
               {offered.map((v) => (
-                <option key={v} value={v}>
-                  {show(v) === v ? undefined : show(v)}
-                </option>
+                <option key={v} value={v} label={show(v) === v ? undefined : show(v)} />
               ))}
             </datalist>
             <button type="button" className="btn-secondary" onClick={() => add(text)} disabled={!text.trim()}>
@@ -276,12 +295,31 @@ export function Bounds({
   );
 }
 
-export function TimeFrame({ from, to, onChange, errors }: { from: string; to: string; onChange: (next: { from: string; to: string }) => void; errors: { from: string[]; to: string[]; all: string[] } }) {
+export interface TimeFrameValue {
+  form: "between" | "lastDays";
+  from: string;
+  to: string;
+  days: string;
+}
+
+/** An order time frame: from/to store days, or rolling, the last N days. */
+export function TimeFrame({
+  value,
+  onChange,
+  errors,
+  testId,
+}: {
+  value: TimeFrameValue;
+  onChange: (next: TimeFrameValue) => void;
+  errors: { from: string[]; to: string[]; days: string[]; all: string[] };
+  testId?: string;
+}) {
   const { t } = useTranslation("segments");
-  const [open, setOpen] = useState(Boolean(from || to));
+  const { form, from, to, days } = value;
+  const [open, setOpen] = useState(Boolean(from || to || days));
   if (!open) {
     return (
-      <button type="button" className="text-sm text-indigo-700 hover:underline" onClick={() => setOpen(true)}>
+      <button type="button" className="text-sm text-indigo-700 hover:underline" onClick={() => setOpen(true)} data-testid={testId ? `${testId}-add` : undefined}>
         + {t("editor.timeFrameAdd")}
       </button>
     );
@@ -289,17 +327,37 @@ export function TimeFrame({ from, to, onChange, errors }: { from: string; to: st
   return (
     <fieldset className="rounded-md border border-slate-200 p-3">
       <legend className="px-1 text-xs font-medium text-slate-600">{t("editor.timeFrame")}</legend>
-      <div className="grid grid-cols-2 gap-3">
-        <TextInput type="date" label={t("editor.from")} value={from} onChange={(v) => onChange({ from: v, to })} errors={errors.from} />
-        <TextInput type="date" label={t("editor.to")} value={to} onChange={(v) => onChange({ from, to: v })} errors={errors.to} />
+      <div className="mb-2 flex flex-wrap gap-4 text-sm">
+        {(["lastDays", "between"] as const).map((f) => (
+          <label key={f} className="inline-flex items-center gap-2">
+            <input type="radio" checked={form === f} onChange={() => onChange({ ...value, form: f })} data-testid={testId ? `${testId}-${f}` : undefined} />
+            {t(`editor.timeFrameForms.${f}`)}
+          </label>
+        ))}
       </div>
+      {form === "lastDays" ? (
+        <TextInput
+          label={t("editor.lastDays")}
+          value={days}
+          onChange={(v) => onChange({ ...value, days: v })}
+          errors={errors.days}
+          inputMode="numeric"
+          help={t("editor.timeFrameRollingHelp")}
+          testId={testId ? `${testId}-days` : undefined}
+        />
+      ) : (
+        <div className="grid grid-cols-2 gap-3">
+          <TextInput type="date" label={t("editor.from")} value={from} onChange={(v) => onChange({ ...value, from: v })} errors={errors.from} />
+          <TextInput type="date" label={t("editor.to")} value={to} onChange={(v) => onChange({ ...value, to: v })} errors={errors.to} />
+        </div>
+      )}
       <div className="mt-2 flex items-center justify-between gap-2">
-        <p className="text-xs text-slate-500">{t("editor.timeFrameHelp")}</p>
+        <p className="text-xs text-slate-500">{form === "between" ? t("editor.timeFrameHelp") : ""}</p>
         <button
           type="button"
           className="shrink-0 text-xs text-slate-600 hover:underline"
           onClick={() => {
-            onChange({ from: "", to: "" });
+            onChange({ form, from: "", to: "", days: "" });
             setOpen(false);
           }}
         >
