@@ -12,6 +12,7 @@ import * as auditLookups from "./0007-audit-lookups";
 import * as sessionVersion from "./0007-session-version";
 import * as deferredIndexes from "./0006-deferred-indexes";
 import * as notificationsOutbox from "./0011-notifications-outbox";
+import * as customerListEdges from "./0019-customer-list-edges";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -31,6 +32,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0003-customer-search-sort-index", customerSearchSortIndex],
   ["0003-fold-search-names", foldSearchNames],
   ["0011-notifications-outbox", notificationsOutbox],
+  ["0019-customer-list-edges", customerListEdges],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {
