@@ -49,7 +49,7 @@ describe(`CSV import of customers on ${testDialect}`, () => {
     expect(detail).toMatchObject({ status: "checked", isChecked: true, totalRows: 6, errorRows: 4, percent: 100 });
     expect(detail!.firstErrors).toEqual([
       { row: 3, column: "Имейл", value: "not-an-email", reason: "must be an email address" },
-      { row: 5, column: "Рожден ден", value: "31.02.1990", reason: "must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY" },
+      { row: 5, column: "Рожден ден", value: "31.02.1990", reason: "does not exist: February 1990 has 28 days" },
       { row: 6, column: "Manager", value: "nobody@shop.test", reason: "is not an active manager's email" },
       { row: 7, column: "Customer ID", value: "", reason: "is empty: every row needs an external id" },
     ]);
