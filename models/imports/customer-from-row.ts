@@ -1,5 +1,5 @@
 import { CustomerInput, isCountryCode, parseInput, type FieldError } from "../ingest/schemas";
-import { normalizePhone } from "../ingest/customers.server";
+import { normalizePhone, phoneProblem } from "../ingest/phone";
 import { normalizeHeader } from "./header-guess";
 import { parseDecimal, parseMoment, parsePlainDate, parseYesNo, plainDateProblem, splitList } from "./lenient-values";
 import { IGNORE, type TargetCatalogue } from "./targets";
@@ -160,7 +160,13 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
 
   // spreadsheets hold national numbers ("0888 123 456"); without a country in the row they are the store's
   if (typeof record.phone === "string" && record.country === undefined && plan.storeCountry && !/^(\+|00)/.test(record.phone)) {
-    record.phone = normalizePhone(record.phone, plan.storeCountry) ?? record.phone;
+    const phone = normalizePhone(record.phone, plan.storeCountry);
+    if (phone) record.phone = phone;
+    else {
+      const column = plan.targets.indexOf("phone");
+      fail(column, row.cells[column] ?? "", phoneProblem(record.phone, plan.storeCountry));
+      delete record.phone;
+    }
   }
   if (Object.keys(customFields).length) record.customFields = customFields;
   if (Object.keys(answers).length) record.answers = answers;
