@@ -67,8 +67,13 @@ describe("the customer list over HTTP", () => {
     const res = await request(app.url).get(`/customers?q=${encodeURIComponent("ИВАН")}`).set("Cookie", cookies.admin).expect(200);
     expect(res.text).toContain("Иван Петров");
     expect(res.text).not.toContain("Ελένη");
-    expect(res.text).toContain("1 customer match");
+    expect(res.text).toContain("1 customer matches");
     expect(res.text).toContain("+359 88 812 3456");
+  });
+
+  it("says how many customers match in the count's own plural form", async () => {
+    const many = await request(app.url).get("/customers?country=DE").set("Cookie", cookies.admin).expect(200);
+    expect(many.text).toMatch(/60 customers match(?!es)/);
   });
 
   it("pages with the cursor of the next-page link until the last page", async () => {

@@ -44,7 +44,7 @@ export default function CustomersList() {
         <div>
           <h1 className="page-title">{t("list.title")}</h1>
           <p className="text-sm text-slate-500" data-testid="customer-count">
-            {filtered ? t("list.matching", { total }) : total}
+            {filtered ? t("list.matching", { total, count: count.isCapped ? count.count + 1 : count.count }) : total}
             {isManager ? ` · ${t("list.assignedToYou")}` : ""}
           </p>
         </div>
