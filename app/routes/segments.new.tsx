@@ -1,21 +1,31 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { newDraft } from "~/components/segments/catalogue";
+import { definitionToDraft, newDraft } from "~/components/segments/catalogue";
+import { readPrefilledCriteria } from "~/domain/customers.server";
+import { SEGMENT_CRITERIA_PARAM } from "../../models/customers/list-segment";
 import { SegmentEditor } from "~/components/segments/editor/SegmentEditor";
 import { editorAction, loadEditor } from "./segments.ui/editor.server";
 
 export const meta: MetaFunction = () => [{ title: "New segment · Segment console" }];
 
-export const loader = (args: LoaderFunctionArgs) => loadEditor(args);
+export async function loader(args: LoaderFunctionArgs) {
+  const editor = await (await loadEditor(args)).json();
+  // "Save these filters as a segment" on the customer list opens the editor with their criteria
+  const criteria = readPrefilledCriteria(new URL(args.request.url).searchParams.get(SEGMENT_CRITERIA_PARAM));
+  return json({ ...editor, criteria });
+}
 export const action = (args: ActionFunctionArgs) => editorAction(args);
 
 // the live preview posts to its own route; the vocabulary does not change because of it
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => (formAction === "/segments/preview" ? false : defaultShouldRevalidate);
 
 export default function NewSegment() {
-  const { vocabulary, store } = useLoaderData<typeof loader>();
+  const { vocabulary, store, criteria } = useLoaderData<typeof loader>();
+  const initial = criteria
+    ? { ...definitionToDraft({ ...newDraft(), recomputeEveryMinutes: 5, criteria }, store.moneyDigits), codeFollowsName: true }
+    : newDraft();
   const { t } = useTranslation("segments");
   return (
     <div className="space-y-4">
@@ -25,7 +35,7 @@ export default function NewSegment() {
         </Link>
         <h1 className="page-title mt-2">{t("editor.newTitle")}</h1>
       </div>
-      <SegmentEditor initial={newDraft()} vocabulary={vocabulary} store={store} />
+      <SegmentEditor initial={initial} vocabulary={vocabulary} store={store} />
     </div>
   );
 }

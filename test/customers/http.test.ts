@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { startTestApp, type TestApp } from "../support/app";
 import { createUser } from "../../models/users.server";
-import { addCustomers, addOrder } from "./factory";
+import { addCustomers, addGroup, addOrder, addTag } from "./factory";
 
 let app: TestApp;
 const password = "a-password-for-the-http-tests";
@@ -74,6 +74,35 @@ describe("the customer list over HTTP", () => {
   it("says how many customers match in the count's own plural form", async () => {
     const many = await request(app.url).get("/customers?country=DE").set("Cookie", cookies.admin).expect(200);
     expect(many.text).toMatch(/60 customers match(?!es)/);
+  });
+
+  it("offers the filters as a new segment whose editor opens with the same criteria", async () => {
+    const vip = await addGroup(app.db, "VIP");
+    const wholesale = await addTag(app.db, "wholesale", [ids.ivan]);
+    const search = `country=BG&group=${vip}&tag=${wholesale}&channel=viber`;
+    const list = await request(app.url).get(`/customers?${search}&_data=routes%2Fcustomers._index`).set("Cookie", cookies.marketer).expect(200);
+    const href = list.body.segmentHref as string;
+    expect(href).toMatch(/^\/segments\/new\?criteria=/);
+    const page = await request(app.url).get(`/customers?${search}`).set("Cookie", cookies.marketer).expect(200);
+    expect(page.text).toContain("Save these filters as a segment");
+    const editor = await request(app.url).get(`${href}&_data=routes%2Fsegments.new`).set("Cookie", cookies.marketer).expect(200);
+    expect(editor.body.criteria).toEqual([
+      { field: "country", values: [{ value: "BG", mode: "include" }] },
+      { field: "customerGroup", values: [{ value: "VIP", mode: "include" }] },
+      { field: "tag", values: [{ value: "wholesale", mode: "include" }] },
+      { field: "subscribedOn", channel: "viber" },
+    ]);
+  });
+
+  it("offers no segment for a search, a manager's list or more filters than a segment has criteria", async () => {
+    const data = async (role: string, search: string) =>
+      (await request(app.url).get(`/customers?${search}&_data=routes%2Fcustomers._index`).set("Cookie", cookies[role]).expect(200)).body.segmentHref;
+    expect(await data("admin", "country=DE&marketing=yes")).toMatch(/^\/segments\/new\?criteria=/);
+    expect(await data("admin", "q=ivan&country=BG")).toBeNull();
+    expect(await data("mine", "country=BG")).toBeNull();
+    expect(await data("admin", "country=BG&group=1&tag=1&marketing=no&channel=viber")).toBeNull();
+    const editor = await request(app.url).get(`/segments/new?criteria=${encodeURIComponent("[{\"field\":\"nonsense\"}]")}&_data=routes%2Fsegments.new`).set("Cookie", cookies.admin).expect(200);
+    expect(editor.body.criteria).toBeNull();
   });
 
   it("pages with the cursor of the next-page link until the last page", async () => {
