@@ -5,6 +5,8 @@ import request from "supertest";
 import { startTestApp, type TestApp } from "../support/app";
 import { createUser } from "../../models/users.server";
 import { addCustomers, addGroup, addOrder, addTag } from "./factory";
+import { saveSegment } from "../../segments/store.server";
+import { recomputeSegment } from "../../segments/recompute.server";
 
 let app: TestApp;
 const password = "a-password-for-the-http-tests";
@@ -103,6 +105,24 @@ describe("the customer list over HTTP", () => {
     expect(await data("admin", "country=BG&group=1&tag=1&marketing=no&channel=viber")).toBeNull();
     const editor = await request(app.url).get(`/segments/new?criteria=${encodeURIComponent("[{\"field\":\"nonsense\"}]")}&_data=routes%2Fsegments.new`).set("Cookie", cookies.admin).expect(200);
     expect(editor.body.criteria).toBeNull();
+  });
+
+  it("the customer page shows the segments the customer is in now, each with why", async () => {
+    const engine = app.services.segments;
+    await engine.ready();
+    const actor = { userId: null };
+    const spenders = await saveSegment(app.db, { name: "Bulgarian spenders", code: "bg-spenders", type: "dynamic", criteria: [{ field: "country", values: [{ value: "BG" }] }, { field: "totalSpent", min: 10000 }] }, actor);
+    const greeks = await saveSegment(app.db, { name: "Greeks", code: "greeks", type: "dynamic", criteria: [{ field: "country", values: [{ value: "GR" }] }] }, actor);
+    if (!spenders.ok || !greeks.ok) throw new Error("segments not saved");
+    await recomputeSegment(engine, spenders.segment.id, new Date(), "save");
+    await recomputeSegment(engine, greeks.segment.id, new Date(), "save");
+    const data = (await request(app.url).get(`/customers/${ids.ivan}?_data=routes%2Fcustomers.%24id`).set("Cookie", cookies.admin).expect(200)).body;
+    expect(data.segments.memberships.map((m: { name: string }) => m.name)).toEqual(["Bulgarian spenders"]);
+    expect(data.segments.memberships[0].explanation).toMatchObject({ matchesNow: true, reasons: [{ index: 0, matched: true }, { index: 1, matched: true, actual: 12345 }] });
+    const page = await request(app.url).get(`/customers/${ids.ivan}`).set("Cookie", cookies.admin).expect(200);
+    expect(page.text).toContain("Bulgarian spenders");
+    expect(page.text).not.toContain("Greeks");
+    expect(page.text).toMatch(/Total spent €123\.45 ≥ €100\.00|Total spent 123,45 € ≥ 100,00 €/);
   });
 
   it("pages with the cursor of the next-page link until the last page", async () => {
