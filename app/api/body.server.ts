@@ -138,3 +138,20 @@ function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   }
   return bytes.length;
 }
+
+/**
+ * A bulk body that does not hold its list under `bulkKey` ({"records": [...]} where {"customers":
+ * [...]} is expected): says which key is expected, and that the keys sent are not it; null when the
+ * key is there (the schema then judges the rest).
+ */
+export function missingBulkKey(value: unknown, bulkKey: string): { message: string; fields: FieldError[] } | null {
+  if (!value || typeof value !== "object" || Array.isArray(value) || bulkKey in value) return null;
+  const sent = Object.keys(value);
+  return {
+    message: `The body must hold its records in a list under "${bulkKey}": {"${bulkKey}": [ … ]}.`,
+    fields: [
+      { field: bulkKey, reason: `is missing: send {"${bulkKey}": [ … ]}` },
+      ...sent.slice(0, 20).map((key) => ({ field: key.length > MAX_FIELD_PATH ? `${key.slice(0, MAX_FIELD_PATH)}…` : key, reason: `is not a key of this body: the records go under "${bulkKey}"` })),
+    ],
+  };
+}

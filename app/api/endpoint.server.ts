@@ -6,7 +6,7 @@ import type { IdempotencyClaim } from "../../models/idempotency.server";
 import type { IngestOptions, UpsertOutcome } from "../../models/ingest/customers.server";
 import { BULK_LIMIT, parseInput, type FieldError } from "../../models/ingest/schemas";
 import { authenticateApiKey, hashRequest, isConflict, writeOnce } from "../domain/api.server";
-import { discardBody, readJsonBody } from "./body.server";
+import { discardBody, missingBulkKey, readJsonBody } from "./body.server";
 import type { EndpointContract } from "./contract.server";
 import { errorReply, reply, toResponse, type ApiReply } from "./reply.server";
 
@@ -139,6 +139,8 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
     }
     const read = await readJsonBody(request, contract.body.limitBytes);
     if (!read.ok) return errorReply(read.code, read.message, read.fields, requestId);
+    const wrongKey = contract.body.bulkKey ? missingBulkKey(read.value, contract.body.bulkKey) : null;
+    if (wrongKey) return errorReply("validation_failed", wrongKey.message, wrongKey.fields, requestId);
     const parsed = parseInput(contract.body.schema, read.value, contract.body.bulkKey ?? contract.body.indexedBy);
     if (!parsed.ok) {
       if (!contract.body.bulkKey) return errorReply("validation_failed", "The record has errors; nothing was written.", parsed.errors, requestId);

@@ -5,3 +5,4 @@ export { getCustomerFilterOptions } from "../../models/customers/filter-options.
 export { getCustomerPage } from "../../models/customers/page.server";
 export { storeCountry } from "../../models/customers/store-country";
 export { displayPhone } from "../../models/customers/phone-display";
+export { readPrefilledCriteria } from "../../models/customers/list-segment.server";

@@ -5,7 +5,7 @@ import { DataTable } from "~/components/ui/DataTable";
 import { StatCard, StatGrid } from "~/components/ui/StatCard";
 import { requireUser } from "~/auth/session.server";
 import { formatEventCustomer, formatMoney, formatNumber } from "~/format";
-import { getStoreOverview, getStoreSettings } from "~/domain/store.server";
+import { getStoreOverview, getStoreSettings, weekChanges, WEEK_MS } from "~/domain/store.server";
 import { eventsForViewer, latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { RelativeTime } from "~/components/segments/parts";
@@ -13,7 +13,6 @@ import { RelativeTime } from "~/components/segments/parts";
 /** The segments the dashboard lists (largest active first) and the movements it shows. */
 const TOP_SEGMENTS = 8;
 const MOVEMENTS = 12;
-const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const WEEK_POINTS = 15;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -23,11 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db, user), getStoreSettings(db), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
   const active = segments.filter((s) => s.isActive);
   const top = [...active].sort((a, b) => b.memberCount - a.memberCount || a.name.localeCompare(b.name)).slice(0, TOP_SEGMENTS);
-  const series = await sizeSeries(
-    db,
-    top.map((s) => s.id),
-    { now, points: WEEK_POINTS, windowMs: WEEK_MS },
-  );
+  const [series, changes] = await Promise.all([sizeSeries(db, top.map((s) => s.id), { now, points: WEEK_POINTS, windowMs: WEEK_MS }), weekChanges(db, top, now)]);
   return json({
     user,
     overview,
@@ -40,9 +35,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         id: s.id,
         name: s.name,
         memberCount: s.memberCount,
-        // the change over the week, or since the first sample when the segment is younger
-        change: samples.length > 0 ? s.memberCount - samples[0].size : null,
-        samples: samples.map((p) => ({ at: p.at.toISOString(), size: p.size })),
+        change: changes.get(s.id) ?? null,
+        // a segment formed within the week rises from nothing at its formation, as its change says
+        samples: [
+          ...(samples.length > 0 && samples[0].at.getTime() > now.getTime() - WEEK_MS ? [{ at: samples[0].at.toISOString(), size: 0 }] : []),
+          // its last point is now: the size now, which changes between samples as customers change
+          ...samples.map((p, i) => ({ at: p.at.toISOString(), size: i === samples.length - 1 ? s.memberCount : p.size })),
+        ],
       };
     }),
     movements: eventsForViewer(movements, user).map((e) => ({

@@ -121,40 +121,46 @@ export default function StoreSettingsPage() {
               <label className="label" htmlFor={fields.timeZone.id}>
                 {t("store.timeZone")}
               </label>
-              <input className="input mt-1" list="time-zones" autoComplete="off" spellCheck={false} {...getInputProps(fields.timeZone, { type: "text" })} />
+              <input className="input mt-1" list="time-zones" autoComplete="off" spellCheck={false} {...getInputProps(fields.timeZone, { type: "text", ariaDescribedBy: `${fields.timeZone.id}-help` })} />
               <datalist id="time-zones">
                 {timeZones.map((z) => (
                   <option key={z} value={z} />
                 ))}
               </datalist>
-              <p className="mt-1 text-xs text-slate-500">{t("store.timeZoneHelp")}</p>
+              <p className="mt-1 text-xs text-slate-500" id={`${fields.timeZone.id}-help`}>
+                {t("store.timeZoneHelp")}
+              </p>
               <FieldError id={fields.timeZone.errorId} errors={fields.timeZone.errors} />
             </div>
             <div>
               <label className="label" htmlFor={fields.currency.id}>
                 {t("store.currency")}
               </label>
-              <select className="input mt-1 bg-white" {...getSelectProps(fields.currency)}>
+              <select className="input mt-1 bg-white" {...getSelectProps(fields.currency, { ariaDescribedBy: `${fields.currency.id}-help` })}>
                 {currencies.map((c) => (
                   <option key={c} value={c}>
                     {c}
                   </option>
                 ))}
               </select>
-              <p className="mt-1 text-xs text-slate-500">{t("store.currencyHelp")}</p>
+              <p className="mt-1 text-xs text-slate-500" id={`${fields.currency.id}-help`}>
+                {t("store.currencyHelp")}
+              </p>
               <FieldError id={fields.currency.errorId} errors={fields.currency.errors} />
             </div>
             <div>
               <label className="label" htmlFor={fields.locale.id}>
                 {t("store.locale")}
               </label>
-              <input className="input mt-1" list="locales" autoComplete="off" spellCheck={false} {...getInputProps(fields.locale, { type: "text" })} />
+              <input className="input mt-1" list="locales" autoComplete="off" spellCheck={false} {...getInputProps(fields.locale, { type: "text", ariaDescribedBy: `${fields.locale.id}-help` })} />
               <datalist id="locales">
                 {LOCALE_SUGGESTIONS.map((l) => (
                   <option key={l} value={l} />
                 ))}
               </datalist>
-              <p className="mt-1 text-xs text-slate-500">{t("store.localeHelp")}</p>
+              <p className="mt-1 text-xs text-slate-500" id={`${fields.locale.id}-help`}>
+                {t("store.localeHelp")}
+              </p>
               <FieldError id={fields.locale.errorId} errors={fields.locale.errors} />
             </div>
             <div className="flex items-end sm:col-span-2">

@@ -336,14 +336,16 @@ function CreateUserCard() {
           <label className="label" htmlFor={fields.role.id}>
             {t("users.role")}
           </label>
-          <select className="input mt-1 bg-white" {...getSelectProps(fields.role)}>
+          <select className="input mt-1 bg-white" {...getSelectProps(fields.role, { ariaDescribedBy: `${fields.role.id}-help` })}>
             {ROLE_CHOICES.map((r) => (
               <option key={r} value={r}>
                 {tc(`roles.${r}`)}
               </option>
             ))}
           </select>
-          <p className="mt-1 text-xs text-slate-500">{t(`users.roleHelp.${fields.role.value ?? "marketer"}`)}</p>
+          <p className="mt-1 text-xs text-slate-500" id={`${fields.role.id}-help`}>
+            {t(`users.roleHelp.${fields.role.value ?? "marketer"}`)}
+          </p>
           <FieldError id={fields.role.errorId} errors={fields.role.errors} />
         </div>
         <fieldset>

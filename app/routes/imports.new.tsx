@@ -165,11 +165,13 @@ export default function NewImport() {
               {t("upload.file")}
             </label>
             <input
-              {...getInputProps(fields.file, { type: "file" })}
+              {...getInputProps(fields.file, { type: "file", ariaDescribedBy: `${fields.file.id}-help` })}
               accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
               className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-indigo-700 hover:file:bg-indigo-100"
             />
-            <p className="mt-1 text-xs text-slate-500">{t("upload.hint", { max })}</p>
+            <p className="mt-1 text-xs text-slate-500" id={`${fields.file.id}-help`}>
+              {t("upload.hint", { max })}
+            </p>
             {problem && (
               <p className="field-error" id={fields.file.errorId} role="alert">
                 {t(`upload.errors.${problem}`, { max })}

@@ -233,7 +233,7 @@ function RecomputeNotice({ outcome, n }: { outcome: { status: string; reason?: s
   if (outcome.status === "done") {
     return (
       <Notice tone="success" testId="recompute-result">
-        {t("page.recomputed", { size: n(outcome.size ?? 0), entered: n(outcome.entered ?? 0), left: n(outcome.left ?? 0), ms: n(outcome.durationMs ?? 0) })}
+        {t("page.recomputed", { members: t("page.recomputedMembers", { count: outcome.size ?? 0, formatted: n(outcome.size ?? 0) }), entered: n(outcome.entered ?? 0), left: n(outcome.left ?? 0), ms: n(outcome.durationMs ?? 0) })}
       </Notice>
     );
   }

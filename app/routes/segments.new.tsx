@@ -4,15 +4,22 @@ import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { definitionToDraft, newDraft } from "~/components/segments/catalogue";
 import { freeCopyCode, getSegment } from "~/domain/segments.server";
+import { readPrefilledCriteria } from "~/domain/customers.server";
+import { SEGMENT_CRITERIA_PARAM } from "../../models/customers/list-segment";
 import { SegmentEditor } from "~/components/segments/editor/SegmentEditor";
 import { editorAction, loadEditor } from "./segments.ui/editor.server";
 
 export const meta: MetaFunction = () => [{ title: "New segment · Segment console" }];
 
-/** With ?from=<id>, the editor opens as a copy of that segment: its definition, under a code nobody has. */
+/**
+ * With ?from=<id>, the editor opens as a copy of that segment: its definition, under a code nobody
+ * has. With ?criteria=… ("Save these filters as a segment" on the customer list), it opens with
+ * those criteria.
+ */
 export async function loader(args: LoaderFunctionArgs) {
   const editor = await (await loadEditor(args)).json();
-  const from = new URL(args.request.url).searchParams.get("from");
+  const params = new URL(args.request.url).searchParams;
+  const from = params.get("from");
   const source = from && /^\d{1,10}$/.test(from) ? await getSegment(args.context.services.db, Number(from)) : null;
   if (from && !source) throw new Response("No such segment to copy.", { status: 404, statusText: "Not Found" });
   const copyOf = source
@@ -27,7 +34,8 @@ export async function loader(args: LoaderFunctionArgs) {
         recomputeEveryMinutes: source.recomputeEveryMinutes,
       }
     : null;
-  return json({ ...editor, copyOf });
+  const criteria = readPrefilledCriteria(params.get(SEGMENT_CRITERIA_PARAM));
+  return json({ ...editor, copyOf, criteria });
 }
 export const action = (args: ActionFunctionArgs) => editorAction(args);
 
@@ -35,8 +43,13 @@ export const action = (args: ActionFunctionArgs) => editorAction(args);
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => (formAction === "/segments/preview" ? false : defaultShouldRevalidate);
 
 export default function NewSegment() {
-  const { vocabulary, store, copyOf } = useLoaderData<typeof loader>();
+  const { vocabulary, store, copyOf, criteria } = useLoaderData<typeof loader>();
   const { t } = useTranslation("segments");
+  const initial = copyOf
+    ? { ...definitionToDraft({ ...copyOf, name: t("editor.copyName", { name: copyOf.name }) }, store.moneyDigits), codeFollowsName: false }
+    : criteria
+      ? { ...definitionToDraft({ ...newDraft(), recomputeEveryMinutes: 5, criteria }, store.moneyDigits), codeFollowsName: true }
+      : newDraft();
   return (
     <div className="space-y-4">
       <div>
@@ -45,12 +58,7 @@ export default function NewSegment() {
         </Link>
         <h1 className="page-title mt-2">{copyOf ? t("editor.copyTitle", { name: copyOf.name }) : t("editor.newTitle")}</h1>
       </div>
-      <SegmentEditor
-        key={copyOf?.id ?? "new"}
-        initial={copyOf ? { ...definitionToDraft({ ...copyOf, name: t("editor.copyName", { name: copyOf.name }) }, store.moneyDigits), codeFollowsName: false } : newDraft()}
-        vocabulary={vocabulary}
-        store={store}
-      />
+      <SegmentEditor key={copyOf?.id ?? "new"} initial={initial} vocabulary={vocabulary} store={store} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { CustomerInput, isCountryCode, parseInput, type FieldError } from "../ingest/schemas";
-import { normalizePhone } from "../ingest/customers.server";
+import { normalizePhone, phoneProblem } from "../ingest/phone";
 import { normalizeHeader } from "./header-guess";
-import { parseDecimal, parseMoment, parsePlainDate, parseYesNo, splitList } from "./lenient-values";
+import { parseDecimal, parseMoment, parsePlainDate, parseYesNo, plainDateProblem, splitList } from "./lenient-values";
 import { IGNORE, type TargetCatalogue } from "./targets";
 import type { CsvRow } from "./read-csv.server";
 
@@ -94,7 +94,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
         customFields[key] = n;
       } else if (field?.type === "date") {
         const d = parsePlainDate(cell);
-        if (d === undefined) return fail(column, raw, "must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY");
+        if (d === undefined) return fail(column, raw, plainDateProblem(cell));
         customFields[key] = d;
       } else if (field?.type === "select") {
         customFields[key] = field.options.find((o) => normalizeHeader(o) === normalizeHeader(cell)) ?? cell;
@@ -128,7 +128,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
       }
       case "birthday": {
         const d = parsePlainDate(cell);
-        if (d === undefined) return fail(column, raw, "must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY");
+        if (d === undefined) return fail(column, raw, plainDateProblem(cell));
         record.birthday = d;
         return;
       }
@@ -136,7 +136,11 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
       case "firstInteractionAt":
       case "lastInteractionAt": {
         const moment = parseMoment(cell, plan.timeZone);
-        if (moment === undefined) return fail(column, raw, "must be a date (YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY), optionally with a time such as 14:30");
+        if (moment === undefined) {
+          const datePart = cell.split(/[ T]/)[0];
+          const formats = "must be a date (YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY), optionally with a time such as 14:30";
+          return fail(column, raw, parsePlainDate(datePart) === undefined ? plainDateProblem(datePart, formats) : formats);
+        }
         record[target] = moment.toISOString();
         return;
       }
@@ -156,7 +160,13 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
 
   // spreadsheets hold national numbers ("0888 123 456"); without a country in the row they are the store's
   if (typeof record.phone === "string" && record.country === undefined && plan.storeCountry && !/^(\+|00)/.test(record.phone)) {
-    record.phone = normalizePhone(record.phone, plan.storeCountry) ?? record.phone;
+    const phone = normalizePhone(record.phone, plan.storeCountry);
+    if (phone) record.phone = phone;
+    else {
+      const column = plan.targets.indexOf("phone");
+      fail(column, row.cells[column] ?? "", phoneProblem(record.phone, plan.storeCountry));
+      delete record.phone;
+    }
   }
   if (Object.keys(customFields).length) record.customFields = customFields;
   if (Object.keys(answers).length) record.answers = answers;

@@ -26,14 +26,36 @@ const DATE_FORMS: Array<[RegExp, (m: RegExpMatchArray) => [number, number, numbe
   [/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/, (m) => [+m[3], +m[2], +m[1]]],
 ];
 
-/** A calendar date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY (a trailing "г." is allowed); YYYY-MM-DD out. */
-export function parsePlainDate(text: string): string | undefined {
+function datePartsOf(text: string): [number, number, number] | undefined {
   const s = text.trim().replace(/\s*(г|р)\.?$/u, "");
   for (const [pattern, parts] of DATE_FORMS) {
     const m = s.match(pattern);
-    if (m) return realDate(...parts(m));
+    if (m) return parts(m);
   }
   return undefined;
+}
+
+/** A calendar date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY (a trailing "г." is allowed); YYYY-MM-DD out. */
+export function parsePlainDate(text: string): string | undefined {
+  const parts = datePartsOf(text);
+  return parts ? realDate(...parts) : undefined;
+}
+
+export const DATE_FORMATS_REASON = "must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY";
+
+/**
+ * Why parsePlainDate refused `text`: a date written in a known form that is not on the calendar
+ * ("31.02.1990") is named as such, since a person checks the day, not the format, for that.
+ */
+export function plainDateProblem(text: string, formatsReason = DATE_FORMATS_REASON): string {
+  const parts = datePartsOf(text);
+  if (!parts) return formatsReason;
+  const [y, m, d] = parts;
+  if (y < 1900 || y > 2999) return `has the year ${y}: it must be between 1900 and 2999`;
+  if (m < 1 || m > 12) return `does not exist: there is no month ${m}`;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString("en", { month: "long", timeZone: "UTC" });
+  return `does not exist: ${month} ${y} has ${days} days`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Op, QueryTypes, type Transaction } from "sequelize";
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { normalizePhone, phoneProblem } from "./phone";
 import type { Database } from "../db";
 import { CHANNELS, type Channel, type Customer } from "../models";
 import { appendChanges, type ChangeSource, type CustomerChangeEntry } from "../change-log.server";
@@ -105,11 +105,7 @@ interface Plan {
   channels: Map<Channel, { address: string | null; isSubscribed: boolean; changedAt: Date }>;
 }
 
-/** Normalises a phone number to E.164, using the customer's country for national numbers. */
-export function normalizePhone(raw: string, country: string | null): string | null {
-  const parsed = parsePhoneNumberFromString(raw, (country ?? undefined) as CountryCode | undefined);
-  return parsed && parsed.isPossible() ? parsed.number : null;
-}
+export { normalizePhone } from "./phone";
 
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) {
@@ -232,7 +228,7 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
       else {
         const phone = normalizePhone(input.phone, row.country);
         if (phone) row.phone = phone;
-        else fail(index, "phone", row.country ? `is not a valid phone number in ${row.country}` : "is not a valid phone number (use +country code, or give the customer's country)");
+        else fail(index, "phone", phoneProblem(input.phone, row.country));
       }
     }
     if (input.managerEmail !== undefined) {
@@ -312,7 +308,7 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
       }
       if (address !== null && channel === "sms" && state.address) {
         const phone = normalizePhone(address, row.country);
-        if (!phone) fail(index, "channels.sms.address", "is not a valid phone number");
+        if (!phone) fail(index, "channels.sms.address", phoneProblem(address, row.country));
         address = phone;
       }
       plan.channels.set(channel, { address, isSubscribed: state.subscribed, changedAt: state.changedAt ?? now });

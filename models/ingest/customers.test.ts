@@ -89,7 +89,7 @@ describe(`upsertCustomers on ${testDialect}`, () => {
       { index: 1, field: "customFields.skin", reason: "must be one of: dry, oily" },
       { index: 1, field: "answers.pets", reason: '"fish" is not an option of this question' },
       { index: 2, field: "externalId", reason: "appears twice in this batch (also at 0)" },
-      { index: 3, field: "phone", reason: "is not a valid phone number (use +country code, or give the customer's country)" },
+      { index: 3, field: "phone", reason: "has no country: write it with +country code, or give the customer's country" },
     ]);
     expect(await rowCounts(db)).toEqual(before);
   });

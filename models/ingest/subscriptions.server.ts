@@ -3,6 +3,7 @@ import type { Database } from "../db";
 import type { Channel } from "../models";
 import { appendChanges } from "../change-log.server";
 import { bulkInsert, readTimestamp } from "../sql/bulk";
+import { phoneProblem } from "./phone";
 import { normalizePhone, type IngestOptions, type UpsertOutcome, type UpsertResult } from "./customers.server";
 import { errorList, findByExternalIds } from "./lookups.server";
 import type { SubscriptionInput } from "./schemas";
@@ -57,7 +58,7 @@ export async function changeSubscriptions(db: Database, inputs: SubscriptionInpu
     }
     if (input.channel === "sms") {
       const phone = normalizePhone(input.address, customer.country);
-      if (!phone) refuse(index, "address", customer.country ? `is not a valid phone number in ${customer.country}` : "is not a valid phone number (use +country code)");
+      if (!phone) refuse(index, "address", phoneProblem(input.address, customer.country));
       return phone;
     }
     return input.address;

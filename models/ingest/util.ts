@@ -1,5 +1,6 @@
 import type { Transaction } from "sequelize";
 import type { Database } from "../db";
+import { foldedSearchNames } from "../customers/name-folding";
 
 export function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -10,10 +11,8 @@ export function inTransaction<T>(db: Database, transaction: Transaction | undefi
   return transaction ? work(transaction) : db.sequelize.transaction((t) => work(t));
 }
 
-/** The lower-cased "first last" and "last first" that name search and sorting use. */
-export function searchNames(firstName: string | null, lastName: string | null): { searchName: string; sortName: string } {
-  const first = (firstName ?? "").trim().toLowerCase();
-  const last = (lastName ?? "").trim().toLowerCase();
-  const joined = (a: string, b: string) => (a && b ? `${a} ${b}` : a || b).slice(0, 201);
-  return { searchName: joined(first, last), sortName: joined(last, first) };
-}
+/**
+ * The "first last" and "last first" that name search and sorting use, folded as search compares
+ * them: every writer stores them through here, so a typed Соловьева finds a stored Соловьёва.
+ */
+export const searchNames = foldedSearchNames;

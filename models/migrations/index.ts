@@ -14,6 +14,7 @@ import * as deferredIndexes from "./0006-deferred-indexes";
 import * as notificationsOutbox from "./0011-notifications-outbox";
 import * as segmentEvaluationErrors from "./0013-segment-evaluation-errors";
 import * as userSessions from "./0012-user-sessions";
+import * as customerListEdges from "./0019-customer-list-edges";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -35,6 +36,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0011-notifications-outbox", notificationsOutbox],
   ["0012-user-sessions", userSessions],
   ["0013-segment-evaluation-errors", segmentEvaluationErrors],
+  ["0019-customer-list-edges", customerListEdges],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {

@@ -152,6 +152,38 @@ describe(`/api/v1/customers on ${testDialect}`, () => {
     expect(await app.db.models.Customer.count()).toBe(before);
   });
 
+  it("a phone number too short to be real is refused with that reason, and nothing is written", async () => {
+    const before = await app.db.models.Customer.count();
+    const res = await post("/customers/bulk", {
+      customers: [
+        { externalId: "PH-1", phone: "+359 888 12" },
+        { externalId: "PH-2", phone: "0888 12", country: "BG" },
+        { externalId: "PH-3", phone: "0888 123 456 789 12", country: "BG" },
+      ],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields).toEqual([
+      { index: 0, field: "phone", reason: "is too short to be a phone number in BG" },
+      { index: 1, field: "phone", reason: "is too short to be a phone number in BG" },
+      { index: 2, field: "phone", reason: "is too long to be a phone number in BG" },
+    ]);
+    expect(await app.db.models.Customer.count()).toBe(before);
+  });
+
+  it("a bulk body with its records under another key says which key it expects", async () => {
+    const res = await post("/customers/bulk", { records: [{ externalId: "R-1" }] });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe('The body must hold its records in a list under "customers": {"customers": [ … ]}.');
+    expect(res.body.error.fields).toEqual([
+      { field: "customers", reason: 'is missing: send {"customers": [ … ]}' },
+      { field: "records", reason: 'is not a key of this body: the records go under "customers"' },
+    ]);
+    const orders = await post("/orders/bulk", { customers: [] }, (await app.apiKey(["orders:write"])).secret);
+    expect(orders.status).toBe(422);
+    expect(orders.body.error.fields[0]).toEqual({ field: "orders", reason: 'is missing: send {"orders": [ … ]}' });
+    expect(await app.db.models.Customer.count({ where: { externalId: "R-1" } })).toBe(0);
+  });
+
   it("a last interaction before the first is refused naming lastInteractionAt, sent together or against the stored first", async () => {
     const before = await rowCounts(app.db);
     const both = await post("/customers", { externalId: "T-1", firstInteractionAt: "2024-03-02T10:00:00Z", lastInteractionAt: "2024-03-01T10:00:00Z" });

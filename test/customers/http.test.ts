@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { startTestApp, type TestApp } from "../support/app";
 import { createUser } from "../../models/users.server";
-import { addCustomers, addOrder } from "./factory";
+import { addCustomers, addGroup, addOrder, addTag } from "./factory";
+import { saveSegment } from "../../segments/store.server";
+import { recomputeSegment } from "../../segments/recompute.server";
 
 let app: TestApp;
 const password = "a-password-for-the-http-tests";
@@ -67,8 +69,60 @@ describe("the customer list over HTTP", () => {
     const res = await request(app.url).get(`/customers?q=${encodeURIComponent("ИВАН")}`).set("Cookie", cookies.admin).expect(200);
     expect(res.text).toContain("Иван Петров");
     expect(res.text).not.toContain("Ελένη");
-    expect(res.text).toContain("1 customer match");
+    expect(res.text).toContain("1 customer matches");
     expect(res.text).toContain("+359 88 812 3456");
+  });
+
+  it("says how many customers match in the count's own plural form", async () => {
+    const many = await request(app.url).get("/customers?country=DE").set("Cookie", cookies.admin).expect(200);
+    expect(many.text).toMatch(/60 customers match(?!es)/);
+  });
+
+  it("offers the filters as a new segment whose editor opens with the same criteria", async () => {
+    const vip = await addGroup(app.db, "VIP");
+    const wholesale = await addTag(app.db, "wholesale", [ids.ivan]);
+    const search = `country=BG&group=${vip}&tag=${wholesale}&channel=viber`;
+    const list = await request(app.url).get(`/customers?${search}&_data=routes%2Fcustomers._index`).set("Cookie", cookies.marketer).expect(200);
+    const href = list.body.segmentHref as string;
+    expect(href).toMatch(/^\/segments\/new\?criteria=/);
+    const page = await request(app.url).get(`/customers?${search}`).set("Cookie", cookies.marketer).expect(200);
+    expect(page.text).toContain("Save these filters as a segment");
+    const editor = await request(app.url).get(`${href}&_data=routes%2Fsegments.new`).set("Cookie", cookies.marketer).expect(200);
+    expect(editor.body.criteria).toEqual([
+      { field: "country", values: [{ value: "BG", mode: "include" }] },
+      { field: "customerGroup", values: [{ value: "VIP", mode: "include" }] },
+      { field: "tag", values: [{ value: "wholesale", mode: "include" }] },
+      { field: "subscribedOn", channel: "viber" },
+    ]);
+  });
+
+  it("offers no segment for a search, a manager's list or more filters than a segment has criteria", async () => {
+    const data = async (role: string, search: string) =>
+      (await request(app.url).get(`/customers?${search}&_data=routes%2Fcustomers._index`).set("Cookie", cookies[role]).expect(200)).body.segmentHref;
+    expect(await data("admin", "country=DE&marketing=yes")).toMatch(/^\/segments\/new\?criteria=/);
+    expect(await data("admin", "q=ivan&country=BG")).toBeNull();
+    expect(await data("mine", "country=BG")).toBeNull();
+    expect(await data("admin", "country=BG&group=1&tag=1&marketing=no&channel=viber")).toBeNull();
+    const editor = await request(app.url).get(`/segments/new?criteria=${encodeURIComponent("[{\"field\":\"nonsense\"}]")}&_data=routes%2Fsegments.new`).set("Cookie", cookies.admin).expect(200);
+    expect(editor.body.criteria).toBeNull();
+  });
+
+  it("the customer page shows the segments the customer is in now, each with why", async () => {
+    const engine = app.services.segments;
+    await engine.ready();
+    const actor = { userId: null };
+    const spenders = await saveSegment(app.db, { name: "Bulgarian spenders", code: "bg-spenders", type: "dynamic", criteria: [{ field: "country", values: [{ value: "BG" }] }, { field: "totalSpent", min: 10000 }] }, actor);
+    const greeks = await saveSegment(app.db, { name: "Greeks", code: "greeks", type: "dynamic", criteria: [{ field: "country", values: [{ value: "GR" }] }] }, actor);
+    if (!spenders.ok || !greeks.ok) throw new Error("segments not saved");
+    await recomputeSegment(engine, spenders.segment.id, new Date(), "save");
+    await recomputeSegment(engine, greeks.segment.id, new Date(), "save");
+    const data = (await request(app.url).get(`/customers/${ids.ivan}?_data=routes%2Fcustomers.%24id`).set("Cookie", cookies.admin).expect(200)).body;
+    expect(data.segments.memberships.map((m: { name: string }) => m.name)).toEqual(["Bulgarian spenders"]);
+    expect(data.segments.memberships[0].explanation).toMatchObject({ matchesNow: true, reasons: [{ index: 0, matched: true }, { index: 1, matched: true, actual: 12345 }] });
+    const page = await request(app.url).get(`/customers/${ids.ivan}`).set("Cookie", cookies.admin).expect(200);
+    expect(page.text).toContain("Bulgarian spenders");
+    expect(page.text).not.toContain("Greeks");
+    expect(page.text).toMatch(/Total spent €123\.45 ≥ €100\.00|Total spent 123,45 € ≥ 100,00 €/);
   });
 
   it("pages with the cursor of the next-page link until the last page", async () => {

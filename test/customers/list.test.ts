@@ -301,6 +301,12 @@ describe("names folded for search (migration 0003-fold-search-names)", () => {
       { externalId: "yordan", firstName: "Йордан", lastName: "Иванов", country: "BG" },
     ]);
     created.forEach((id, i) => (ids[["semyon", "jose", "yordan"][i]] = id));
+    // rows as they were stored before folding: names only lower-cased
+    for (const key of ["giorgos", "odysseas", "semyon", "jose", "yordan"]) {
+      const c = await db.models.Customer.findByPk(ids[key], { raw: true });
+      const [first, last] = [c!.firstName ?? "", c!.lastName ?? ""].map((n) => n.toLowerCase());
+      await db.models.Customer.update({ searchName: `${first} ${last}`, sortName: `${last} ${first}` }, { where: { id: ids[key] } });
+    }
   });
 
   it("before the migration, a name stored with accents is found only as typed with them", async () => {
@@ -320,12 +326,12 @@ describe("names folded for search (migration 0003-fold-search-names)", () => {
     expect(await externalIdsOf(admin, "q=νικολαου")).toEqual(["odysseas"]);
   });
 
-  it("after it, ё is found as е and Latin accents are optional, while й stays a letter of its own", async () => {
+  it("after it, ё is found as е, й as и, and Latin accents are optional", async () => {
     expect(await externalIdsOf(admin, "q=семен елкин")).toEqual(["semyon"]);
     expect(await externalIdsOf(admin, "q=ЁЛКИН")).toEqual(["semyon"]);
     expect(await externalIdsOf(admin, "q=jose m")).toEqual(["jose"]);
     expect(await externalIdsOf(admin, "q=MÜLLER")).toEqual(["jose"]);
     expect(await externalIdsOf(admin, "q=йордан")).toEqual(["yordan"]);
-    expect(await externalIdsOf(admin, "q=иорд")).toEqual([]);
+    expect(await externalIdsOf(admin, "q=иорд")).toEqual(["yordan"]);
   });
 });

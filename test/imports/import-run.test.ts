@@ -51,7 +51,7 @@ describe(`CSV import of customers on ${testDialect}`, () => {
       { row: 3, column: "Имейл", value: "not-an-email", reason: "must be an email address" },
       // a quoted cell may hold a line break, but a name may not
       { row: 5, column: "Име", value: expect.stringMatching(/^Two\r?\nlines$/), reason: "must not contain control characters (NUL, line breaks, tabs, …)" },
-      { row: 5, column: "Рожден ден", value: "31.02.1990", reason: "must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY" },
+      { row: 5, column: "Рожден ден", value: "31.02.1990", reason: "does not exist: February 1990 has 28 days" },
       { row: 6, column: "Manager", value: "nobody@shop.test", reason: "is not an active manager's email" },
       { row: 7, column: "Customer ID", value: "", reason: "is empty: every row needs an external id" },
     ]);
@@ -165,6 +165,18 @@ describe(`CSV import of customers on ${testDialect}`, () => {
     expect(await runImport(db, id)).toMatchObject({ ok: true, progress: { createdRows: 3, errorRows: 0 } });
     const phones = await db.models.Customer.findAll({ where: { externalId: ["P1", "P2", "P3"] }, order: [["externalId", "ASC"]] });
     expect(phones.map((c) => c.phone)).toEqual(["+359888123456", "+306912345678", "+442079460958"]);
+  });
+
+  it("a phone number too short to be real is reported with that reason, read in the store's country or the row's", async () => {
+    const { saveStoreSettings } = await import("../../models/store.server");
+    await saveStoreSettings(db, { name: "Shop", timeZone: "Europe/Sofia", currency: "EUR", locale: "bg" });
+    const id = await uploadedImport(db, files.write("externalId,phone,country\nS1,0888 12,\nS2,691234,GR\nS3,0888 123 457,\n"), ["externalId", "phone", "country"]);
+    await checkImport(db, id);
+    const detail = await getImportDetail(db, id);
+    expect(detail!.firstErrors).toEqual([
+      { row: 2, column: "phone", value: "0888 12", reason: "is too short to be a phone number in BG" },
+      { row: 3, column: "phone", value: "691234", reason: "is too short to be a phone number in GR" },
+    ]);
   });
 
   it("a stop asked for during an import takes effect after the current batch", async () => {

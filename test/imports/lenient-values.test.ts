@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDecimal, parseMoment, parsePlainDate, parseYesNo, splitList } from "../../models/imports/lenient-values";
+import { parseDecimal, parseMoment, parsePlainDate, parseYesNo, plainDateProblem, splitList } from "../../models/imports/lenient-values";
 
 describe("lenient reading of spreadsheet values", () => {
   it("dates as YYYY-MM-DD, DD.MM.YYYY and DD/MM/YYYY, real ones only", () => {
@@ -9,6 +9,15 @@ describe("lenient reading of spreadsheet values", () => {
     expect(["31.02.1990", "1990-13-01", "05/17/1990", "yesterday", "17.05.90", ""].map(parsePlainDate)).toEqual([
       undefined, undefined, undefined, undefined, undefined, undefined,
     ]);
+  });
+
+  it("a date in a known form that is not on the calendar is said not to exist; anything else names the forms", () => {
+    expect(plainDateProblem("31.02.1990")).toBe("does not exist: February 1990 has 28 days");
+    expect(plainDateProblem("29/02/2023")).toBe("does not exist: February 2023 has 28 days");
+    expect(plainDateProblem("1990-04-31")).toBe("does not exist: April 1990 has 30 days");
+    expect(plainDateProblem("1990-13-01")).toBe("does not exist: there is no month 13");
+    expect(plainDateProblem("17.05.1850")).toBe("has the year 1850: it must be between 1900 and 2999");
+    expect(plainDateProblem("yesterday")).toBe("must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY");
   });
 
   it("moments: ISO with an offset as is, local dates and times in the store's time zone", () => {

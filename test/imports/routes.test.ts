@@ -58,6 +58,24 @@ describe(`import pages over HTTP on ${testDialect}`, () => {
     expect((await (await signIn(app, "admin")).get("/imports/new")).status).toBe(200);
   });
 
+  it("each form field's help text is linked to it by aria-describedby, apart from its label", async () => {
+    const admin = await signIn(app, "admin");
+    for (const [path, labels] of [["/imports/new", ["file"]], ["/admin/store", ["timeZone", "currency", "locale"]]] as const) {
+      const html = await (await admin.get(path)).text();
+      for (const name of labels) {
+        const control = new RegExp(`<(?:input|select)[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? "";
+        const id = /\sid="([^"]+)"/.exec(control)?.[1];
+        const describedBy = /aria-describedby="([^"]+)"/.exec(control)?.[1];
+        expect(describedBy, `${path} ${name}`).toBe(`${id}-help`);
+        const help = new RegExp(`<p[^>]*id="${describedBy}"[^>]*>([^<]+)</p>`).exec(html)?.[1];
+        expect(help, `${path} ${name}`).toBeTruthy();
+        const label = new RegExp(`<label[^>]*for="${id}"[^>]*>([^<]*)</label>`).exec(html)?.[1] ?? "";
+        expect(label.trim().length, `${path} ${name}`).toBeGreaterThan(0);
+        expect(label).not.toContain(help!);
+      }
+    }
+  });
+
   it("walks a Windows-1251 semicolon file from upload through the dry run to the import and its error report", async () => {
     const csv = iconv.encode(
       ["Клиентски номер;Имейл;Име;Фамилия;Град;Абонамент за имейл", "K1;k1@shop.bg;Иван;Петров;София;да", "K2;грешен;Мария;Иванова;Варна;не", "K3;k3@shop.bg;=1+2;Георгиев;Русе;не"].join("\r\n"),

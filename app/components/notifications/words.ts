@@ -15,7 +15,7 @@ const number = (value: unknown, locale: string) => (typeof value === "number" &&
 export function notificationText(n: NotificationLike, t: TFunction, locale: string): string {
   switch (n.kind) {
     case "segment.formed":
-      return t("notifications.kinds.segment_formed", { name: text(n.params.name), size: number(n.params.size, locale), seconds: number(n.params.seconds, locale) });
+      return t("notifications.kinds.segment_formed", { name: text(n.params.name), size: number(n.params.size, locale), count: typeof n.params.size === "number" ? n.params.size : 0, seconds: number(n.params.seconds, locale) });
     default:
       return t("notifications.kinds.unknown", { kind: n.kind });
   }

@@ -11,6 +11,8 @@ import { countryName, customerName, languageName } from "../customers.ui/display
 import { Card } from "../customers.ui/card";
 import { OrdersCard, CartsCard } from "./orders";
 import { TimelineCard } from "./timeline";
+import { SegmentsCard } from "./segments";
+import { segmentVocabulary, whyCustomerIsIn } from "~/domain/segments.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const name = data ? (customerName(data.profile) ?? data.profile.externalId) : "Customer";
@@ -36,7 +38,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   if (!result.ok) throw new Response("No such customer.", { status: 404, statusText: "Not Found" });
   const { profile, orders, carts, timeline } = result.page;
+  const [memberships, vocabulary] = await Promise.all([whyCustomerIsIn(context.services.segments, profile.id, new Date()), segmentVocabulary(db)]);
+  const criteria = memberships.flatMap((m) => m.criteria);
   return json({
+    segments: {
+      memberships,
+      canOpen: user.role === "admin" || user.role === "marketer",
+      // only the names the reasons' sentences need, not the whole vocabulary
+      names: {
+        customFields: vocabulary.customFields.filter((f) => criteria.some((c) => c.field === "customField" && c.key === f.key)),
+        questions: vocabulary.questions.filter((q) => criteria.some((c) => c.field === "registrationAnswer" && c.question === q.key)),
+        categories: vocabulary.categories.filter((k) => criteria.some((c) => c.field === "orderedFromCategory" && c.categories.includes(k.externalId))),
+        segments: vocabulary.segments.filter((s) => criteria.some((c) => c.field === "segment" && c.segment === s.code)),
+      },
+    },
     profile: {
       ...profile,
       phoneDisplay: displayPhone(profile.phone),
@@ -101,8 +116,7 @@ export default function CustomerPage() {
         <div className="min-w-0 space-y-5">
           <ProfileCard data={data} />
           <ChannelsCard data={data} />
-          {/* Segment memberships, each with the criteria that matched ("why is this customer in?"),
-              go here once segments exist: the loader adds them and a SegmentsCard renders them. */}
+          <SegmentsCard data={data} />
           <CustomFieldsCard data={data} />
           <AnswersCard data={data} />
         </div>

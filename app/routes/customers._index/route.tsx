@@ -8,6 +8,7 @@ import { formatMoney, formatNumber } from "~/format";
 import { getStoreSettings } from "~/domain/store.server";
 import { countCustomers, displayPhone, getCustomerFilterOptions, listCustomers, storeCountry } from "~/domain/customers.server";
 import { CUSTOMER_SORTS, LIST_CHANNELS, customerListSearch, hasFilters, readCustomerListQuery, type CustomerListQuery } from "../../../models/customers/list-query";
+import { criteriaForFilters, newSegmentHref } from "../../../models/customers/list-segment";
 import { countryName, customerName, formatDay } from "../customers.ui/display";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Segment console" }];
@@ -25,13 +26,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getCustomerFilterOptions(db, viewer),
   ]);
   const rows = page.rows.map((r) => ({ ...r, phone: displayPhone(r.phone) }));
-  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager" });
+  // a search is no criterion, so only filters alone make a segment; managers do not make segments
+  const criteria = query.q || !(user.role === "admin" || user.role === "marketer") ? null : criteriaForFilters(query, options);
+  const segmentHref = criteria ? newSegmentHref(criteria) : null;
+  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager", segmentHref });
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function CustomersList() {
-  const { query, problems, page, count, options, store, isManager } = useLoaderData<typeof loader>();
+  const { query, problems, page, count, options, store, isManager, segmentHref } = useLoaderData<typeof loader>();
   const { t } = useTranslation("customers");
   const navigation = useNavigation();
   const isLoading = navigation.state === "loading" && navigation.location?.pathname === "/customers";
@@ -44,10 +48,15 @@ export default function CustomersList() {
         <div>
           <h1 className="page-title">{t("list.title")}</h1>
           <p className="text-sm text-slate-500" data-testid="customer-count">
-            {filtered ? t("list.matching", { total }) : total}
+            {filtered ? t("list.matching", { total, count: count.isCapped ? count.count + 1 : count.count }) : total}
             {isManager ? ` · ${t("list.assignedToYou")}` : ""}
           </p>
         </div>
+        {segmentHref && (
+          <Link to={segmentHref} className="btn" data-testid="save-as-segment">
+            {t("list.saveAsSegment")}
+          </Link>
+        )}
       </div>
 
       <Filters query={query} options={options} store={store} isManager={isManager} />

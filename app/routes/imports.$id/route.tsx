@@ -449,9 +449,9 @@ function CheckStep({ detail, summary, store }: { detail: Detail; summary: Detail
             {rows === 0
               ? t("check.noRows")
               : t("check.passed", {
-                  rows: formatNumber(rows, store.locale),
-                  valid: formatNumber(rows - summary.errorRows, store.locale),
-                  errors: formatNumber(summary.errorRows, store.locale),
+                  checked: t("check.rowsChecked", { count: rows, formatted: formatNumber(rows, store.locale) }),
+                  importable: t("check.importable", { count: rows - summary.errorRows, formatted: formatNumber(rows - summary.errorRows, store.locale) }),
+                  failing: t("check.failing", { count: summary.errorRows, formatted: formatNumber(summary.errorRows, store.locale) }),
                 })}
           </p>
           <Counts
