@@ -3,10 +3,10 @@
 // it prints, hands them to the tests, and stops it at the end.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../support/ports";
 
 export interface FirstLogin {
   role: "admin" | "marketer" | "manager";
@@ -25,17 +25,6 @@ declare module "vitest" {
 
 const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 15_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves with the logins once the server says it listens and has printed them; rejects if it exits or takes too long. */
 function waitForStart(child: ChildProcess, log: fs.WriteStream): Promise<FirstLogin[]> {

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -8,17 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, logFormatOf } from "../../server/logger";
 import { createTestDatabase, testDialect } from "../support/db";
 import { waitFor } from "../jobs/support";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../support/ports";
 
 describe("the server's log lines", () => {
   it("are readable lines on a terminal and JSON elsewhere, unless LOG_FORMAT says which", () => {
