@@ -97,7 +97,7 @@ export function AppShell({
             <NavLink to="/account" className="block break-words font-medium hover:text-indigo-700" data-testid="current-user" title={t("auth:account.title")}>
               {user.name}
             </NavLink>
-            <div className="break-all text-xs text-slate-500">{user.email}</div>
+            <div className="[overflow-wrap:anywhere] text-xs text-slate-500">{user.email}</div>
             <div className="text-xs text-slate-500">{t(`roles.${user.role}`)}</div>
             <Form method="post" action="/logout" className="mt-2">
               <AuthenticityTokenInput />

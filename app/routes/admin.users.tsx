@@ -198,7 +198,7 @@ function userColumns({
             <div className="font-medium text-slate-900">
               {user.name} {isMe && <span className="badge ml-1">{t("users.you")}</span>}
             </div>
-            <div className="break-all text-xs text-slate-500">{user.email}</div>
+            <div className="[overflow-wrap:anywhere] text-xs text-slate-500">{user.email}</div>
           </>
         );
       },

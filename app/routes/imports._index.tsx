@@ -48,7 +48,7 @@ export default function ImportList() {
                 className: "md:max-w-xs",
                 cell: (i) => (
                   <>
-                    <Link to={`/imports/${i.id}`} className="break-all font-medium text-indigo-700 hover:underline">
+                    <Link to={`/imports/${i.id}`} className="[overflow-wrap:anywhere] font-medium text-indigo-700 hover:underline">
                       {i.fileName}
                     </Link>
                     <div className="text-xs text-slate-500">{formatBytes(i.fileSize, store.locale)}</div>

@@ -341,7 +341,7 @@ function MembersCard({ data }: { data: LoaderData }) {
               {
                 key: "contact",
                 header: t("members.contact"),
-                className: "break-all",
+                className: "[overflow-wrap:anywhere]",
                 cell: (m) => (m.hasDetails ? (m.email ?? <span className="text-slate-400">—</span>) : <span className="text-xs text-slate-500">{t("members.notYours")}</span>),
               },
               {

@@ -47,7 +47,7 @@ export function OrdersCard({ data }: { data: CustomerPageData }) {
               <details className="group">
                 <summary className="grid cursor-pointer list-none grid-cols-[1fr_auto] items-center gap-x-3 gap-y-1 px-4 py-2.5 hover:bg-slate-50 sm:grid-cols-[11rem_minmax(0,1fr)_auto_auto]">
                   <span className="whitespace-nowrap text-slate-700">{formatDateTime(o.placedAt, store.locale, store.timeZone)}</span>
-                  <span className="order-first break-all font-medium text-slate-900 sm:order-none">
+                  <span className="order-first [overflow-wrap:anywhere] font-medium text-slate-900 sm:order-none">
                     <span aria-hidden="true" className="mr-1 inline-block text-slate-400 transition-transform group-open:rotate-90">
                       ▸
                     </span>
@@ -122,7 +122,7 @@ export function CartsCard({ data }: { data: CustomerPageData }) {
             <li key={c.id} className="flex items-center justify-between gap-3 py-2">
               <div className="min-w-0">
                 <div className="text-slate-700">{formatDateTime(c.abandonedAt, store.locale, store.timeZone)}</div>
-                <div className="break-all text-xs text-slate-500">
+                <div className="[overflow-wrap:anywhere] text-xs text-slate-500">
                   #{c.externalId}
                 </div>
               </div>

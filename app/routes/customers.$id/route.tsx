@@ -97,7 +97,7 @@ export default function CustomerPage() {
         {p.tags.length > 0 && (
           <ul className="mt-3 flex flex-wrap gap-1.5" aria-label={t("page.tags")}>
             {p.tags.map((tag) => (
-              <li key={tag.id} className="badge max-w-full break-all">
+              <li key={tag.id} className="badge max-w-full [overflow-wrap:anywhere]">
                 {tag.name}
               </li>
             ))}
@@ -212,7 +212,7 @@ function ChannelsCard({ data }: { data: CustomerPageData }) {
           <li key={c.channel} className="flex items-start justify-between gap-3 py-2">
             <div className="min-w-0">
               <div className="font-medium text-slate-900">{t(`channels.${c.channel}`)}</div>
-              <div className="break-all text-xs text-slate-500">
+              <div className="[overflow-wrap:anywhere] text-xs text-slate-500">
                 {c.isKnown ? (c.address ?? t("page.noAddress")) : t("page.notOnChannel")}
               </div>
             </div>

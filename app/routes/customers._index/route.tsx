@@ -100,7 +100,7 @@ function customerColumns(t: TFunction<"customers">, store: LoaderData["store"]):
             <Link to={`/customers/${c.id}`} className="font-medium text-indigo-700 hover:underline">
               {name ?? <span className="italic text-slate-500">{t("list.noName")}</span>}
             </Link>
-            <div className="break-all text-xs text-slate-500">{c.externalId}</div>
+            <div className="[overflow-wrap:anywhere] text-xs text-slate-500">{c.externalId}</div>
           </>
         );
       },
@@ -111,7 +111,7 @@ function customerColumns(t: TFunction<"customers">, store: LoaderData["store"]):
       className: "md:max-w-[16rem]",
       cell: (c) => (
         <>
-          <div className="break-all">{c.email ?? none}</div>
+          <div className="[overflow-wrap:anywhere]">{c.email ?? none}</div>
           {c.phone && <div className="whitespace-nowrap text-xs text-slate-500">{c.phone}</div>}
         </>
       ),

@@ -134,7 +134,7 @@ export default function ImportPage() {
           ← {t("detail.back")}
         </Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="page-title break-all">{detail.fileName}</h1>
+          <h1 className="page-title [overflow-wrap:anywhere]">{detail.fileName}</h1>
           <StatusBadge status={summary.status} />
         </div>
         <p className="text-sm text-slate-500">
