@@ -13,8 +13,11 @@ const PAGES: Record<Role, string[]> = {
   marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/notifications", "/account"],
   manager: ["/", "/customers", "/segments", "/notifications", "/account"],
 };
-/** Where docs/screenshots/ keeps one picture per width of the marketer's daily pages (README). */
-const DOCS = "docs/screenshots/widths";
+/**
+ * One picture per width of the marketer's daily pages: kept in docs/screenshots/widths (README)
+ * when SCREENSHOTS=docs, in test-results otherwise, so an ordinary run leaves the tree clean.
+ */
+const DOCS = process.env.SCREENSHOTS === "docs" ? "docs/screenshots/widths" : "test-results/screenshots/widths";
 
 /** The first link to a record of this kind on a list page, so each role opens a real one. */
 async function firstRecord(page: Page, list: string, prefix: string): Promise<string | null> {
