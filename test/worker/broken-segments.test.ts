@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { signIn } from "../imports/http";
-import { startWorkerAppWith, type api, eventKinds, isMember, recomputeRuns, until } from "./support";
+import { createFormedSegment, startWorkerAppWith, type api, eventKinds, isMember, until } from "./support";
 
 const BOUND_MS = 2_000;
 
@@ -25,13 +25,8 @@ describe(`segments naming other segments, renamed or broken, with the worker on 
   });
   afterAll(() => app?.close());
 
-  async function createSegment(definition: object): Promise<number> {
-    const res = await call.post("/segments", definition);
-    expect(res.status, res.text).toBe(201);
-    const id = res.body.id as number;
-    await until(async () => (await recomputeRuns(app.db, id)) > 0, Date.now() + 10_000, "the first recompute");
-    return id;
-  }
+  const createSegment = (definition: object) => createFormedSegment(app, call, definition);
+
 
   async function moveTo(externalId: string, country: string): Promise<number> {
     const res = await call.post("/customers", { externalId, country });

@@ -6,7 +6,7 @@ import { startImport } from "../../jobs/run-import";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { importsDir, uploadedImport } from "../imports/support";
-import { startWorkerAppWith, type api, eventKinds, isMember, recomputeRuns, until } from "./support";
+import { createFormedSegment, startWorkerAppWith, type api, eventKinds, isMember, until } from "./support";
 
 const BOUND_MS = 2_000;
 
@@ -33,14 +33,8 @@ describe(`incremental recompute through the worker on ${testDialect}`, () => {
 
   const bulgaria = (code: string, type: "dynamic" | "accumulating") => ({ name: `In Bulgaria (${type})`, code, type, criteria: [{ field: "country", values: [{ value: "BG" }] }] });
 
-  async function createSegment(definition: object): Promise<number> {
-    const res = await call.post("/segments", definition);
-    expect(res.status, res.text).toBe(201);
-    const id = res.body.id as number;
-    // its first recompute is behind it
-    await until(async () => (await recomputeRuns(app.db, id)) > 0, Date.now() + 10_000, "the first recompute");
-    return id;
-  }
+  const createSegment = (definition: object) => createFormedSegment(app, call, definition);
+
 
   /** Changes a customer through the API and returns the moment the call returned. */
   async function moveTo(externalId: string, country: string): Promise<number> {

@@ -79,3 +79,12 @@ export async function startWorkerAppWith(customers: Array<{ externalId: string }
   }
   return { app, call, ids };
 }
+
+/** Creates a segment through the API and waits until its first recompute is behind it; returns its id. */
+export async function createFormedSegment(app: TestApp, call: ReturnType<typeof api>, definition: object): Promise<number> {
+  const res = await call.post("/segments", definition);
+  if (res.status !== 201) throw new Error(`segment: ${res.status} ${res.text}`);
+  const id = res.body.id as number;
+  await until(async () => (await recomputeRuns(app.db, id)) > 0, Date.now() + 10_000, "the first recompute");
+  return id;
+}
