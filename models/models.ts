@@ -11,6 +11,7 @@ import {
 import { defineSegmentModels, type SegmentModels } from "./segment-models";
 import { defineNotificationModels, type NotificationModels } from "./notification-models";
 import { defineSessionModels, type SessionModels } from "./session-models";
+import { defineCampaignModels, type CampaignModels } from "./campaign-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -34,6 +35,14 @@ export interface StoreSettings extends Model<Attrs<StoreSettings>, Create<StoreS
   timeZone: string;
   currency: string;
   locale: string;
+  /** Default quiet hours for campaigns ("21:00" to "09:00"); both empty: none. */
+  quietHoursStart: CreationOptional<string | null>;
+  quietHoursEnd: CreationOptional<string | null>;
+  /** At most `frequencyCapCount` marketing messages per customer per `frequencyCapDays` days; empty: no cap. */
+  frequencyCapCount: CreationOptional<number | null>;
+  frequencyCapDays: CreationOptional<number | null>;
+  /** Thousandths of the store's currency per SMS part, for the cost estimate. */
+  smsPartPriceMillis: CreationOptional<number | null>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -100,6 +109,8 @@ export interface Customer extends Model<Attrs<Customer>, Create<Customer>> {
   customerGroupId: number | null;
   managerId: number | null;
   locale: CreationOptional<string | null>;
+  /** IANA zone ("Europe/Sofia"); empty: the store's. */
+  timeZone: CreationOptional<string | null>;
   firstInteractionAt: CreationOptional<Date | null>;
   lastInteractionAt: CreationOptional<Date | null>;
   createdAt: CreationOptional<Date>;
@@ -363,7 +374,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -412,7 +423,19 @@ export function defineModels(sequelize: Sequelize): Models {
 
   const StoreSettings = sequelize.define<StoreSettings>(
     "store_settings",
-    { id: { type: DataTypes.INTEGER, primaryKey: true }, name: str(200, false), timeZone: str(64, false), currency: str(3, false), locale: str(16, false), ...stamps() },
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true },
+      name: str(200, false),
+      timeZone: str(64, false),
+      currency: str(3, false),
+      locale: str(16, false),
+      quietHoursStart: str(5),
+      quietHoursEnd: str(5),
+      frequencyCapCount: int(true),
+      frequencyCapDays: int(true),
+      smsPartPriceMillis: int(true),
+      ...stamps(),
+    },
   );
   const User = sequelize.define<User>("users", {
     id: id(),
@@ -457,6 +480,7 @@ export function defineModels(sequelize: Sequelize): Models {
     customerGroupId: int(true),
     managerId: int(true),
     locale: str(16),
+    timeZone: str(64),
     firstInteractionAt: time(),
     lastInteractionAt: time(),
     ...stamps(),
@@ -697,6 +721,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineSegmentModels(sequelize),
     ...defineNotificationModels(sequelize),
     ...defineSessionModels(sequelize),
+    ...defineCampaignModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

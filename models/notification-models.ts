@@ -37,6 +37,8 @@ export interface OutboxMessage extends Model<Attrs<OutboxMessage>, Create<Outbox
   createdAt: Date;
   updatedAt: Date;
   sentAt: CreationOptional<Date | null>;
+  /** The campaign delivery this message is, when it is one. */
+  deliveryId: CreationOptional<number | null>;
 }
 
 /** How far a follower of the change log (customer_changes) has processed it. */
@@ -84,6 +86,7 @@ export function defineNotificationModels(sequelize: Sequelize): NotificationMode
     createdAt: time(false),
     updatedAt: time(false),
     sentAt: time(),
+    deliveryId: { type: DataTypes.BIGINT, allowNull: true },
   }) as ModelStatic<OutboxMessage>;
   const ChangeLogPosition = sequelize.define<ChangeLogPosition>(
     "change_log_positions",
