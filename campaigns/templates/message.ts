@@ -2,7 +2,7 @@
 // batch render share. Pure: contexts come in ready.
 
 import type { Template } from "liquidjs";
-import { convert } from "html-to-text";
+import { compile } from "html-to-text";
 import type { ChannelName, RenderedMessage } from "../channels/channel";
 import { DEFAULT_RENDER_MS, globalVariables, problemFromError, suggestion, unknownPathReason, type TemplateEngines } from "./engine";
 import type { TemplateContext } from "./context";
@@ -86,15 +86,18 @@ export function prepareTemplate(
   return problems.length ? { ok: false, problems } : { ok: true, template };
 }
 
+// compiled once: html-to-text builds its selector machinery on every convert() otherwise (ms a call)
+const htmlToText = compile({
+  wordwrap: 78,
+  selectors: [
+    { selector: "img", format: "skip" },
+    { selector: "a", options: { hideLinkHrefIfSameAsText: true } },
+  ],
+});
+
 /** The text part of an email made from its HTML: links keep their address, images are left out. */
 export function textFromHtml(html: string): string {
-  return convert(html, {
-    wordwrap: 78,
-    selectors: [
-      { selector: "img", format: "skip" },
-      { selector: "a", options: { hideLinkHrefIfSameAsText: true } },
-    ],
-  }).trim();
+  return htmlToText(html).trim();
 }
 
 /** Renders a prepared template for one customer; a Liquid error is that customer's problem, not an exception. */
