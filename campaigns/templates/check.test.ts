@@ -83,10 +83,11 @@ describe("checkTemplate", () => {
   });
 
   it("refuses include, render and layout: a template reads no file", () => {
-    for (const tag of ["include 'header'", "render 'footer'", "layout 'base'", "include '/etc/passwd'"]) {
+    for (const tag of ["include 'header'", "render 'footer'", "layout 'base'", "include '/etc/passwd'", "liquid\n include 'header'"]) {
       const problems = checkTemplate(sms(`Hello\n{% ${tag} %}`));
       expect(problems, tag).toHaveLength(1);
-      expect(problems[0]).toMatchObject({ field: "textBody", line: 2 });
+      // the line of the tag itself, inside a {% liquid %} block too
+      expect(problems[0]).toMatchObject({ field: "textBody", line: 2 + tag.split("\n").length - 1 });
       expect(problems[0].message).toContain("templates cannot read files");
     }
   });
@@ -98,6 +99,12 @@ describe("checkTemplate", () => {
     const huge = checkTemplate(sms("{% for a in (1..1000000000) %}x{% endfor %}"));
     expect(huge).toHaveLength(1);
     expect(huge[0].message).toContain("builds too much");
+  });
+
+  it("refuses a template longer than the parser takes", () => {
+    expect(checkTemplate(sms("a".repeat(600_000)))).toEqual([
+      { field: "textBody", line: null, variable: null, message: "SMS text: the template is longer than 500000 characters." },
+    ]);
   });
 
   it("an email needs a subject and an HTML body or a text part", () => {
@@ -197,6 +204,9 @@ describe("rendering", () => {
     expect(message.subject).toBe(`Hi ${name}`);
     // the text made from the escaped HTML reads as the name was written
     expect(message.text).toContain(`Hi <SCRIPT>ALERT("X")</SCRIPT> & <B>CO</B>`);
+    // a marketer's own escape filter does not escape twice, in an output or an assign
+    const own = render({ channel: "email", subject: "x", htmlBody: "{{ customer.first_name | escape }}|{% assign n = customer.first_name | escape %}{{ n }}" }, "Tom & Jerry");
+    expect(own.html).toBe("Tom &amp; Jerry|Tom &amp; Jerry");
     const text = render({ channel: "sms", textBody: "Hi {{ customer.first_name }}" }, name);
     expect(text.text).toBe(`Hi ${name}`);
   });

@@ -58,7 +58,12 @@ function createEngine(escapeHtml: boolean, settings: EngineSettings): Liquid {
       },
     });
   }
-  if (escapeHtml) engine.unregisterFilter("raw");
+  if (escapeHtml) {
+    engine.unregisterFilter("raw");
+    // every output is escaped once already: a marketer's own `| escape` (a habit from other Liquid
+    // shops) must not escape it twice and show "&amp;amp;" to the customer
+    engine.registerFilter("escape", (value: unknown) => value);
+  }
   // time is the caller's: "now" and "today" are the moment the messages are made, not the clock's
   const date = engine.filters.date;
   const dateHandler = typeof date === "function" ? date : date.handler!;
