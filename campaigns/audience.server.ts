@@ -9,7 +9,7 @@ import { evaluate, EvaluationError } from "../segments/evaluate";
 import { selectRows, utcMsOf } from "../segments/facts/stream.server";
 import { CHANNELS, type ChannelName } from "./channels/channel";
 import { customersAtCap } from "./frequency-cap.server";
-import { dueInstants, frequencyCapOf, quietHoursFor, scheduleOf } from "./schedule";
+import { dueInstants, frequencyCapOf, quietHoursFor, scheduleOf, ScheduleError } from "./schedule";
 
 export interface AudienceRecipient {
   customerId: number;
@@ -199,6 +199,16 @@ export async function resolveAudience(
   campaign: CampaignRow,
   now: Date,
 ): Promise<{ recipients: AudienceRecipient[]; summary: AudienceSummary }> {
+  try {
+    return await resolve(deps, campaign, now);
+  } catch (error) {
+    // one kind of refusal for callers: a schedule or quiet hours written around the checks
+    if (error instanceof ScheduleError) throw new AudienceError(`the campaign's schedule cannot be read: ${error.message}`);
+    throw error;
+  }
+}
+
+async function resolve(deps: { db: Database; engine: SegmentEngine }, campaign: CampaignRow, now: Date) {
   const { db, engine } = deps;
   const chain = channelChain(campaign.channels);
   const includeIds = segmentIdList(campaign.includeSegmentIds, "includeSegmentIds");

@@ -219,12 +219,14 @@ describe(`campaign audience on ${testDialect}`, () => {
     }
   });
 
-  it("a campaign naming a deleted segment, or a channel that does not exist, is refused rather than sent to the wrong people", async () => {
+  it("a campaign naming a deleted segment, a channel that does not exist or an unreadable time is refused rather than sent to the wrong people", async () => {
     const gone = await makeSegment("gone", "dynamic", "vip");
     await db.models.Segment.update({ deletedAt: now }, { where: { id: gone } });
     await expect(resolveAudience({ db, engine }, await newCampaign({ excludeSegmentIds: JSON.stringify([gone]) }), now)).rejects.toThrow(AudienceError);
     await expect(resolveAudience({ db, engine }, await newCampaign({ includeSegmentIds: JSON.stringify([9999]) }), now)).rejects.toThrow(/9999/);
     await expect(resolveAudience({ db, engine }, await newCampaign({ channels: "viber,fax" }), now)).rejects.toThrow(/fax/);
+    const badTime = await newCampaign({ scheduleKind: "at", timeZoneMode: "customer", localSendAt: "2026-13-01T10:00" });
+    await expect(resolveAudience({ db, engine }, badTime, now)).rejects.toThrow(AudienceError);
   });
 });
 
