@@ -97,9 +97,9 @@ export function PreviewPanel({
 
   const firstCustomers = ok && !isManual && (
     <div>
-      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("preview.first", { count: ok.customers.length })}</h3>
+      {ok.customers.length > 0 && <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("preview.first", { count: ok.customers.length })}</h3>}
       {ok.customers.length === 0 ? (
-        <p className="mt-2 text-sm text-slate-500" data-testid="preview-empty">
+        <p className="text-sm text-slate-500" data-testid="preview-empty">
           {t("preview.none")}
         </p>
       ) : (
