@@ -6,6 +6,7 @@ export { addMembers, removeMembers } from "../../segments/manual.server";
 export { editImpact } from "../../segments/impact.server";
 export { previewWithReasons } from "../../segments/preview-reasons.server";
 export { whyCustomerIsIn } from "../../segments/why.server";
+export { judgeCustomer } from "../../segments/why-not.server";
 export { listSegmentMembers, listVisibleSegmentMembers, MEMBER_PAGE_MAX } from "../../models/segments/members.server";
 export { listRecomputes } from "../../models/segments/recomputes.server";
 export { latestSegmentEvents, latestStoreSegmentEvents, eventsForViewer, segmentEventsSince, customerSegmentEvents } from "../../models/segments/events.server";

@@ -8,6 +8,7 @@ import { z } from "../../models/zod";
 import { createUserSession, getUser, safeRedirect } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { loginSucceeded, takeLoginAttempt } from "~/auth/login-limiter.server";
+import { getFixedT } from "~/i18n.server";
 import { verifyLogin } from "~/domain/users.server";
 import { recordAudit } from "~/domain/store.server";
 
@@ -38,14 +39,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ip = context.clientIp;
   const attempt = await takeLoginAttempt(email, ip);
   if (!attempt.allowed) {
+    const t = await getFixedT(request, context, "auth");
     return json(
-      { result: submission.reply({ formErrors: [`Too many attempts. Try again in ${Math.ceil(attempt.retryAfterS / 60)} minutes.`], hideFields: ["password"] }) },
+      { result: submission.reply({ formErrors: [t("login.tooMany", { count: Math.ceil(attempt.retryAfterS / 60) })], hideFields: ["password"] }) },
       { status: 429, headers: { "Retry-After": String(attempt.retryAfterS) } },
     );
   }
   const user = await verifyLogin(context.services.db, email, password);
   if (!user) {
-    return json({ result: submission.reply({ formErrors: ["Wrong email or password."], hideFields: ["password"] }) }, { status: 401 });
+    const t = await getFixedT(request, context, "auth");
+    return json({ result: submission.reply({ formErrors: [t("login.invalid")], hideFields: ["password"] }) }, { status: 401 });
   }
   await loginSucceeded(email, ip);
   await recordAudit(context.services.db, { userId: user.id, ip }, "user.login");

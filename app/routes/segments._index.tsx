@@ -311,7 +311,7 @@ function SegmentFilterBar({ filter, shown, total }: { filter: { q: string; type?
         {t("list.filter")}
       </button>
       <p className="w-full text-sm text-slate-500" aria-live="polite" data-testid="segments-shown">
-        {t("list.shown", { shown, total })}
+        {t("list.shown", { count: total, shown, formatted: total })}
       </p>
     </Form>
   );

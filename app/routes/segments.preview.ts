@@ -1,6 +1,7 @@
 // The editor's live preview: a definition that is not saved → its problems, its count, what each
 // criterion matches alone, the first customers with why, and for a saved segment the impact of
-// saving. A problem is an answer here, not a failure: the editor shows it next to its input.
+// saving, and with a customer picked in the preview, how each counted criterion judges them. A
+// problem is an answer here, not a failure: the editor shows it next to its input.
 import crypto from "node:crypto";
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "../../models/zod";
@@ -16,6 +17,8 @@ const PreviewForm = z.object({
   /** Criteria the browser knows are unfinished (text that is not a number yet), by index: not counted. */
   incomplete: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.split(",") : []), z.array(z.coerce.number().int().min(0).max(100)).max(10)),
   segmentId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()),
+  /** The customer picked in the preview's "Check a customer": judged against the draft as it stands. */
+  customerId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ error: "must be a customer id" }).int("must be a customer id").positive("must be a customer id").max(2 ** 31 - 1, "must be a customer id").optional()),
 });
 
 /** Fields that say nothing about who is in: their problems do not stop the preview. */
@@ -27,7 +30,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireRole(request, context, "admin", "marketer");
   const form = await readForm(request, context);
   const parsed = PreviewForm.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return answer({ errors: [{ field: "(body)", reason: "send the definition as JSON in the field definition" }], result: null }, 400);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue.path[0] ?? "definition");
+    return answer({ errors: [field === "definition" ? { field: "(body)", reason: "send the definition as JSON in the field definition" } : { field, reason: issue.message }], result: null }, 400);
+  }
   let input: unknown;
   try {
     input = JSON.parse(parsed.data.definition);
@@ -70,19 +77,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const countedIndexes = counted ?? definition.criteria.map((_, i) => i);
   const isPartial = criteriaIn !== null && countedIndexes.length < criteriaIn.length;
   if (definition.type === "manual") {
-    return answer({ errors, result: { definition, counted: [], count: null, perCriterion: [], customers: [], impact: null, evaluatedMs: 0 } });
+    return answer({ errors, result: { definition, counted: [], count: null, perCriterion: [], customers: [], impact: null, checked: null, evaluatedMs: 0 } });
   }
   const now = new Date();
   const rule = ruleOf(definition);
+  const customerId = parsed.data.customerId;
   try {
-    const [preview, impact] = await Promise.all([
+    const [preview, impact, explained] = await Promise.all([
       previewWithReasons(engine, rule, now, { limit: PREVIEW_LIMIT }),
       // the impact of saving is of the whole draft: not told while part of it is not counted
       segmentId && !isPartial ? editImpact(engine, segmentId, { type: definition.type, rule }, now) : Promise.resolve(null),
+      customerId ? engine.explainCustomer(rule, customerId, now) : Promise.resolve(null),
     ]);
+    const checked = customerId ? { customerId, isFound: explained !== null, matched: explained?.matched ?? false, reasons: explained?.reasons ?? [] } : null;
     return answer({
       errors,
-      result: { definition, counted: countedIndexes, count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, impact, evaluatedMs: preview.evaluatedMs },
+      result: { definition, counted: countedIndexes, count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, impact, checked, evaluatedMs: preview.evaluatedMs },
     });
   } catch (error) {
     // something the definition names appeared after this process built its fact index. By name:

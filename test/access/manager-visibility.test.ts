@@ -84,11 +84,12 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
 }
 
 /** Searches the routes that take one are also asked, for both kinds of customer. */
-const SEARCHES: Record<string, string[]> = {
+const searches = (): Record<string, string[]> => ({
   "routes/customers._index": ["q=Foreign", "q=access.test", "q=%2B35988772", "q=Owned"],
   "routes/segments.customers": ["q=Foreign", "q=access.test", "q=%2B35988772"],
   "routes/segments.$id": ["after=bogus"],
-};
+  "routes/customers.$id_.why-not": [`segment=${segmentId}`],
+});
 
 const digitsPattern = (phone: string) => new RegExp(phone.replace(/^\+359/, "").split("").join("[\\s()-]*"));
 
@@ -119,7 +120,7 @@ async function walk(visitor: Visitor): Promise<Answer[]> {
   for (const route of routes) {
     for (const values of paramValues(route)) {
       const base = fillPattern(route.pattern, values);
-      for (const search of ["", ...(SEARCHES[route.id] ?? [])]) {
+      for (const search of ["", ...(searches()[route.id] ?? [])]) {
         let next: string | null = search ? `${base}?${search}` : base;
         for (let page = 0; next && page < 5; page++) {
           const sep = next.includes("?") ? "&" : "?";

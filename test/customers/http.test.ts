@@ -121,7 +121,12 @@ describe("the customer list over HTTP", () => {
     expect(data.segments.memberships[0].explanation).toMatchObject({ matchesNow: true, reasons: [{ index: 0, matched: true }, { index: 1, matched: true, actual: 12345 }] });
     const page = await request(app.url).get(`/customers/${ids.ivan}`).set("Cookie", cookies.admin).expect(200);
     expect(page.text).toContain("Bulgarian spenders");
-    expect(page.text).not.toContain("Greeks");
+    // a segment the customer is not in is only offered by the "why isn't this customer in…?" picker
+    expect(data.segments.notIn).toEqual([{ id: greeks.segment.id, name: "Greeks" }]);
+    const memberships = page.text.slice(page.text.indexOf('data-testid="customer-segments"'), page.text.indexOf('data-testid="why-not"'));
+    expect(memberships).toContain("Bulgarian spenders");
+    expect(memberships).not.toContain("Greeks");
+    expect(page.text).toMatch(/<option value="\d+">Greeks<\/option>/);
     expect(page.text).toMatch(/Total spent €123\.45 ≥ €100\.00|Total spent 123,45 € ≥ 100,00 €/);
   });
 

@@ -251,6 +251,9 @@ describe(`login attempts are counted before the password is checked, on ${testDi
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 401).length + statuses.filter((s) => s === 429).length).toBe(20);
     for (const r of answers.filter((a) => a.status === 429)) expect(Number(r.headers["retry-after"])).toBeGreaterThan(0);
+    // in the words of the catalogue: the wait in minutes, singular or plural as the number asks
+    expect(answers.find((a) => a.status === 429)!.text).toMatch(/Too many attempts\. Try again in (1 minute|([2-9]|1[0-5]) minutes)\./);
+    expect(answers.find((a) => a.status === 401)!.text).toContain("Wrong email or password.");
     // the right password waits too
     expect((await v.post("/login", { email: "marketer@auth.test", password, csrf, redirectTo: "/" })).status).toBe(429);
   }, 120_000);

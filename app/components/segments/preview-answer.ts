@@ -25,6 +25,11 @@ export interface PreviewResult {
   customers: PreviewCustomerView[];
   /** Editing a saved segment: who would enter and leave on saving. */
   impact: { members: number; entering: number; leaving: number; recomputes: boolean } | null;
+  /**
+   * The customer picked in the preview, judged by each criterion of `definition` (the counted
+   * ones); null when none is picked. `isFound` false: there is no such customer (any more).
+   */
+  checked: { customerId: number; isFound: boolean; matched: boolean; reasons: CriterionReason[] } | null;
   evaluatedMs: number;
 }
 

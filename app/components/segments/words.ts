@@ -249,6 +249,57 @@ export function describeReason(c: Criterion, reason: CriterionReason, t: T, w: W
   }
 }
 
+/**
+ * The customer's own value behind a criterion, alone: "€120.00", "2 Oct 2026", "Greece", "none".
+ * Beside the criterion's sentence it says why a customer is or is not in.
+ */
+export function describeValue(c: Criterion, reason: CriterionReason, t: T, w: Wording): string {
+  const a = reason.actual;
+  const none = t("words.reason.none");
+  const yesNo = (v: unknown) => (v ? t("words.reason.yes") : t("words.reason.no"));
+  const day = (d: unknown) => (typeof d === "string" ? formatPlainDate(d, w.locale) : none);
+  const texts = (values: string[]) => (values.length ? list(values, w.locale, "conjunction") : none);
+  const strings = Array.isArray(a) ? a.map(String) : [];
+  switch (c.field) {
+    case "totalSpent":
+    case "averageOrderValue":
+      return typeof a === "number" ? formatMoney(a, w.currency, w.locale) : none;
+    case "orderCount":
+      return formatNumber(typeof a === "number" ? a : 0, w.locale);
+    case "registeredAt":
+    case "firstInteractionAt":
+    case "lastInteractionAt":
+    case "lastOrderAt":
+    case "birthday":
+      return day(a);
+    case "abandonedCartAt":
+      return texts(strings.map(day));
+    case "acceptsMarketing":
+    case "subscribedOn":
+    case "reachableOn":
+      return yesNo(a);
+    case "orderStatus":
+    case "tag":
+      return texts(strings.map((v) => valueText(c.field, v, t, w)));
+    case "country":
+    case "city":
+    case "customerGroup":
+      return typeof a === "string" ? valueText(c.field, a, t, w) : none;
+    case "orderedFromCategory":
+      return texts(strings.map((id) => w.categoryNames?.[id] ?? id));
+    case "customField":
+      if (c.condition.type === "number") return typeof a === "number" ? formatNumber(a, w.locale) : none;
+      if (c.condition.type === "date") return day(a);
+      return typeof a === "string" && a !== "" ? a : none;
+    case "registrationAnswer": {
+      const q = w.questions?.[c.question];
+      return texts(strings.map((o) => q?.options[o] ?? o));
+    }
+    case "segment":
+      return a ? t("words.reason.member") : t("words.reason.notMember");
+  }
+}
+
 /** The wording context of the store's vocabulary (the editor's and the segment page's loaders give it). */
 export function wordingFrom(
   store: { locale: string; currency: string },
@@ -261,5 +312,15 @@ export function wordingFrom(
     questions: Object.fromEntries((v.questions ?? []).map((q) => [q.key, { text: q.text, options: Object.fromEntries(q.options.map((o) => [o.key, o.label])) }])),
     categoryNames: Object.fromEntries((v.categories ?? []).map((c) => [c.externalId, c.name])),
     segmentNames: Object.fromEntries((v.segments ?? []).map((s) => [s.code, s.name])),
+  };
+}
+
+/** The part of the vocabulary that sentences about these criteria name, so a loader sends only that. */
+export function namesUsedBy(v: Pick<SegmentVocabulary, "customFields" | "questions" | "categories" | "segments">, criteria: Criterion[]): Pick<SegmentVocabulary, "customFields" | "questions" | "categories" | "segments"> {
+  return {
+    customFields: v.customFields.filter((f) => criteria.some((c) => c.field === "customField" && c.key === f.key)),
+    questions: v.questions.filter((q) => criteria.some((c) => c.field === "registrationAnswer" && c.question === q.key)),
+    categories: v.categories.filter((k) => criteria.some((c) => c.field === "orderedFromCategory" && c.categories.includes(k.externalId))),
+    segments: v.segments.filter((s) => criteria.some((c) => c.field === "segment" && c.segment === s.code)),
   };
 }

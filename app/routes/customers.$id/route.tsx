@@ -13,6 +13,7 @@ import { OrdersCard, CartsCard } from "./orders";
 import { TimelineCard } from "./timeline";
 import { SegmentsCard } from "./segments";
 import { segmentVocabulary, whyCustomerIsIn } from "~/domain/segments.server";
+import { namesUsedBy } from "~/components/segments/words";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const name = data ? (customerName(data.profile) ?? data.profile.externalId) : "Customer";
@@ -39,18 +40,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!result.ok) throw new Response("No such customer.", { status: 404, statusText: "Not Found" });
   const { profile, orders, carts, timeline } = result.page;
   const [memberships, vocabulary] = await Promise.all([whyCustomerIsIn(context.services.segments, profile.id, new Date()), segmentVocabulary(db)]);
-  const criteria = memberships.flatMap((m) => m.criteria);
+  const memberOf = new Set(memberships.map((m) => m.segmentId));
   return json({
     segments: {
       memberships,
+      // the picker of "Why isn't this customer in…?"
+      notIn: vocabulary.segments.filter((s) => !memberOf.has(s.id)).map((s) => ({ id: s.id, name: s.name })),
       canOpen: user.role === "admin" || user.role === "marketer",
       // only the names the reasons' sentences need, not the whole vocabulary
-      names: {
-        customFields: vocabulary.customFields.filter((f) => criteria.some((c) => c.field === "customField" && c.key === f.key)),
-        questions: vocabulary.questions.filter((q) => criteria.some((c) => c.field === "registrationAnswer" && c.question === q.key)),
-        categories: vocabulary.categories.filter((k) => criteria.some((c) => c.field === "orderedFromCategory" && c.categories.includes(k.externalId))),
-        segments: vocabulary.segments.filter((s) => criteria.some((c) => c.field === "segment" && c.segment === s.code)),
-      },
+      names: namesUsedBy(vocabulary, memberships.flatMap((m) => m.criteria)),
     },
     profile: {
       ...profile,

@@ -1,5 +1,6 @@
 // The segments a customer is in now, each with why: the criteria against their own values
-// (segments/why.server.ts), in the sentences the segment editor's preview uses.
+// (segments/why.server.ts), in the sentences the segment editor's preview uses; and a picker that
+// asks why they are not in one of the others.
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Criterion } from "../../../segments/definition";
@@ -8,10 +9,11 @@ import { describeCriterion, describeReason, wordingFrom } from "~/components/seg
 import { formatDateTime } from "~/format";
 import { Card } from "../customers.ui/card";
 import type { CustomerPageData } from "./route";
+import { WhyNotPicker } from "./why-not";
 
 export function SegmentsCard({ data }: { data: CustomerPageData }) {
   const { t } = useTranslation("segments");
-  const { segments, store } = data;
+  const { segments, store, profile } = data;
   const wording = wordingFrom(store, segments.names);
   return (
     <Card title={t("why.title")} testId="customer-segments">
@@ -58,6 +60,11 @@ export function SegmentsCard({ data }: { data: CustomerPageData }) {
             </li>
           ))}
         </ul>
+      )}
+      {segments.notIn.length > 0 ? (
+        <WhyNotPicker customerId={profile.id} segments={segments.notIn} canOpen={segments.canOpen} store={store} />
+      ) : (
+        segments.memberships.length > 0 && <p className="mt-4 border-t border-slate-100 pt-3 text-sm text-slate-500">{t("whyNot.inEvery")}</p>
       )}
     </Card>
   );

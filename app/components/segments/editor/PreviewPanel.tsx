@@ -1,10 +1,11 @@
-// The editor's live preview: the member count, the impact of saving an edit, and the first
-// customers, each with why they are in.
+// The editor's live preview: the member count, the impact of saving an edit, one customer of the
+// marketer's choosing judged criterion by criterion, and the first customers, each with why they are in.
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatNumber } from "~/format";
 import type { PreviewResult } from "../preview-answer";
 import { describeReason, type Wording } from "../words";
+import { CustomerCheck, type CheckedCustomer } from "./CustomerCheck";
 
 export function PreviewPanel({
   result,
@@ -18,6 +19,9 @@ export function PreviewPanel({
   store,
   segment,
   notCounted = [],
+  criteriaCount,
+  checked,
+  onCheck,
 }: {
   result: PreviewResult | null;
   /** Criteria (by index in the editor) still being filled in, which the count leaves out. */
@@ -33,19 +37,24 @@ export function PreviewPanel({
   wording: Wording;
   store: { locale: string };
   segment?: { id: number; memberCount: number };
+  /** How many criteria the editor has, finished or not. */
+  criteriaCount: number;
+  /** The customer picked in "Check a customer", if any. */
+  checked: CheckedCustomer | null;
+  onCheck: (customer: CheckedCustomer | null) => void;
 }) {
   const { t } = useTranslation("segments");
   const n = (v: number) => formatNumber(v, store.locale);
   const ok = result;
   const stale = isUpdating || hasLocalErrors || (hasErrors && !ok);
 
-  let body: React.ReactNode;
+  let summary: React.ReactNode;
   if (isManual) {
-    body = <p className="text-sm text-slate-600">{segment ? t("preview.manualSaved", { count: segment.memberCount, formatted: n(segment.memberCount) }) : t("preview.manualNew")}</p>;
+    summary = <p className="text-sm text-slate-600">{segment ? t("preview.manualSaved", { count: segment.memberCount, formatted: n(segment.memberCount) }) : t("preview.manualNew")}</p>;
   } else if (!ok) {
-    body = <p className="text-sm text-slate-500">{hasShownErrors ? t("preview.fixErrors") : t("preview.waiting")}</p>;
+    summary = <p className="text-sm text-slate-500">{hasShownErrors ? t("preview.fixErrors") : t("preview.waiting")}</p>;
   } else {
-    body = (
+    summary = (
       <div className="space-y-4">
         <div>
           <div className="text-3xl font-semibold tabular-nums text-slate-900" data-testid="preview-count">
@@ -72,58 +81,64 @@ export function PreviewPanel({
           <div className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="impact">
             <div className="font-medium">{t("preview.impactTitle")}</div>
             {ok.impact.recomputes && ok.impact.entering + ok.impact.leaving === 0 ? (
-              <p className="mt-1">{t("preview.impactNone", { members: n(ok.impact.members) })}</p>
+              <p className="mt-1">{t("preview.impactNone", { count: ok.impact.members, formatted: n(ok.impact.members) })}</p>
             ) : ok.impact.recomputes ? (
               <p className="mt-1">
-                {t("preview.impact", { entering: n(ok.impact.entering), leaving: n(ok.impact.leaving), members: n(ok.impact.members) })}
+                {t("preview.impact", { count: ok.impact.members, entering: n(ok.impact.entering), leaving: n(ok.impact.leaving), formatted: n(ok.impact.members) })}
               </p>
             ) : (
               <p className="mt-1">{t("preview.impactLocked")}</p>
             )}
           </div>
         )}
-        <div>
-          <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("preview.first", { count: ok.customers.length })}</h3>
-          {ok.customers.length === 0 ? (
-            <p className="mt-2 text-sm text-slate-500" data-testid="preview-empty">
-              {t("preview.none")}
-            </p>
-          ) : (
-            <ul className="mt-2 divide-y divide-slate-100" data-testid="preview-customers">
-              {ok.customers.map((c) => (
-                <li key={c.id} className="py-2 text-sm">
-                  <div className="flex items-baseline justify-between gap-2">
-                    <Link to={`/customers/${c.id}`} target="_blank" className="min-w-0 truncate font-medium text-indigo-700 hover:underline" title={c.name || c.externalId}>
-                      {c.name || <span className="italic text-slate-500">{t("preview.noName")}</span>}
-                    </Link>
-                    <span className="shrink-0 font-mono text-xs text-slate-500">{c.externalId}</span>
-                  </div>
-                  <ul className="mt-1 space-y-0.5" aria-label={t("preview.why")}>
-                    {c.reasons.map((r) => {
-                      const criterion = ok.definition.criteria[r.index];
-                      if (!criterion) return null;
-                      return (
-                        <li key={r.index} className={`flex gap-1.5 text-xs ${r.matched ? "text-slate-700" : "text-slate-400"}`} data-testid="reason">
-                          <span aria-hidden="true" className={r.matched ? "text-emerald-600" : "text-slate-400"}>
-                            {r.matched ? "✓" : "–"}
-                          </span>
-                          <span className="min-w-0 break-words">{describeReason(criterion, r, t, wording)}</span>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
       </div>
     );
   }
 
+  const firstCustomers = ok && !isManual && (
+    <div>
+      {ok.customers.length > 0 && <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("preview.first", { count: ok.customers.length })}</h3>}
+      {ok.customers.length === 0 ? (
+        <p className="text-sm text-slate-500" data-testid="preview-empty">
+          {t("preview.none")}
+        </p>
+      ) : (
+        <ul className="mt-2 divide-y divide-slate-100" data-testid="preview-customers">
+          {ok.customers.map((c) => (
+            <li key={c.id} className="py-2 text-sm">
+              <div className="flex items-baseline justify-between gap-2">
+                <Link to={`/customers/${c.id}`} target="_blank" className="min-w-0 truncate font-medium text-indigo-700 hover:underline" title={c.name || c.externalId}>
+                  {c.name || <span className="italic text-slate-500">{t("preview.noName")}</span>}
+                </Link>
+                <span className="shrink-0 font-mono text-xs text-slate-500">{c.externalId}</span>
+              </div>
+              <ul className="mt-1 space-y-0.5" aria-label={t("preview.why")}>
+                {c.reasons.map((r) => {
+                  const criterion = ok.definition.criteria[r.index];
+                  if (!criterion) return null;
+                  return (
+                    <li key={r.index} className={`flex gap-1.5 text-xs ${r.matched ? "text-slate-700" : "text-slate-400"}`} data-testid="reason">
+                      <span aria-hidden="true" className={r.matched ? "text-emerald-600" : "text-slate-400"}>
+                        {r.matched ? "✓" : "–"}
+                      </span>
+                      <span className="min-w-0 break-words">{describeReason(criterion, r, t, wording)}</span>
+                    </li>
+                  );
+                })}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+
+  // the check sits between the count and the first customers whatever the preview shows, so what
+  // is typed in its search box stays while the preview comes and goes
+  const faded = `transition-opacity ${stale && ok ? "opacity-50" : ""}`;
   return (
-    <aside className="card xl:sticky xl:top-4" aria-live="polite" data-testid="preview">
-      <div className="mb-3 flex items-center justify-between gap-2">
+    <aside className="card space-y-4 xl:sticky xl:top-4" aria-live="polite" data-testid="preview">
+      <div className="flex items-center justify-between gap-2">
         <h2 className="text-sm font-semibold text-slate-900">{t("preview.title")}</h2>
         {!isManual && (
           <span className={`text-xs ${isUpdating ? "text-indigo-600" : "text-slate-400"}`} data-testid="preview-state">
@@ -131,7 +146,9 @@ export function PreviewPanel({
           </span>
         )}
       </div>
-      <div className={`transition-opacity ${stale && ok ? "opacity-50" : ""}`}>{body}</div>
+      <div className={faded}>{summary}</div>
+      {!isManual && <CustomerCheck checked={checked} onCheck={onCheck} result={ok} isUpdating={isUpdating} criteriaCount={criteriaCount} wording={wording} />}
+      {firstCustomers && <div className={faded}>{firstCustomers}</div>}
     </aside>
   );
 }

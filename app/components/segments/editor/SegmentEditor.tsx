@@ -24,6 +24,7 @@ import { wordingFrom } from "../words";
 import { CriterionCard, type EditorStore } from "./CriterionCard";
 import { InputError, TextInput } from "./inputs";
 import { PreviewPanel } from "./PreviewPanel";
+import type { CheckedCustomer } from "./CustomerCheck";
 
 const PREVIEW_DELAY_MS = 350;
 
@@ -57,6 +58,9 @@ export function SegmentEditor({
   // criteria with text that is not a number yet: the server counts the others
   const incomplete = [...new Set(localErrors.flatMap((e) => (e.index === undefined ? [] : [e.index])))].sort((a, b) => a - b).join(",");
   const blocking = localErrors.some((e) => e.index === undefined);
+  // the customer picked in the preview's "Check a customer": judged with each preview of the draft
+  const [checked, setChecked] = useState<CheckedCustomer | null>(null);
+  const asked = `${body}\n${checked?.id ?? ""}`;
   useEffect(() => {
     if (blocking) return;
     const timer = setTimeout(() => {
@@ -65,16 +69,17 @@ export function SegmentEditor({
       form.set("definition", body);
       form.set("incomplete", incomplete);
       if (segment) form.set("segmentId", String(segment.id));
-      submitted.current = body;
+      if (checked) form.set("customerId", String(checked.id));
+      submitted.current = asked;
       fetcher.submit(form, { method: "post", action: "/segments/preview" });
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
-    // the fetcher and token are stable for the page; the draft's JSON is what matters
+    // the fetcher and token are stable for the page; the draft's JSON and the picked customer are what matter
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [body, incomplete, blocking]);
+  }, [body, incomplete, blocking, checked?.id]);
   const answer = fetcher.data as PreviewAnswer | undefined;
   const result = answer?.result ?? null;
-  const isUpdating = fetcher.state !== "idle" || (!blocking && submitted.current !== body);
+  const isUpdating = fetcher.state !== "idle" || (!blocking && submitted.current !== asked);
   // the editor's criteria the preview is not counting yet (unfinished), by index
   const notCounted = result ? draft.criteria.map((_, i) => i).filter((i) => !result.counted.includes(i)) : [];
 
@@ -280,6 +285,9 @@ export function SegmentEditor({
         wording={wording}
         store={store}
         segment={segment}
+        criteriaCount={draft.criteria.length}
+        checked={checked}
+        onCheck={setChecked}
       />
     </div>
   );
