@@ -63,12 +63,10 @@ export default function Unsubscribe() {
             </Form>
           </>
         ) : (
-          <>
-            <h1 className="page-title" role={shown.page === "done" ? "status" : "alert"}>
-              {text(`${shown.page}.heading`)}
-            </h1>
+          <div className="space-y-4" role={shown.page === "done" ? "status" : "alert"}>
+            <h1 className="page-title">{text(`${shown.page}.heading`)}</h1>
             <p className="text-sm text-slate-700">{text(`${shown.page}.body`)}</p>
-          </>
+          </div>
         )}
       </div>
     </main>
