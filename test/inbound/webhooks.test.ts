@@ -107,6 +107,24 @@ describe(`POST /webhooks/twilio on ${testDialect}`, () => {
     expect((await eventsOf(app.db, "twilio")).filter((e) => e.eventKey.includes(messageSid))).toHaveLength(1);
   });
 
+  it("retries arriving at once are applied once, and two reports on one message both count", async () => {
+    const messageSid = sid();
+    const id = await addDelivery(app.db, customer.boris, { channel: "sms", address: "+359888000002", providerMessageId: messageSid });
+    const delivered = { MessageSid: messageSid, MessageStatus: "delivered" };
+    const read = { MessageSid: messageSid, MessageStatus: "read" };
+    const stop = { MessageSid: sid(), From: "+359888000002", Body: "STOP", OptOutType: "STOP" };
+    const changesBefore = (await changesOf(app.db, customer.boris)).length;
+    const answers = await Promise.all([delivered, read, stop, delivered, read, stop, delivered, read, stop].map((params) => post(params)));
+    expect(answers.map((a) => a.status)).toEqual(new Array(9).fill(200));
+    expect((await delivery(app.db, id)).status).toBe("read");
+    expect((await eventsOf(app.db, "twilio")).filter((e) => e.eventKey.includes(messageSid) || e.eventKey === `inbound:${stop.MessageSid}`)).toHaveLength(3);
+    expect((await identity(app.db, customer.boris, "sms"))?.isSubscribed).toBe(false);
+    expect((await changesOf(app.db, customer.boris)).length).toBe(changesBefore + 1);
+    // Boris opts back in for the tests after this one
+    await post({ MessageSid: sid(), From: "+359888000002", Body: "START", OptOutType: "START" }).expect(200);
+    expect((await identity(app.db, customer.boris, "sms"))?.isSubscribed).toBe(true);
+  });
+
   it("a forged, a missing or another URL's signature gets 403 and changes nothing", async () => {
     const messageSid = sid();
     const id = await addDelivery(app.db, customer.ana, { channel: "sms", address: "+359888000001", providerMessageId: messageSid });
