@@ -43,6 +43,14 @@ const EnvSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().min(3).default("Segment console <console@localhost>"),
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(5),
+  /** The token typed both here and in Meta's webhook settings; Meta's GET check of /webhooks/messenger echoes only with it. */
+  MESSENGER_VERIFY_TOKEN: z
+    .string()
+    .min(8, "must be at least 8 characters")
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type Config = Omit<z.infer<typeof EnvSchema>, "DATABASE_URL"> & { DATABASE_URL: string; sessionSecret: string; dataDir: string; publicUrl: string };

@@ -8,6 +8,7 @@ import { createMailer } from "../models/notifications/mailer.server";
 import { createServices } from "./services";
 import { startWorker, type RunningWorker } from "./worker";
 import { segmentScheduleHooks } from "../jobs/segment-schedule";
+import { webhookSecrets } from "../campaigns/inbound/secrets";
 
 type Role = "all" | "web" | "worker";
 
@@ -29,7 +30,13 @@ async function main() {
   const services = createServices(
     db,
     log,
-    { dataDir: config.dataDir, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, secureCookies: config.SECURE_COOKIES },
+    {
+      dataDir: config.dataDir,
+      publicUrl: config.publicUrl,
+      sessionSecret: config.sessionSecret,
+      secureCookies: config.SECURE_COOKIES,
+      webhooks: webhookSecrets(config),
+    },
     { processEveryMs: config.JOBS_POLL_MS },
   );
   const logins = serves

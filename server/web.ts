@@ -93,6 +93,7 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
   );
   app.use(compression());
   app.use(refuseMalformedRequests);
+  app.use("/unsubscribe/", unsubscribeLinkRequests);
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -127,6 +128,18 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
   return app;
 }
 
+/**
+ * The unsubscribe link's token is in its address: no page it leads to may learn it from a referrer.
+ * Its one-click POST (RFC 8058) reaches a page route, and Remix aborts a page's POST whose Origin is
+ * another site (a guard for cookie sessions); the signed link is that POST's whole authority and a
+ * mail client may send it from its own site, so its Origin is dropped before Remix sees it.
+ */
+function unsubscribeLinkRequests(req: Request, res: Response, next: NextFunction) {
+  res.setHeader("Referrer-Policy", "no-referrer");
+  if (req.method === "POST") delete req.headers.origin;
+  next();
+}
+
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
@@ -150,13 +163,17 @@ function refuseMalformedRequests(req: Request, res: Response, next: NextFunction
   next();
 }
 
+/** Writes that carry their own authority instead of a cookie: API keys, providers' signatures, signed unsubscribe links. */
+const NO_COOKIE_WRITES = ["/api/", "/webhooks/", "/unsubscribe/"];
+
 /**
  * A browser sends Origin with every cross-site POST; pages only accept writes from their own origin.
- * This backs up the CSRF token in every form. The API is exempt: it authenticates with a bearer
- * key, never a cookie.
+ * This backs up the CSRF token in every form. The API, the providers' webhooks and the one-click
+ * unsubscribe (RFC 8058: a mail client may post it from its own page) are exempt: none acts on a
+ * cookie's behalf.
  */
 function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.startsWith("/api/")) return next();
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || NO_COOKIE_WRITES.some((p) => req.path.startsWith(p))) return next();
   const origin = req.headers.origin;
   if (!origin) return next();
   const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]) : req.headers.host;

@@ -10,6 +10,7 @@ import { saveSegment } from "../../segments/store.server";
 import { addMembers } from "../../segments/manual.server";
 import { addCustomers, addOrder } from "../customers/factory";
 import { addImport, builtRoutes, fillPattern, Visitor, type BuiltRoute } from "./console";
+import { unsubscribeToken } from "../../campaigns/inbound/unsubscribe-token";
 
 const password = "a-password-for-the-access-tests";
 const OWN = 12;
@@ -76,6 +77,8 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];
+    // the public unsubscribe page of another manager's customer shows nothing of them
+    if (param === "token") return [unsubscribeToken(app.services.config.sessionSecret, theirs[0].id, "email")];
     throw new Error(`route ${route.id} (${route.pattern}): give its parameter "${param}" a value in paramValues`);
   };
   let combos: Array<Record<string, string | number>> = [{}];

@@ -18,6 +18,8 @@ export interface TestAppOptions {
   worker?: boolean | Partial<WorkerOptions>;
   /** The app's logger; by default a silent one (or TEST_LOG_LEVEL's). */
   log?: Logger;
+  /** Settings over the test defaults (the webhooks' secrets, say). */
+  config?: Partial<ConsoleServices["config"]>;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     publicUrl: "http://127.0.0.1",
     sessionSecret: "test-session-secret-that-is-long-enough",
     secureCookies: false,
+    ...options.config,
   }, { processEveryMs: 100 });
   const app = await createWebApp({ services, trustProxy: false });
   const server = await new Promise<Server>((resolve) => {
