@@ -3,6 +3,7 @@ import type { Database } from "./db";
 // type only: the engine is made by the server and handed to the routes (docs/decisions/0001)
 import type { SegmentEngine } from "../segments/engine.server";
 import type { JobQueue } from "../jobs/job-queue";
+import type { ChannelEnv } from "../campaigns/channels/senders.server";
 
 /** What the web process hands every loader and action: one instance per process, made at start. */
 export interface ConsoleServices {
@@ -17,5 +18,7 @@ export interface ConsoleServices {
     publicUrl: string;
     sessionSecret: string;
     secureCookies: boolean;
+    /** The channels' provider variables from the environment; absent: none (the channels page and senders use saved settings, else the outbox). */
+    channels?: ChannelEnv;
   };
 }

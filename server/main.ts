@@ -29,7 +29,7 @@ async function main() {
   const services = createServices(
     db,
     log,
-    { dataDir: config.dataDir, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, secureCookies: config.SECURE_COOKIES },
+    { dataDir: config.dataDir, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, secureCookies: config.SECURE_COOKIES, channels: config.channels },
     { processEveryMs: config.JOBS_POLL_MS },
   );
   const logins = serves

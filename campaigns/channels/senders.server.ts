@@ -64,6 +64,8 @@ export interface ChannelChoice {
   /** Messages per second: the admin page's rate, else the environment's for its provider, else the provider's documented default. */
   ratePerSecond: number;
   rateSource: "settings" | "env" | "provider";
+  /** The rate without the admin page's: the environment's, else the provider's (the page shows it as the default). */
+  fallbackRatePerSecond: number;
   /** The saved row (secrets opened), when there is one: the page shows what it holds. */
   saved: ChannelSettingsRecord | null;
 }
@@ -103,12 +105,11 @@ async function choose(db: Database, env: ChannelEnv, secret: string, channel: Ch
   const source: ChannelSource = saved && hasCredentials(channel, saved.values) ? "settings" : hasCredentials(channel, fromEnv) ? "env" : "outbox";
   const values: Values = source === "settings" ? saved!.values : source === "env" ? fromEnv : {};
   const envRate = env[channel]?.ratePerSecond;
-  let ratePerSecond: number;
-  let rateSource: ChannelChoice["rateSource"];
-  if (saved?.ratePerSecond) [ratePerSecond, rateSource] = [saved.ratePerSecond, "settings"];
-  else if (source !== "outbox" && envRate) [ratePerSecond, rateSource] = [envRate, "env"];
-  else [ratePerSecond, rateSource] = [source === "outbox" ? OUTBOX_RATE : providerDefaultRate(channel, values), "provider"];
-  return { channel, source, provider: source === "outbox" ? "outbox" : providerOf(channel), ratePerSecond, rateSource, saved, values };
+  const [fallbackRatePerSecond, fallbackSource]: [number, ChannelChoice["rateSource"]] =
+    source !== "outbox" && envRate ? [envRate, "env"] : [source === "outbox" ? OUTBOX_RATE : providerDefaultRate(channel, values), "provider"];
+  const [ratePerSecond, rateSource]: [number, ChannelChoice["rateSource"]] = saved?.ratePerSecond ? [saved.ratePerSecond, "settings"] : [fallbackRatePerSecond, fallbackSource];
+  const provider = source === "outbox" ? "outbox" : providerOf(channel);
+  return { channel, source, provider, ratePerSecond, rateSource, fallbackRatePerSecond, saved, values };
 }
 
 /** Which provider a channel sends through now, and at what rate (the admin page shows it). */

@@ -6,9 +6,25 @@ import type { ChannelName } from "./channel";
 
 export const SMTP_SECURITY_CHOICES = ["starttls", "tls", "opportunistic"] as const;
 
+/** The shapes of provider values: the page's fields and the environment's variables use the same. */
+export const PATTERNS = {
+  host: /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$/,
+  mailFrom: /^(?:[^<>@]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/,
+  accountSid: /^AC[0-9a-fA-F]{32}$/,
+  authToken: /^[A-Za-z0-9]{16,128}$/,
+  /** An E.164 number (+359888123456) or an alphanumeric sender ID of up to 11 characters with a letter. */
+  smsFrom: /^(?:\+[1-9]\d{6,14}|(?=[A-Za-z0-9 ]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/,
+  messagingServiceSid: /^MG[0-9a-fA-F]{32}$/,
+  pageAccessToken: /^[A-Za-z0-9_|-]{20,1000}$/,
+  appSecret: /^[A-Za-z0-9]{16,128}$/,
+  viberToken: /^[A-Za-z0-9-]{20,200}$/,
+  url: /^https?:\/\/[^\s]+$/,
+  apiVersion: /^v\d+\.\d+$/,
+} as const;
+
 /** Field formats, each with the catalogue key of its error (admin namespace). */
 export const formats = {
-  host: z.string().trim().max(253, "channels.errors.host").regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$/, "channels.errors.host"),
+  host: z.string().trim().max(253, "channels.errors.host").regex(PATTERNS.host, "channels.errors.host"),
   port: z.coerce.number({ error: "channels.errors.port" }).int("channels.errors.port").min(1, "channels.errors.port").max(65_535, "channels.errors.port"),
   security: z.enum(SMTP_SECURITY_CHOICES, { error: "channels.errors.security" }),
   user: z.string().trim().max(320, "channels.errors.tooLong"),
@@ -18,21 +34,17 @@ export const formats = {
     .string()
     .trim()
     .max(320, "channels.errors.tooLong")
-    .regex(/^(?:[^<>@]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, "channels.errors.mailFrom"),
-  accountSid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "channels.errors.accountSid"),
-  authToken: z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, "channels.errors.authToken"),
-  /** An E.164 number (+359888123456) or an alphanumeric sender ID of up to 11 characters with a letter. */
-  smsFrom: z
-    .string()
-    .trim()
-    .regex(/^(?:\+[1-9]\d{6,14}|(?=[A-Za-z0-9 ]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/, "channels.errors.smsFrom"),
-  messagingServiceSid: z.string().trim().regex(/^MG[0-9a-fA-F]{32}$/, "channels.errors.messagingServiceSid"),
-  pageAccessToken: z.string().trim().regex(/^[A-Za-z0-9_|-]{20,1000}$/, "channels.errors.pageAccessToken"),
-  appSecret: z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, "channels.errors.appSecret"),
-  viberToken: z.string().trim().regex(/^[A-Za-z0-9-]{20,200}$/, "channels.errors.viberToken"),
+    .regex(PATTERNS.mailFrom, "channels.errors.mailFrom"),
+  accountSid: z.string().trim().regex(PATTERNS.accountSid, "channels.errors.accountSid"),
+  authToken: z.string().trim().regex(PATTERNS.authToken, "channels.errors.authToken"),
+  smsFrom: z.string().trim().regex(PATTERNS.smsFrom, "channels.errors.smsFrom"),
+  messagingServiceSid: z.string().trim().regex(PATTERNS.messagingServiceSid, "channels.errors.messagingServiceSid"),
+  pageAccessToken: z.string().trim().regex(PATTERNS.pageAccessToken, "channels.errors.pageAccessToken"),
+  appSecret: z.string().trim().regex(PATTERNS.appSecret, "channels.errors.appSecret"),
+  viberToken: z.string().trim().regex(PATTERNS.viberToken, "channels.errors.viberToken"),
   senderName: z.string().trim().min(1, "channels.errors.senderName").max(28, "channels.errors.senderName"),
-  url: z.string().trim().max(500, "channels.errors.url").regex(/^https?:\/\/[^\s]+$/, "channels.errors.url"),
-  apiVersion: z.string().trim().regex(/^v\d+\.\d+$/, "channels.errors.apiVersion"),
+  url: z.string().trim().max(500, "channels.errors.url").regex(PATTERNS.url, "channels.errors.url"),
+  apiVersion: z.string().trim().regex(PATTERNS.apiVersion, "channels.errors.apiVersion"),
   ratePerSecond: z.coerce.number({ error: "channels.errors.rate" }).int("channels.errors.rate").min(1, "channels.errors.rate").max(10_000, "channels.errors.rate"),
 };
 

@@ -91,26 +91,16 @@ export async function saveChannelSettings<C extends ChannelName>(
     const stored = row ? parseStored(row.settings) : {};
     const before = openStored(stored, secret);
     const given = input as Record<string, string | number | undefined>;
-    const next: StoredSettings = {};
-    const nextValues: Record<string, string | number> = {};
-    const detail: Record<string, unknown> = {};
+    let next: StoredSettings = {};
+    let nextValues: Record<string, string | number> = {};
     for (const field of CHANNEL_FIELDS[channel]) {
       const value = given[field.name];
-      if (field.secret) {
-        if (value !== undefined && value !== "") {
-          next[field.name] = sealSecret(secret, String(value));
-          nextValues[field.name] = value;
-          if (before.values[field.name] !== value) detail[field.name] = before.values[field.name] === undefined ? "set" : "replaced";
-        } else if (before.values[field.name] !== undefined) {
-          next[field.name] = stored[field.name];
-          nextValues[field.name] = before.values[field.name];
-        }
-      } else if (value !== undefined && value !== "") {
-        next[field.name] = value;
+      if (value !== undefined && value !== "") {
+        next[field.name] = field.secret ? sealSecret(secret, String(value)) : value;
         nextValues[field.name] = value;
-        if (before.values[field.name] !== value) detail[field.name] = { from: before.values[field.name] ?? null, to: value };
-      } else if (before.values[field.name] !== undefined) {
-        detail[field.name] = { from: before.values[field.name], to: null };
+      } else if (field.secret && before.values[field.name] !== undefined) {
+        next[field.name] = stored[field.name];
+        nextValues[field.name] = before.values[field.name];
       }
     }
     const anyCredential = CHANNEL_FIELDS[channel].some((f) => nextValues[f.name] !== undefined && !HOW_NOT_WHAT.has(f.name));
@@ -120,13 +110,25 @@ export async function saveChannelSettings<C extends ChannelName>(
         const errors = Object.fromEntries(missing.map((m) => [m.field, before.unreadable.includes(m.field) ? "channels.errors.secretUnreadable" : m.error]));
         return { ok: false as const, errors };
       }
+    } else {
+      // only a rate: the form's defaults (port, encryption) configure nothing
+      next = {};
+      nextValues = {};
+    }
+    // what changed, by name: plain values with their old and new value, secrets only that they changed
+    const detail: Record<string, unknown> = {};
+    for (const field of CHANNEL_FIELDS[channel]) {
+      const [was, is] = [before.values[field.name], nextValues[field.name]];
+      if (was === is) continue;
+      if (field.secret) detail[field.name] = is === undefined ? "removed" : was === undefined ? "set" : "replaced";
+      else detail[field.name] = { from: was ?? null, to: is ?? null };
     }
     const rate = input.ratePerSecond ?? null;
     const rateBefore = row?.ratePerSecond ?? null;
     if (rate !== rateBefore) detail.ratePerSecond = { from: rateBefore, to: rate };
     const changed = Object.keys(detail);
-    if (row && changed.length === 0) return { ok: true as const, changed };
-    const values = { settings: JSON.stringify(anyCredential ? next : {}), ratePerSecond: rate, updatedById: actor.userId ?? null, updatedAt: now };
+    if (changed.length === 0) return { ok: true as const, changed };
+    const values = { settings: JSON.stringify(next), ratePerSecond: rate, updatedById: actor.userId ?? null, updatedAt: now };
     if (row) await row.update(values, { transaction });
     else await db.models.ChannelSettings.create({ channel, ...values, createdAt: now }, { transaction });
     await recordAudit(db, actor, "channel.settings.update", { type: "channel", id: channel, detail }, transaction, now);
