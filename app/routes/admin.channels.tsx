@@ -163,7 +163,8 @@ function ChannelCard({ view, answer, when }: { view: View; answer?: ChannelsActi
         </p>
         <p>{t(`channels.explain.${view.source}`, { provider })}</p>
         <p data-testid="channel-rate">
-          {t("channels.rate", { rate: view.ratePerSecond })} <span className="text-slate-500">({t(`channels.rateSources.${view.rateSource}`)})</span>
+          {t("channels.rate", { rate: view.ratePerSecond })}{" "}
+          <span className="text-slate-500">({t(`channels.rateSources.${view.source === "outbox" && view.rateSource === "provider" ? "outbox" : view.rateSource}`)})</span>
         </p>
         {view.updatedAt && <p className="text-xs text-slate-500">{t("channels.updated", { when: when(view.updatedAt) })}</p>}
       </div>
@@ -282,7 +283,7 @@ function SettingInput({
     return (
       <div>
         {label}
-        <input className="input mt-1" autoComplete="new-password" placeholder={t(state === "set" ? "channels.secretSet" : "channels.secretUnset")} {...props} />
+        <input className="input mt-1" autoComplete="new-password" placeholder={state === "set" ? "••••••••" : undefined} {...props} />
         <p id={helpId} className={`mt-1 text-xs ${state === "unreadable" ? "text-red-700" : "text-slate-500"}`} data-testid={`secret-${channel}-${field.name}`} data-state={state}>
           {t(state === "set" ? "channels.secretSet" : state === "unreadable" ? "channels.secretUnreadable" : "channels.secretUnset")}
         </p>

@@ -129,11 +129,11 @@ describe(`choosing each channel's provider on ${testDialect}`, () => {
   it("half a configuration is refused naming the missing field, and nothing is written", async () => {
     expect(await saveChannelSettings(db, "sms", { accountSid: TEST_TWILIO.accountSid }, admin, SECRET, now)).toEqual({
       ok: false,
-      errors: { authToken: "channels.errors.required", from: "channels.errors.smsSender" },
+      errors: { authToken: "channels.errors.missing.authToken", from: "channels.errors.smsSender" },
     });
     expect(await saveChannelSettings(db, "email", { from: "news@shop.example", port: 587, security: "starttls" }, admin, SECRET, now)).toEqual({
       ok: false,
-      errors: { host: "channels.errors.required" },
+      errors: { host: "channels.errors.missing.host" },
     });
     expect(await db.models.ChannelSettings.count()).toBe(0);
   });

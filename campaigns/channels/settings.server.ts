@@ -63,7 +63,7 @@ export function hasCredentials(channel: ChannelName, values: Record<string, stri
 /** The fields still needed to send through these values (catalogue keys by field). */
 export function missingFields(channel: ChannelName, values: Record<string, string | number | undefined>): Array<{ field: string; error: string }> {
   const present = (name: string) => values[name] !== undefined && values[name] !== "";
-  const missing = CHANNEL_FIELDS[channel].filter((f) => f.required && !present(f.name)).map((f) => ({ field: f.name, error: "channels.errors.required" }));
+  const missing = CHANNEL_FIELDS[channel].filter((f) => f.required && !present(f.name)).map((f) => ({ field: f.name, error: `channels.errors.missing.${f.name}` }));
   if (channel === "sms" && !present("from") && !present("messagingServiceSid")) missing.push({ field: "from", error: "channels.errors.smsSender" });
   return missing;
 }

@@ -121,6 +121,9 @@ describe(`the admin channels page on ${testDialect}`, () => {
     expect(html).not.toContain(typedToken);
     // the plain field the admin typed is kept in the form
     expect(card(html, "sms")).toContain(TEST_TWILIO.accountSid);
+    const noToken = await admin.submit("/admin/channels", { intent: "save", channel: "viber", authToken: "", senderName: "Shop" });
+    expect(noToken.status).toBe(400);
+    expect(card(await noToken.text(), "viber")).toContain("Auth token: required to send with these settings.");
     const malformed = await admin.submit("/admin/channels", { intent: "save", channel: "email", host: "mail shop", port: "99999", security: "starttls", ratePerSecond: "0" });
     expect(malformed.status).toBe(400);
     const emailCard = card(await malformed.text(), "email");
