@@ -4,6 +4,7 @@ import type { Database } from "./db";
 import type { SegmentEngine } from "../segments/engine.server";
 import type { JobQueue } from "../jobs/job-queue";
 import type { WebhookSecrets } from "../campaigns/inbound/secrets";
+import type { ChannelEnv } from "../campaigns/channels/senders.server";
 
 /** What the web process hands every loader and action: one instance per process, made at start. */
 export interface ConsoleServices {
@@ -20,5 +21,7 @@ export interface ConsoleServices {
     secureCookies: boolean;
     /** What the providers' webhooks are verified with; absent, every webhook answers 404. */
     webhooks?: WebhookSecrets;
+    /** The channels' provider variables from the environment; absent: none (the channels page and senders use saved settings, else the outbox). */
+    channels?: ChannelEnv;
   };
 }

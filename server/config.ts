@@ -3,10 +3,18 @@ import path from "node:path";
 import crypto from "node:crypto";
 import "dotenv/config";
 import { z } from "zod/v4";
+import { PATTERNS } from "../campaigns/channels/settings-schema";
+import type { ChannelEnv } from "../campaigns/channels/senders.server";
 
 const flag = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .transform((v) => v === "1" || v === "true" || v === "yes");
+
+/** An optional variable: unset or empty is absent; set, it must match. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const matching = (pattern: RegExp, what: string) => optional(z.string().trim().regex(pattern, what));
+const rate = optional(z.coerce.number().int().min(1, "must be a whole number from 1 to 10000").max(10_000, "must be a whole number from 1 to 10000"));
+const origin = optional(z.string().regex(/^https?:\/\/[^/?#\s]+\/?$/, "must be an origin like http://127.0.0.1:4010 (scheme, host and port only)"));
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
@@ -51,9 +59,42 @@ const EnvSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** The From of campaign email; unset: MAIL_FROM. */
+  CAMPAIGN_MAIL_FROM: matching(PATTERNS.mailFrom, 'must be an address, e.g. news@shop.example or "Shop <news@shop.example>"'),
+  TWILIO_ACCOUNT_SID: matching(PATTERNS.accountSid, "must be AC followed by 32 hexadecimal digits (Twilio console → Account info)"),
+  TWILIO_AUTH_TOKEN: matching(PATTERNS.authToken, "must be the account's auth token: 16 to 128 letters and digits"),
+  TWILIO_FROM: matching(PATTERNS.smsFrom, "must be an E.164 number like +359888123456 or an alphanumeric sender ID of up to 11 characters"),
+  TWILIO_MESSAGING_SERVICE_SID: matching(PATTERNS.messagingServiceSid, "must be MG followed by 32 hexadecimal digits"),
+  SMS_RATE_PER_SECOND: rate,
+  TWILIO_API_ORIGIN: origin,
+  MESSENGER_PAGE_ACCESS_TOKEN: matching(PATTERNS.pageAccessToken, "must be a Page access token: 20 or more letters, digits, - or _"),
+  MESSENGER_APP_SECRET: matching(PATTERNS.appSecret, "must be the app secret: 16 to 128 letters and digits"),
+  MESSENGER_API_VERSION: z.string().regex(PATTERNS.apiVersion, "must look like v21.0").default("v21.0"),
+  MESSENGER_RATE_PER_SECOND: rate,
+  MESSENGER_API_ORIGIN: origin,
+  VIBER_AUTH_TOKEN: matching(PATTERNS.viberToken, "must be the bot's token: 20 to 200 letters, digits and -"),
+  VIBER_SENDER_NAME: optional(z.string().trim().min(1).max(28, "must be at most 28 characters (Viber's limit)")),
+  VIBER_SENDER_AVATAR: matching(PATTERNS.url, "must be an http(s) URL of an image"),
+  VIBER_RATE_PER_SECOND: rate,
+  VIBER_API_ORIGIN: origin,
+}).superRefine((env, ctx) => {
+  // half a provider is a mistake worth stopping for: name what is missing
+  const need = (when: boolean, path: string, message: string) => when && ctx.addIssue({ code: "custom", path: [path], message });
+  need(Boolean(env.TWILIO_ACCOUNT_SID) && !env.TWILIO_AUTH_TOKEN, "TWILIO_AUTH_TOKEN", "is needed with TWILIO_ACCOUNT_SID");
+  need(Boolean(env.TWILIO_AUTH_TOKEN) && !env.TWILIO_ACCOUNT_SID, "TWILIO_ACCOUNT_SID", "is needed with TWILIO_AUTH_TOKEN");
+  need(Boolean(env.TWILIO_ACCOUNT_SID) && !env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID, "TWILIO_FROM", "or TWILIO_MESSAGING_SERVICE_SID is needed with TWILIO_ACCOUNT_SID: whom the SMS come from");
+  need(Boolean(env.MESSENGER_APP_SECRET) && !env.MESSENGER_PAGE_ACCESS_TOKEN, "MESSENGER_PAGE_ACCESS_TOKEN", "is needed with MESSENGER_APP_SECRET");
+  need(Boolean(env.VIBER_AUTH_TOKEN) && !env.VIBER_SENDER_NAME, "VIBER_SENDER_NAME", "is needed with VIBER_AUTH_TOKEN: the name Viber shows as the sender");
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "DATABASE_URL"> & { DATABASE_URL: string; sessionSecret: string; dataDir: string; publicUrl: string };
+export type Config = Omit<z.infer<typeof EnvSchema>, "DATABASE_URL"> & {
+  DATABASE_URL: string;
+  sessionSecret: string;
+  dataDir: string;
+  publicUrl: string;
+  /** The channels' provider variables, for the campaign senders and the channels page. */
+  channels: ChannelEnv;
+};
 
 /** Reads the environment once; a bad variable stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -71,6 +112,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     sessionSecret: c.SESSION_SECRET ?? persistedSecret(dataDir),
     publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    channels: channelEnvOf(c),
+  };
+}
+
+/** The channel variables as the campaign senders take them. */
+function channelEnvOf(c: z.infer<typeof EnvSchema>): ChannelEnv {
+  return {
+    // providers can call back only to an address they can reach: the one PUBLIC_URL names
+    publicUrl: c.PUBLIC_URL,
+    email: { smtpUrl: c.SMTP_URL, from: c.CAMPAIGN_MAIL_FROM ?? c.MAIL_FROM, ratePerSecond: c.SMTP_RATE_PER_SECOND },
+    sms: {
+      accountSid: c.TWILIO_ACCOUNT_SID,
+      authToken: c.TWILIO_AUTH_TOKEN,
+      from: c.TWILIO_FROM,
+      messagingServiceSid: c.TWILIO_MESSAGING_SERVICE_SID,
+      ratePerSecond: c.SMS_RATE_PER_SECOND,
+      apiOrigin: c.TWILIO_API_ORIGIN,
+    },
+    messenger: {
+      pageAccessToken: c.MESSENGER_PAGE_ACCESS_TOKEN,
+      appSecret: c.MESSENGER_APP_SECRET,
+      apiVersion: c.MESSENGER_API_VERSION,
+      ratePerSecond: c.MESSENGER_RATE_PER_SECOND,
+      apiOrigin: c.MESSENGER_API_ORIGIN,
+    },
+    viber: {
+      authToken: c.VIBER_AUTH_TOKEN,
+      senderName: c.VIBER_SENDER_NAME,
+      senderAvatar: c.VIBER_SENDER_AVATAR,
+      ratePerSecond: c.VIBER_RATE_PER_SECOND,
+      apiOrigin: c.VIBER_API_ORIGIN,
+    },
   };
 }
 

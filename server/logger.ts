@@ -23,6 +23,35 @@ const REDACT = [
   "req.headers.authorization",
   "req.headers.cookie",
   'res.headers["set-cookie"]',
+  // the channels' provider credentials (campaigns/channels), under the names their options, the
+  // environment and the saved settings give them
+  "authToken",
+  "*.authToken",
+  "accessToken",
+  "*.accessToken",
+  "pageAccessToken",
+  "*.pageAccessToken",
+  "appSecret",
+  "*.appSecret",
+  "smtpUrl",
+  "*.smtpUrl",
+  "settings",
+  "*.settings",
+  "SMTP_URL",
+  "TWILIO_AUTH_TOKEN",
+  "MESSENGER_PAGE_ACCESS_TOKEN",
+  "MESSENGER_APP_SECRET",
+  "VIBER_AUTH_TOKEN",
+  "*.SMTP_URL",
+  "*.TWILIO_AUTH_TOKEN",
+  "*.MESSENGER_PAGE_ACCESS_TOKEN",
+  "*.MESSENGER_APP_SECRET",
+  "*.VIBER_AUTH_TOKEN",
+  // an axios error of a provider call carries the request's headers and URL
+  "config.headers",
+  "*.config.headers",
+  'headers["x-viber-auth-token"]',
+  '*.headers["x-viber-auth-token"]',
 ];
 
 // Emails and phone numbers also hide in messages, URLs (%40, %2B), error strings and statements,
@@ -39,9 +68,20 @@ const PHONE = [
 ];
 const PERSONAL = new RegExp([EMAIL, ...PHONE].join("|"), "giu");
 
+// Credentials that travel in URLs and headers rather than under a named key: Graph API calls carry
+// the Page token (and its proof) in the query, SMTP URLs a password, Viber its token in a header.
+const SECRET_IN_TEXT = /((?:access_token|appsecret_proof|input_token)=)[^&\s"'\\]+|(smtps?:\/\/[^:/@\s"']*:)[^@\s"']+(@)|(x-viber-auth-token(?:\\?")?\s*[:=]\s*(?:\\?")?)[^"\\\s,}]+/gi;
+
 /** A log line with every email-like and phone-like substring replaced. */
 export function maskPersonalData(line: string): string {
   return line.replace(PERSONAL, "[redacted]");
+}
+
+/** A log line with credentials in URLs and header dumps replaced. */
+export function maskSecrets(line: string): string {
+  return line.replace(SECRET_IN_TEXT, (_match, query?: string, smtp?: string, at?: string, header?: string) =>
+    query ? `${query}[redacted]` : smtp ? `${smtp}[redacted]${at}` : `${header}[redacted]`,
+  );
 }
 
 /** LOG_FORMAT when set; otherwise readable lines on a terminal and JSON anywhere else (a pipe, a file, a log collector). */
@@ -68,7 +108,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     redact: { paths: REDACT, censor: "[redacted]" },
     serializers: { err: loggableError },
     // masks each finished line, the JSON a pretty line is made from included
-    hooks: { streamWrite: maskPersonalData },
+    hooks: { streamWrite: (line: string) => maskPersonalData(maskSecrets(line)) },
     base: { pid: process.pid },
   };
   if (format === "json") return pino(settings, destination as pino.DestinationStream | undefined);

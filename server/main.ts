@@ -36,6 +36,7 @@ async function main() {
       sessionSecret: config.sessionSecret,
       secureCookies: config.SECURE_COOKIES,
       webhooks: webhookSecrets(config),
+      channels: config.channels,
     },
     { processEveryMs: config.JOBS_POLL_MS },
   );

@@ -40,6 +40,7 @@ export function AppShell({
     { to: "/admin/audit", label: t("nav.audit"), roles: ["admin"] },
     { to: "/admin/jobs", label: t("nav.jobs"), roles: ["admin"] },
     { to: "/admin/store", label: t("nav.store"), roles: ["admin"] },
+    { to: "/admin/channels", label: t("nav.channels"), roles: ["admin"] },
   ];
   const visible = (items: NavItem[]) => items.filter((i) => i.roles.includes(user.role));
   const link = ({ isActive }: { isActive: boolean }) =>

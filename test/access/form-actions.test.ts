@@ -70,6 +70,11 @@ const CASES: Record<string, ActionCase> = {
     path: () => "/admin/store",
     form: async () => ({ name: `Store ${next()}`, timeZone: "Europe/Sofia", currency: "EUR", locale: "en" }),
   },
+  "routes/admin.channels": {
+    mayPost: ["admin"],
+    path: () => "/admin/channels",
+    form: async () => ({ intent: "save", channel: "viber", authToken: "4453b6ac1s345678-e02c5f12174805f9-daec6bed9a7e7a68", senderName: `Shop ${next()}`, ratePerSecond: "" }),
+  },
   "routes/account": {
     mayPost: "signedIn",
     path: () => "/account",
