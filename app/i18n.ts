@@ -4,6 +4,7 @@ import customers from "./locales/en/customers.json";
 import imports from "./locales/en/imports.json";
 import admin from "./locales/en/admin.json";
 import segments from "./locales/en/segments.json";
+import campaigns from "./locales/en/campaigns.json";
 
 /** Languages with a complete catalogue. Bulgarian, Greek, Russian and Ukrainian follow. */
 export const supportedLngs = ["en"] as const;
@@ -11,7 +12,7 @@ export const fallbackLng = "en";
 export const defaultNS = "common";
 
 export const resources = {
-  en: { common, auth, customers, imports, admin, segments },
+  en: { common, auth, customers, imports, admin, segments, campaigns },
 };
 
 export const i18nConfig = {
