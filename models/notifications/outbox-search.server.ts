@@ -42,13 +42,13 @@ export function firstLineOf(text: string | null): string | null {
 
 /** A LIKE pattern that finds `text` anywhere, with LIKE's own characters taken literally (escaped with "!"). */
 export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 /**
  * A page of the outbox. The search compares lower-cased text with LIKE: a scan, but pages are cut
- * by id from the newest, so a common word stops early; SQLite lower-cases only ASCII, so there a
- * Cyrillic or Greek word matches in the case it was typed.
+ * by id from the newest, so a common word stops early. SQLite lower-cases only ASCII, so there a
+ * Cyrillic or Greek word matches in the case it was typed (MariaDB folds it).
  */
 export async function searchOutbox(db: Database, query: OutboxQuery): Promise<{ messages: OutboxLine[]; olderCursor: number | null }> {
   const limit = Math.min(Math.max(query.limit, 1), 200);
@@ -68,8 +68,11 @@ export async function searchOutbox(db: Database, query: OutboxQuery): Promise<{ 
   }
   const search = query.search?.trim();
   if (search) {
-    conditions.push("(LOWER(recipient) LIKE :pattern ESCAPE '!' OR LOWER(subject) LIKE :pattern ESCAPE '!' OR LOWER(text_body) LIKE :pattern ESCAPE '!')");
-    replacements.pattern = containsPattern(search);
+    // lower-cased on both sides; and as typed, for the letters SQLite's LOWER leaves alone
+    const columns = ["recipient", "subject", "text_body"];
+    conditions.push(`(${columns.map((c) => `LOWER(${c}) LIKE :lower ESCAPE '!' OR ${c} LIKE :typed ESCAPE '!'`).join(" OR ")})`);
+    replacements.lower = containsPattern(search.toLowerCase());
+    replacements.typed = containsPattern(search);
   }
   const rows = await db.sequelize.query<Record<string, unknown>>(
     `SELECT id, channel, purpose, recipient, customer_id AS customerId, subject, SUBSTR(text_body, 1, 1000) AS textStart, status, created_at AS createdAt, sent_at AS sentAt, delivery_id AS deliveryId
