@@ -132,7 +132,7 @@ export const DeliveryPage = z
   })
   .meta({ description: "A page of a campaign's deliveries (one per recipient), in the order they were written." });
 
-const idParam = { id: { description: "The campaign's id.", schema: z.string().regex(/^[1-9]\d{0,9}$/, "must be a campaign id") } };
+const idParam = { id: { description: "The campaign's id.", schema: z.string().max(10, "must be a campaign id").regex(/^[1-9]\d{0,9}$/, "must be a campaign id") } };
 const refusedNote = "Refused with 409 (code conflict) when the campaign's state does not allow it; the message says why.";
 
 export const campaignContract = {
