@@ -16,7 +16,8 @@ import { deleteCampaign, deliveryCounts, duplicateCampaign, editRefusal, getCamp
 import { CAMPAIGN_CHANNELS, STATUSES_OF_DELIVERIES } from "../../campaigns/definition";
 import type { CampaignStatus, DeliveryStatus } from "../../models/campaign-models";
 import { CAMPAIGN_ROLES, campaignIdParam } from "./campaigns.ui/editor.server";
-import { campaignReach, CONTROL_ACTIONS, controlCampaign, type ControlAction } from "./campaigns.ui/domain.server";
+import { campaignReach, controlCampaign } from "./campaigns.ui/domain.server";
+import { CONTROL_ACTIONS, type ControlAction } from "./campaigns.ui/controls";
 import { CampaignStatusBadge, ChannelChain, DeliveryStatusBadge, ScheduleText } from "./campaigns.ui/parts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaign"} · Campaigns · Segment console` }];

@@ -83,7 +83,7 @@ export default function OutboxMessagePage() {
       )}
       <section className="card space-y-2">
         <h2 className="text-sm font-semibold text-slate-900">{m.channel === "email" ? t("outbox.text") : t("outbox.messageText")}</h2>
-        <pre className="whitespace-pre-wrap break-words text-sm [overflow-wrap:anywhere]" data-testid="outbox-text">
+        <pre className="whitespace-pre-wrap break-words font-sans text-sm [overflow-wrap:anywhere]" data-testid="outbox-text">
           {m.textBody || t("outbox.noText")}
         </pre>
       </section>

@@ -88,10 +88,10 @@ export default function Outbox() {
                 </Link>
               ),
             },
-            { key: "channel", header: t("outbox.channel"), cell: (m) => <span className="badge">{t(`channels.${m.channel}`, { defaultValue: m.channel })}</span> },
+            { key: "channel", header: t("outbox.channel"), cell: (m) => <span className="badge whitespace-nowrap">{t(`channels.${m.channel}`, { defaultValue: m.channel })}</span> },
             { key: "recipient", header: t("outbox.recipient"), className: "[overflow-wrap:anywhere]", cell: (m) => m.recipient },
             { key: "purpose", header: t("outbox.purpose"), cell: (m) => t(`outbox.purposes.${m.purpose}`, { defaultValue: m.purpose }) },
-            { key: "status", header: t("outbox.status"), cell: (m) => <span className="badge">{t(`outbox.statuses.${m.status}`, { defaultValue: m.status })}</span> },
+            { key: "status", header: t("outbox.status"), cell: (m) => <span className="badge whitespace-nowrap">{t(`outbox.statuses.${m.status}`, { defaultValue: m.status })}</span> },
             { key: "time", header: t("outbox.time"), className: "whitespace-nowrap text-sm", cell: (m) => formatDateTime(m.sentAt ?? m.createdAt, data.store.locale, data.store.timeZone) },
           ]}
         />

@@ -9,12 +9,12 @@ import type { CampaignStatus, SkipReason } from "../../../models/campaign-models
 import type { CampaignSaveHooks, CampaignView } from "../../../campaigns/campaigns.server";
 import type { CampaignChannel, CampaignTemplates } from "../../../campaigns/definition";
 import type { FieldError } from "../../../models/ingest/schemas";
+import type { ControlAction } from "./controls";
 
 /** What starting, pausing, resuming, cancelling or resending did: the campaign's state after it, or why not. */
 export type ControlOutcome = { ok: true; status: CampaignStatus } | { ok: false; reason: string };
 
-export const CONTROL_ACTIONS = ["start", "pause", "resume", "cancel", "resendNotReached", "resendUnknown"] as const;
-export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+export type { ControlAction } from "./controls";
 
 const NOT_YET = (what: string): ControlOutcome => ({ ok: false, reason: `${what} is not available in this build yet: the sending part of the console is still being added. Nothing was changed.` });
 
