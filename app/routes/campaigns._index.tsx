@@ -90,6 +90,8 @@ export default function CampaignList() {
   const { t } = useTranslation("campaigns");
   const [params] = useSearchParams();
   const filtered = Boolean(data.filter.q || data.filter.status);
+  // deleted here (the action's answer) or on the campaign's own page (it redirects here)
+  const deletedName = answer?.deleted ?? params.get("deleted");
   const nextLink = () => {
     const next = new URLSearchParams(params);
     next.set("before", String(data.nextBefore));
@@ -112,9 +114,7 @@ export default function CampaignList() {
         </div>
       </div>
 
-      {(answer?.deleted ?? params.get("deleted")) !== null && (answer?.deleted ?? params.get("deleted")) !== undefined && (
-        <Notice tone="success">{t("list.deleted", { name: answer?.deleted ?? params.get("deleted") })}</Notice>
-      )}
+      {deletedName && <Notice tone="success">{t("list.deleted", { name: deletedName })}</Notice>}
       {answer?.notFound && <Notice tone="error">{t("list.notFound")}</Notice>}
       {answer?.refused && (
         <Notice tone="error" testId="list-refused">
