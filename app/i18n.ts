@@ -5,6 +5,7 @@ import imports from "./locales/en/imports.json";
 import admin from "./locales/en/admin.json";
 import segments from "./locales/en/segments.json";
 import unsubscribe from "./locales/en/unsubscribe.json";
+import campaigns from "./locales/en/campaigns.json";
 
 /** Languages with a complete catalogue. Bulgarian, Greek, Russian and Ukrainian follow. */
 export const supportedLngs = ["en"] as const;
@@ -13,6 +14,7 @@ export const defaultNS = "common";
 
 export const resources = {
   en: { common, auth, customers, imports, admin, segments, unsubscribe },
+  en: { common, auth, customers, imports, admin, segments, campaigns },
 };
 
 export const i18nConfig = {

@@ -7,5 +7,7 @@ export const API_SCOPES = [
   "segments:read",
   "segments:write",
   "exports:read",
+  "campaigns:read",
+  "campaigns:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { Op, TimeoutError, UniqueConstraintError, type Transaction } from "sequelize";
 import type { Database } from "./db";
+import { inWriteLine } from "./sql/write-line";
 
 /** A response as the API sent it: what a retry with the same idempotency key gets back. */
 export interface StoredResponse {
@@ -94,6 +95,34 @@ export async function writeOnce(
       throw error;
     }
   }
+}
+
+/**
+ * For an operation that is safe to repeat by itself and runs its own transaction (starting a
+ * campaign twice is a no-op): at most one answer per idempotency key. A retry with the key gets the
+ * first answer back; the operation runs outside any transaction of ours (on SQLite a transaction
+ * inside another would wait for it forever), and a kept answer (commit: true) is remembered after.
+ */
+export async function answerOnce(db: Database, claim: IdempotencyClaim | null, work: () => Promise<WriteResult>, now = new Date()): Promise<WriteOutcome> {
+  if (claim) {
+    const earlier = await findClaim(db, claim, now);
+    if (earlier) return earlier;
+  }
+  const result = await work();
+  const response = { status: result.status, body: result.body };
+  if (claim && result.commit) {
+    try {
+      await inWriteLine(db.sequelize, () =>
+        db.models.IdempotencyKey.create({ apiKeyId: claim.apiKeyId, key: claim.key, requestHash: claim.requestHash, status: result.status, response: result.body, createdAt: now }),
+      );
+    } catch (error) {
+      // a concurrent request with the key answered first: both did the same repeatable thing, its answer is the one kept
+      if (!(error instanceof UniqueConstraintError)) throw error;
+      const earlier = await findClaim(db, claim, now);
+      if (earlier) return earlier;
+    }
+  }
+  return { kind: "done", response, replayed: false };
 }
 
 /** A finished request under this key, or null; an expired one is removed so the key can be used again. */

@@ -24,13 +24,14 @@ import {
 import { ApiError, BulkResult, CustomerListQuery, CustomerPage, CustomerRecord, RecordResult } from "../../models/ingest/responses";
 import { PlainDate } from "../../models/ingest/schemas";
 import { segmentContract, SEGMENT_SCHEMA_NAMES } from "./segments-contract.server";
+import { campaignContract, CAMPAIGN_SCHEMA_NAMES } from "./campaigns-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
 export interface EndpointContract {
   operationId: string;
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Under /api/v1, with OpenAPI's {param} templating. */
   path: string;
   summary: string;
@@ -219,6 +220,7 @@ export const contract = {
     responses: bulkDone,
   },
   ...segmentContract,
+  ...campaignContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -244,4 +246,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ["ApiError", ApiError],
   ["PlainDate", PlainDate],
   ...SEGMENT_SCHEMA_NAMES,
+  ...CAMPAIGN_SCHEMA_NAMES,
 ];

@@ -131,12 +131,13 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
 
   let body: unknown;
   let idempotency: IdempotencyClaim | null = null;
+  const keyHeader = request.headers.get("idempotency-key");
+  const takesKey = contract.body !== undefined || (contract.method === "POST" && contract.idempotencyKey !== false);
+  if (takesKey && keyHeader !== null && !IDEMPOTENCY_KEY.test(keyHeader)) {
+    await discardBody(request);
+    return errorReply("validation_failed", "The Idempotency-Key header is not usable.", [{ field: "Idempotency-Key", reason: "must be 1 to 128 visible ASCII characters" }], requestId);
+  }
   if (contract.body) {
-    const keyHeader = request.headers.get("idempotency-key");
-    if (keyHeader !== null && !IDEMPOTENCY_KEY.test(keyHeader)) {
-      await discardBody(request);
-      return errorReply("validation_failed", "The Idempotency-Key header is not usable.", [{ field: "Idempotency-Key", reason: "must be 1 to 128 visible ASCII characters" }], requestId);
-    }
     const read = await readJsonBody(request, contract.body.limitBytes);
     if (!read.ok) return errorReply(read.code, read.message, read.fields, requestId);
     const wrongKey = contract.body.bulkKey ? missingBulkKey(read.value, contract.body.bulkKey) : null;
@@ -153,7 +154,11 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
       idempotency = { apiKeyId: caller.apiKeyId, key: keyHeader, requestHash: hashRequest(contract.method, new URL(request.url).pathname, read.bytes) };
     }
   } else {
+    // a POST without a body (starting a campaign) is told apart from another by its path alone
     await discardBody(request);
+    if (takesKey && keyHeader !== null && caller) {
+      idempotency = { apiKeyId: caller.apiKeyId, key: keyHeader, requestHash: hashRequest(contract.method, new URL(request.url).pathname, new Uint8Array()) };
+    }
   }
 
   return found.handle({ request, params, db, now, requestId, caller, body: body as never, query: query as never, idempotency });

@@ -42,6 +42,7 @@ function componentName(schema: z.ZodType): string {
 function operation(c: EndpointContract) {
   const errors = new Set<number>([401, 403]);
   if (c.body) for (const s of [400, 413, 415, 422]) errors.add(s);
+  if (c.method === "POST" && c.idempotencyKey !== false) errors.add(422);
   if (c.query) errors.add(422);
   if (c.pathParams) errors.add(404);
   const parameters: JsonSchema[] = [];
@@ -114,14 +115,14 @@ export function openApiDocument(serverUrl: string) {
       title: "Segment console API",
       version: "1",
       description: [
-        "Gets a store's data in (customers, orders, carts, interactions, subscriptions, catalog) and reads customers back; defines segments, previews them, and reads their members and enter/leave events.",
+        "Gets a store's data in (customers, orders, carts, interactions, subscriptions, catalog) and reads customers back; defines segments, previews them, and reads their members and enter/leave events; creates, starts and follows campaigns.",
         "Records are created or updated by their external id (the shop's own id). Authenticate with an API key as `Authorization: Bearer <key>`; each endpoint needs one scope.",
         "Every error is JSON: `{ error: { code, message, fields: [{ index?, field, reason }], requestId } }`.",
         `Error codes: ${Object.entries(ERROR_CODES).map(([code, status]) => `${code} (${status})`).join(", ")}.`,
       ].join("\n\n"),
     },
     servers: [{ url: serverUrl }],
-    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Meta"].map((name) => ({ name })),
+    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Meta"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {
@@ -134,7 +135,7 @@ export function openApiDocument(serverUrl: string) {
       schemas: componentSchemas(),
       responses: {
         ...Object.fromEntries(Object.entries(ERROR_STATUS_TEXT).map(([status, text]) => [`Error${status}`, errorResponse(text)])),
-        Error: errorResponse("Any other error: 404 unknown path, 405 wrong method, 409 conflict (e.g. deleting a segment others use), 503 busy (retry), 500 internal."),
+        Error: errorResponse("Any other error: 404 unknown path, 405 wrong method, 409 conflict (e.g. deleting a segment others use, or changing a campaign that is sending), 503 busy (retry), 500 internal."),
       },
     },
   };

@@ -32,6 +32,8 @@ export function AppShell({
     { to: "/", label: t("nav.dashboard"), roles: ["admin", "marketer", "manager"] },
     { to: "/customers", label: t("nav.customers"), roles: ["admin", "marketer", "manager"] },
     { to: "/segments", label: t("nav.segments"), roles: ["admin", "marketer", "manager"] },
+    { to: "/campaigns", label: t("nav.campaigns"), roles: ["admin", "marketer"] },
+    { to: "/outbox", label: t("nav.outbox"), roles: ["admin", "marketer"] },
     { to: "/imports", label: t("nav.imports"), roles: ["admin", "marketer"] },
   ];
   const admin: NavItem[] = [

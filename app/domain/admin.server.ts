@@ -14,3 +14,4 @@ export { passwordWeakness } from "../../models/password-strength";
 export { createApiKey, listApiKeys, revokeApiKey } from "../../models/api-keys.server";
 export { listAuditEntries, listAuditActions } from "../../models/audit.server";
 export { getStoreSettings, updateStoreSettings } from "../../models/store.server";
+export { getMarketingSettings, updateMarketingSettings } from "../../models/marketing-settings.server";

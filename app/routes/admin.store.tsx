@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
@@ -9,7 +9,7 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney } from "~/format";
-import { getStoreSettings, updateStoreSettings } from "~/domain/admin.server";
+import { getMarketingSettings, getStoreSettings, updateMarketingSettings, updateStoreSettings } from "~/domain/admin.server";
 import { FieldError, Notice } from "./admin.ui/parts";
 
 export const meta: MetaFunction = () => [{ title: "Store settings · Segment console" }];
@@ -55,14 +55,49 @@ const StoreSettingsSchema = z.object({
     .transform((v, ctx) => canonicalLocale(v) ?? (ctx.addIssue({ code: "custom", message: "admin:store.errors.locale" }), z.NEVER)),
 });
 
+const HOUR_MINUTE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The marketing rules: each pair is given whole or left empty whole. Empty fields arrive as undefined (conform). */
+const MarketingSchema = z
+  .object({
+    intent: z.literal("marketing"),
+    quietHoursStart: z.string().regex(HOUR_MINUTE, "admin:store.errors.quietTime").optional(),
+    quietHoursEnd: z.string().regex(HOUR_MINUTE, "admin:store.errors.quietTime").optional(),
+    frequencyCapCount: z.number({ error: "admin:store.errors.capCount" }).int("admin:store.errors.capCount").min(1, "admin:store.errors.capCount").max(1000, "admin:store.errors.capCount").optional(),
+    frequencyCapDays: z.number({ error: "admin:store.errors.capDays" }).int("admin:store.errors.capDays").min(1, "admin:store.errors.capDays").max(365, "admin:store.errors.capDays").optional(),
+    smsPartPrice: z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}([.,]\d{1,4})?$/, "admin:store.errors.smsPrice")
+      .refine((v) => Number(v.replace(",", ".")) <= 100, "admin:store.errors.smsPrice")
+      .optional(),
+  })
+  .superRefine((m, ctx) => {
+    const both = (a: unknown, b: unknown, path: string, message: string) => {
+      if ((a === undefined) !== (b === undefined)) ctx.addIssue({ code: "custom", message, path: [path] });
+    };
+    both(m.quietHoursStart, m.quietHoursEnd, m.quietHoursStart === undefined ? "quietHoursStart" : "quietHoursEnd", "admin:store.errors.quietBoth");
+    if (m.quietHoursStart && m.quietHoursStart === m.quietHoursEnd) ctx.addIssue({ code: "custom", message: "admin:store.errors.quietSame", path: ["quietHoursEnd"] });
+    both(m.frequencyCapCount, m.frequencyCapDays, m.frequencyCapCount === undefined ? "frequencyCapCount" : "frequencyCapDays", "admin:store.errors.capBoth");
+  })
+  .transform((m) => ({
+    quietHoursStart: m.quietHoursStart ?? null,
+    quietHoursEnd: m.quietHoursEnd ?? null,
+    frequencyCapCount: m.frequencyCapCount ?? null,
+    frequencyCapDays: m.frequencyCapDays ?? null,
+    // thousandths of the currency: 0.0735 → 74
+    smsPartPriceMillis: m.smsPartPrice === undefined ? null : Math.round(Number(m.smsPartPrice.replace(",", ".")) * 1000),
+  }));
+
 /** Suggestions for the locale field: the languages of the stores this console is made for. */
 const LOCALE_SUGGESTIONS = ["en", "en-GB", "en-US", "bg-BG", "el-GR", "el-CY", "ru-RU", "uk-UA", "de-DE", "ro-RO"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");
-  const store = await getStoreSettings(context.services.db);
+  const [store, marketing] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db)]);
   return json({
     store,
+    marketing,
     // the server's lists, so the page renders the same on the server and in the browser
     timeZones: Intl.supportedValuesOf("timeZone"),
     currencies: Intl.supportedValuesOf("currency"),
@@ -77,15 +112,23 @@ function samples(store: { locale: string; timeZone: string; currency: string }, 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, context, "admin");
   const form = await readForm(request, context);
+  const actor = { userId: me.id, ip: context.clientIp };
+  if (form.get("intent") === "marketing") {
+    const submission = parseWithZod(form, { schema: MarketingSchema });
+    if (submission.status !== "success") return json({ form: "marketing" as const, result: submission.reply(), changed: null }, { status: 400 });
+    const { changed } = await updateMarketingSettings(context.services.db, submission.value, actor, new Date());
+    return json({ form: "marketing" as const, result: submission.reply(), changed });
+  }
   const submission = parseWithZod(form, { schema: StoreSettingsSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), changed: null }, { status: 400 });
-  const { changed } = await updateStoreSettings(context.services.db, submission.value, { userId: me.id, ip: context.clientIp });
-  return json({ result: submission.reply(), changed });
+  if (submission.status !== "success") return json({ form: "store" as const, result: submission.reply(), changed: null }, { status: 400 });
+  const { changed } = await updateStoreSettings(context.services.db, submission.value, actor);
+  return json({ form: "store" as const, result: submission.reply(), changed });
 }
 
 export default function StoreSettingsPage() {
-  const { store, timeZones, currencies, sample } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { store, timeZones, currencies, sample, marketing } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer?.form === "store" ? answer : undefined;
   const navigation = useNavigation();
   const { t } = useTranslation("admin");
   const [form, fields] = useForm({
@@ -187,7 +230,96 @@ export default function StoreSettingsPage() {
           <p className="text-xs text-slate-500">{t("store.previewHelp")}</p>
         </aside>
       </div>
+      <MarketingRules marketing={marketing} currency={store.currency} answer={answer?.form === "marketing" ? answer : undefined} />
     </div>
+  );
+}
+
+/** The marketing rules every campaign follows: default quiet hours, the frequency cap, the SMS part price. */
+function MarketingRules({
+  marketing,
+  currency,
+  answer,
+}: {
+  marketing: { quietHoursStart: string | null; quietHoursEnd: string | null; frequencyCapCount: number | null; frequencyCapDays: number | null; smsPartPriceMillis: number | null };
+  currency: string;
+  answer: { result: SubmissionResult<string[]>; changed: string[] | null } | undefined;
+}) {
+  const { t } = useTranslation("admin");
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "store-marketing",
+    lastResult: answer?.result,
+    defaultValue: {
+      quietHoursStart: marketing.quietHoursStart ?? "",
+      quietHoursEnd: marketing.quietHoursEnd ?? "",
+      frequencyCapCount: marketing.frequencyCapCount === null ? "" : String(marketing.frequencyCapCount),
+      frequencyCapDays: marketing.frequencyCapDays === null ? "" : String(marketing.frequencyCapDays),
+      smsPartPrice: marketing.smsPartPriceMillis === null ? "" : String(marketing.smsPartPriceMillis / 1000),
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: MarketingSchema }),
+  });
+  return (
+    <section className="card space-y-4" data-testid="marketing-rules">
+      <div>
+        <h2 className="text-base font-semibold text-slate-900">{t("store.marketingTitle")}</h2>
+        <p className="text-sm text-slate-500">{t("store.marketingSubtitle")}</p>
+      </div>
+      {answer?.changed && (
+        <Notice tone="success">{answer.changed.length ? t("store.marketingSaved", { count: answer.changed.length }) : t("store.unchanged")}</Notice>
+      )}
+      <Form method="post" {...getFormProps(form)} className="grid gap-5 lg:grid-cols-3">
+        <AuthenticityTokenInput />
+        <input type="hidden" name="intent" value="marketing" />
+        <fieldset>
+          <legend className="label">{t("store.quietHours")}</legend>
+          <div className="mt-1 flex flex-wrap gap-2">
+            <label className="block">
+              <span className="text-xs text-slate-500">{t("store.quietFrom")}</span>
+              <input className="input" {...getInputProps(fields.quietHoursStart, { type: "time" })} />
+            </label>
+            <label className="block">
+              <span className="text-xs text-slate-500">{t("store.quietTo")}</span>
+              <input className="input" {...getInputProps(fields.quietHoursEnd, { type: "time" })} />
+            </label>
+          </div>
+          <p className="mt-1 text-xs text-slate-500">{t("store.quietHoursHelp")}</p>
+          <FieldError id={fields.quietHoursStart.errorId} errors={fields.quietHoursStart.errors} />
+          <FieldError id={fields.quietHoursEnd.errorId} errors={fields.quietHoursEnd.errors} />
+        </fieldset>
+        <fieldset>
+          <legend className="label">{t("store.frequencyCap")}</legend>
+          <div className="mt-1 flex flex-wrap gap-2">
+            <label className="block w-24">
+              <span className="text-xs text-slate-500">{t("store.capCount")}</span>
+              <input className="input" inputMode="numeric" {...getInputProps(fields.frequencyCapCount, { type: "text" })} />
+            </label>
+            <label className="block w-24">
+              <span className="text-xs text-slate-500">{t("store.capDays")}</span>
+              <input className="input" inputMode="numeric" {...getInputProps(fields.frequencyCapDays, { type: "text" })} />
+            </label>
+          </div>
+          <p className="mt-1 text-xs text-slate-500">{t("store.frequencyCapHelp")}</p>
+          <FieldError id={fields.frequencyCapCount.errorId} errors={fields.frequencyCapCount.errors} />
+          <FieldError id={fields.frequencyCapDays.errorId} errors={fields.frequencyCapDays.errors} />
+        </fieldset>
+        <div>
+          <label className="label" htmlFor={fields.smsPartPrice.id}>
+            {t("store.smsPartPrice")}
+          </label>
+          <input className="input mt-1 w-32" inputMode="decimal" {...getInputProps(fields.smsPartPrice, { type: "text" })} />
+          <p className="mt-1 text-xs text-slate-500">{t("store.smsPartPriceHelp", { currency })}</p>
+          <FieldError id={fields.smsPartPrice.errorId} errors={fields.smsPartPrice.errors} />
+        </div>
+        <div className="lg:col-span-3">
+          <button type="submit" className="btn" disabled={navigation.state !== "idle"} data-testid="save-marketing">
+            {t("store.saveMarketing")}
+          </button>
+        </div>
+      </Form>
+    </section>
   );
 }
 

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { rowCounts, testDialect } from "../support/db";
 import { createUser } from "../../models/users.server";
 import { saveSegment } from "../../segments/store.server";
+import { createCampaign } from "../../campaigns/campaigns.server";
 import type { Role } from "../../models/models";
 import { addCustomers } from "../customers/factory";
 import { addImport, builtRoutes, tableContents, Visitor } from "./console";
@@ -45,8 +46,25 @@ let dynamicSegment = 0;
 let manualSegment = 0;
 let importId = 0;
 let customerId = 0;
+let editedCampaign = 0;
 let serial = 0;
 const next = () => ++serial;
+
+/** A one-channel campaign as the campaign form posts it (one value per field: the test posts plain forms). */
+const campaignFields = (name: string) => ({
+  name,
+  channels: "sms",
+  includeSegmentIds: String(manualSegment),
+  scheduleKind: "now",
+  quietHoursMode: "store",
+  "templates.sms.textBody": "Hello",
+});
+
+async function draftCampaign(name: string): Promise<number> {
+  const out = await createCampaign(app.db, { name, channels: ["sms"], includeSegmentIds: [manualSegment], templates: { sms: { textBody: "Hello" } } }, { userId: null }, new Date());
+  if (!out.ok) throw new Error(JSON.stringify(out));
+  return out.campaign.id;
+}
 
 const definition = (fields: Record<string, unknown>) => JSON.stringify({ isActive: true, match: "all", recomputeEveryMinutes: 60, criteria: [], ...fields });
 
@@ -121,6 +139,22 @@ const CASES: Record<string, ActionCase> = {
     form: async () => ({ definition: definition({ name: "Preview", code: "preview", type: "dynamic", criteria: [{ field: "country", values: [{ value: "BG", mode: "include" }] }] }) }),
     changesData: false,
   },
+  "routes/campaigns._index": {
+    mayPost: ["admin", "marketer"],
+    path: () => "/campaigns",
+    form: async () => ({ intent: "delete", campaignId: String(await draftCampaign(`Doomed ${next()}`)) }),
+  },
+  "routes/campaigns.new": {
+    mayPost: ["admin", "marketer"],
+    path: () => "/campaigns/new",
+    form: async () => campaignFields(`Made ${next()}`),
+  },
+  "routes/campaigns.$id_.edit": {
+    mayPost: ["admin", "marketer"],
+    path: () => `/campaigns/${editedCampaign}/edit`,
+    form: async () => campaignFields(`Renamed ${next()}`),
+  },
+  "routes/campaigns.$id": { mayPost: ["admin", "marketer"], path: () => `/campaigns/${editedCampaign}`, form: async () => ({ intent: "duplicate" }) },
   "routes/imports.new": {
     mayPost: ["admin", "marketer"],
     path: () => "/imports/new",
@@ -159,6 +193,7 @@ beforeAll(async () => {
   if (!manual.ok) throw new Error(JSON.stringify(manual.errors));
   manualSegment = manual.segment.id;
   importId = await addImport(db, users.admin.id, ["external_id,email", "imported,imported@access.test"]);
+  editedCampaign = await draftCampaign("Edited by everyone allowed");
   for (const role of ROLES) {
     visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
     strangers[role] = await Visitor.signIn(app.url, `${role}-2@access.test`, password);

@@ -9,6 +9,8 @@ import { createUser } from "../../models/users.server";
 import { saveSegment } from "../../segments/store.server";
 import { addMembers } from "../../segments/manual.server";
 import { addCustomers, addOrder } from "../customers/factory";
+import { createCampaign } from "../../campaigns/campaigns.server";
+import { addDeliveries } from "../campaigns/support";
 import { addImport, builtRoutes, fillPattern, Visitor, type BuiltRoute } from "./console";
 import { unsubscribeToken } from "../../campaigns/inbound/unsubscribe-token";
 
@@ -25,6 +27,8 @@ const theirs: Array<{ id: number; externalId: string; email: string; phone: stri
 let segmentId = 0;
 let segmentCode = "";
 let importId = 0;
+let campaignId = 0;
+let outboxId = 0;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -61,6 +65,18 @@ beforeAll(async () => {
   let at = new Date("2026-02-01T10:00:00Z").getTime();
   for (const id of order) await addMembers(db, segmentId, [id], new Date((at += 60_000)), { userId: admin.id });
   importId = await addImport(db, admin.id, ["external_id,email,phone", ...theirs.slice(0, 3).map((t) => `${t.externalId},${t.email},${t.phone}`)]);
+  // a campaign that reached both kinds of customer, and a message of it in the outbox
+  const campaign = await createCampaign(db, { name: "To everyone", channels: ["email"], includeSegmentIds: [segmentId], templates: { email: { subject: "Hi", htmlBody: "<p>Hi</p>" } } }, { userId: admin.id }, new Date());
+  if (!campaign.ok) throw new Error(JSON.stringify(campaign));
+  campaignId = campaign.campaign.id;
+  await addDeliveries(db, campaignId, [
+    { customerId: own[0].id, status: "sent", address: own[0].email },
+    { customerId: theirs[0].id, status: "sent", address: theirs[0].email },
+  ]);
+  const written = new Date("2026-02-02T10:00:00Z");
+  outboxId = Number(
+    (await db.models.OutboxMessage.create({ channel: "email", purpose: "campaign", recipient: theirs[0].email, customerId: theirs[0].id, userId: null, subject: "Hi", textBody: "Hi", htmlBody: "<p>Hi</p>", status: "stored", createdAt: written, updatedAt: written })).id,
+  );
   for (const role of ["mine", "admin", "marketer"]) visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
 });
 
@@ -74,6 +90,8 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && route.pattern.startsWith("/customers/")) return [own[0].id, theirs[0].id];
     if (param === "id" && route.pattern.startsWith("/segments/")) return [segmentId];
     if (param === "id" && route.pattern.startsWith("/imports/")) return [importId];
+    if (param === "id" && (route.pattern.startsWith("/campaigns/") || route.pattern.startsWith("/api/v1/campaigns/"))) return [campaignId];
+    if (param === "id" && route.pattern.startsWith("/outbox/")) return [outboxId];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];

@@ -69,6 +69,9 @@ const KNOWN: Record<string, readonly unknown[]> = {
   locale: ["bg", "en-GB", null],
   managerEmail: [null],
   $recordKey: ["size", "note", "pets"],
+  // the segment "vip" is the first one made below
+  includeSegmentIds: [[1]],
+  excludeSegmentIds: [[]],
 };
 
 const OPTIONS = (doc: Doc): SchemaArbitraryOptions => ({
@@ -94,14 +97,15 @@ function requestsOf(doc: Doc, template: string, method: Method, op: Operation): 
   const queryParams = params.filter((p) => p.in === "query");
   const pathArbs = pathParams.map((p) =>
     fc.oneof(
-      { weight: 8, arbitrary: arbitraryOf(p.schema, { ...options, wrongTypeRate: 0 }, p.name).map((v) => encode(String(v))) },
+      // a URL past Node's 16 KiB of headers is refused (431) before the app sees it: long values that fit reach it
+      { weight: 8, arbitrary: arbitraryOf(p.schema, { ...options, wrongTypeRate: 0 }, p.name).map((v) => encode(String(v).slice(0, 1500))) },
       { weight: 1, arbitrary: rawSegment },
     ),
   );
   const queryArbs = queryParams.map((p) =>
     fc.option(
       fc.oneof(
-        { weight: 8, arbitrary: arbitraryOf(p.schema, { ...options, wrongTypeRate: 0 }, p.name).map((v) => `${encode(p.name)}=${encode(String(v))}`) },
+        { weight: 8, arbitrary: arbitraryOf(p.schema, { ...options, wrongTypeRate: 0 }, p.name).map((v) => `${encode(p.name)}=${encode(String(v).slice(0, 1500))}`) },
         { weight: 1, arbitrary: rawSegment.map((raw) => `${p.name}=${raw}`) },
       ),
       { freq: 2 },
@@ -137,7 +141,7 @@ describe(`the bad-input corpus on ${testDialect}`, () => {
   beforeAll(async () => {
     console.log(`fuzz corpus seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${API_RUNS} API requests, ${PAGE_RUNS * 2} page requests`);
     app = await startTestApp();
-    key = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write"])).secret;
+    key = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write"])).secret;
     const { models } = app.db;
     await models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     await models.CustomField.create({ key: "note", label: "Note", type: "text", options: null });

@@ -6,7 +6,7 @@ import { testDialect } from "../support/db";
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; security: Array<Record<string, string[]>>; responses: Record<string, { $ref?: string }> }>>;
+  paths: Record<string, Record<string, { operationId: string; security: Array<Record<string, string[]>>; responses: Record<string, { $ref?: string }>; requestBody?: unknown; parameters?: Array<{ in: string; name: string }> }>>;
   components: Record<string, Record<string, unknown>>;
 };
 
@@ -16,6 +16,13 @@ interface Seen {
   status: number;
   body: unknown;
 }
+
+/**
+ * The sending controls answer through the seam to the sending part (app/routes/campaigns.ui/
+ * domain.server.ts): until that part is merged they can only refuse (409). Take them out of this
+ * list when it is, and the test asks each for a success again.
+ */
+const AWAITING_SENDING = ["post /campaigns/{id}/start", "post /campaigns/{id}/pause", "post /campaigns/{id}/resume", "post /campaigns/{id}/cancel"];
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 
@@ -28,7 +35,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -77,6 +84,16 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "POST /segments/preview",
         "GET /segments/{code}/members",
         "GET /segments/{code}/events",
+        "GET /campaigns",
+        "POST /campaigns",
+        "GET /campaigns/{id}",
+        "PATCH /campaigns/{id}",
+        "DELETE /campaigns/{id}",
+        "POST /campaigns/{id}/start",
+        "POST /campaigns/{id}/pause",
+        "POST /campaigns/{id}/resume",
+        "POST /campaigns/{id}/cancel",
+        "GET /campaigns/{id}/deliveries",
         "GET /openapi.json",
       ].sort(),
     );
@@ -134,28 +151,66 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("get", "/segments/{code}", "/segments/nope")).status).toBe(404);
     expect((await call("post", "/segments", "/segments", { body: { ...segment, code: "bad", criteria: [{ field: "orderCount", min: 3, max: 1 }] } })).status).toBe(422);
 
+    const vip = (await app.db.models.Segment.findOne({ where: { code: "vip-bg" } }))!.id;
+    const campaign = {
+      name: "Spring",
+      channels: ["viber", "email"],
+      includeSegmentIds: [vip],
+      schedule: { kind: "at", timeZoneMode: "customer", localSendAt: "2031-03-01T10:00" },
+      quietHours: { start: "21:00", end: "09:00" },
+      templates: { viber: { textBody: "Hi {{ customer.first_name }}" }, email: { subject: "Spring", htmlBody: "<p>Spring</p>", textBody: null } },
+    };
+    const created = await call("post", "/campaigns", "/campaigns", { body: campaign });
+    expect(created.status).toBe(201);
+    const campaignId = created.body.id as number;
+    const doomed = (await call("post", "/campaigns", "/campaigns", { body: { ...campaign, name: "Doomed" } })).body.id as number;
+    const ana = (await app.db.models.Customer.findOne({ where: { externalId: "C-1" } }))!.id;
+    await app.db.models.CampaignDelivery.create({ campaignId, customerId: ana, channel: "viber", address: "v-1", status: "skipped", skipReason: "unsubscribed", dueAt: new Date(), createdAt: new Date(), updatedAt: new Date() });
+    expect((await call("get", "/campaigns", "/campaigns?limit=1")).status).toBe(200);
+    expect((await call("get", "/campaigns/{id}", `/campaigns/${campaignId}`)).status).toBe(200);
+    expect((await call("get", "/campaigns/{id}", "/campaigns/999999")).status).toBe(404);
+    expect((await call("patch", "/campaigns/{id}", `/campaigns/${campaignId}`, { body: { name: "Spring, renamed" } })).status).toBe(200);
+    expect((await call("get", "/campaigns/{id}/deliveries", `/campaigns/${campaignId}/deliveries?limit=5`)).status).toBe(200);
+    expect((await call("delete", "/campaigns/{id}", `/campaigns/${doomed}`)).status).toBe(200);
+    for (const action of ["start", "pause", "resume", "cancel"]) {
+      // 409 until the sending part is merged (and for pausing a draft after it)
+      expect([200, 409]).toContain((await call("post", `/campaigns/{id}/${action}`, `/campaigns/${campaignId}/${action}`)).status);
+      expect((await call("post", `/campaigns/{id}/${action}`, `/campaigns/999999/${action}`)).status).toBe(404);
+    }
+
     // errors of every kind, on every endpoint
     for (const [template, ops] of Object.entries(doc.paths)) {
       if (template === "/openapi.json") {
         expect((await call("post", template, template, { key: null, body: {} })).status).toBe(405);
         continue;
       }
-      const path = template.replace("{externalId}", "C-1").replace("{code}", "vip-bg");
-      for (const method of Object.keys(ops) as Array<"get" | "post" | "put" | "delete">) {
-        const hasBody = method === "post" || method === "put";
+      const path = template.replace("{externalId}", "C-1").replace("{code}", "vip-bg").replace("{id}", String(campaignId));
+      for (const method of Object.keys(ops) as Array<"get" | "post" | "put" | "patch" | "delete">) {
+        const hasBody = ops[method].requestBody !== undefined;
         expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
         expect((await call(method, template, path, { key: "sk_00000000_notarealkeynotarealkey00", ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
-        if (template.startsWith("/segments")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
-        if (hasBody) {
+        if (template.startsWith("/segments") || template.startsWith("/campaigns")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
+        if (method === "post" && !hasBody && ops[method].parameters?.some((p) => p.name === "Idempotency-Key")) {
+          const r = request(app.url).post(`/api/v1${path}`).set("Authorization", `Bearer ${full}`).set("Idempotency-Key", "not a usable key");
+          const res = await r;
+          seen.push({ method, template, status: res.status, body: res.body });
+          expect(res.status).toBe(422);
+        }
+        if (hasBody && method === "patch") {
+          expect((await call(method, template, path, { body: { name: "" } })).status).toBe(422);
+          expect((await call(method, template, path, { raw: "{oops", type: "application/json" })).status).toBe(400);
+          expect((await call(method, template, path, { raw: "a=1", type: "application/x-www-form-urlencoded" })).status).toBe(415);
+        } else if (hasBody) {
           expect((await call(method, template, path, { key: readOnly, body: {} })).status).toBe(403);
           expect((await call(method, template, path, { body: {} })).status).toBe(422);
           expect((await call(method, template, path, { raw: "{oops", type: "application/json" })).status).toBe(400);
           expect((await call(method, template, path, { raw: "a=1", type: "application/x-www-form-urlencoded" })).status).toBe(415);
-        } else if (template === "/customers" || template === "/segments/{code}/members" || template === "/segments/{code}/events") {
+        } else if (["/customers", "/segments/{code}/members", "/segments/{code}/events", "/campaigns", "/campaigns/{id}/deliveries"].includes(template) && method === "get") {
           expect((await call(method, template, `${path}?limit=0`)).status).toBe(422);
         }
       }
-      expect((await call("patch", template, path)).status).toBe(405);
+      const absent = (["patch", "put"] as const).find((m) => !(m in ops))!;
+      expect((await call(absent, template, path)).status).toBe(405);
     }
     expect((await call("get", "(unknown)", "/nothing-here")).status).toBe(404);
 
@@ -188,7 +243,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     for (const [template, ops] of Object.entries(doc.paths)) {
       for (const method of Object.keys(ops)) {
         const statuses = seen.filter((s) => s.template === template && s.method === method).map((s) => s.status);
-        expect(statuses.some((s) => s < 300), `${method} ${template} success`).toBe(true);
+        if (!AWAITING_SENDING.includes(`${method} ${template}`)) expect(statuses.some((s) => s < 300), `${method} ${template} success`).toBe(true);
         if (template !== "/openapi.json") expect(statuses.some((s) => s >= 400), `${method} ${template} error`).toBe(true);
       }
     }

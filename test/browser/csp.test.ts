@@ -4,8 +4,8 @@ import { baseUrl, expect, open, test, type Role } from "./fixtures";
 
 const COMMON = ["/", "/segments", "/customers", "/notifications", "/account"];
 const PAGES: Record<Role, string[]> = {
-  admin: [...COMMON, "/segments/new", "/imports", "/imports/new", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels"],
-  marketer: [...COMMON, "/segments/new", "/imports", "/imports/new"],
+  admin: [...COMMON, "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/imports/new", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels"],
+  marketer: [...COMMON, "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/imports/new"],
   manager: COMMON,
 };
 

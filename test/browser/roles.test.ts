@@ -2,16 +2,17 @@ import type { Page } from "playwright-core";
 import { describe } from "vitest";
 import { baseUrl, expect, open, screenshot, test, type Role } from "./fixtures";
 
-// What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one.
-const PAGES = ["/", "/customers", "/segments", "/segments/new", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/account", "/notifications"] as const;
+// What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one,
+// and have nothing to do with campaigns.
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/account", "/notifications"] as const;
 const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   admin: PAGES,
-  marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/account", "/notifications"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/account", "/notifications"],
   manager: ["/", "/customers", "/segments", "/account", "/notifications"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Customers", "Segments", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings"],
-  marketer: ["Dashboard", "Customers", "Segments", "Imports"],
+  admin: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings"],
+  marketer: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports"],
   manager: ["Dashboard", "Customers", "Segments"],
 };
 
@@ -40,13 +41,13 @@ describe("roles", () => {
     await checkRole(adminPage, "admin");
   });
 
-  test("a marketer sees dashboard, customers, segments and imports, and gets 403 on the admin pages", async ({ marketerPage }) => {
+  test("a marketer sees dashboard, customers, segments, campaigns, outbox and imports, and gets 403 on the admin pages", async ({ marketerPage }) => {
     await checkRole(marketerPage, "marketer");
     await open(marketerPage, "/admin/users");
     await screenshot(marketerPage, "forbidden-marketer-admin-users");
   });
 
-  test("a manager sees dashboard, customers and segments, and gets 403 on a new segment, imports and the admin pages", async ({ managerPage }) => {
+  test("a manager sees dashboard, customers and segments, and gets 403 on a new segment, campaigns, the outbox, imports and the admin pages", async ({ managerPage }) => {
     await screenshot(managerPage, "dashboard-manager");
     await checkRole(managerPage, "manager");
   });

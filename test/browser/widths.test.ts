@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import type { Page } from "playwright-core";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe, inject } from "vitest";
+import { openDatabase, type Database } from "../../models/db";
+import { createCampaign } from "../../campaigns/campaigns.server";
 import { expect, open, test, type Role } from "./fixtures";
 
 // Every role's main pages at a phone, a tablet and a laptop: the page never scrolls sideways (a
@@ -9,8 +11,8 @@ const WIDTHS = [390, 768, 1280] as const;
 /** Each role's walk opens 15-odd pages three times: minutes on a loaded machine, not the default minute. */
 const WALK_MS = 300_000;
 const PAGES: Record<Role, string[]> = {
-  admin: ["/", "/customers", "/segments", "/segments/new", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store"],
-  marketer: ["/", "/customers", "/segments", "/segments/new", "/imports", "/notifications", "/account"],
+  admin: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/notifications", "/account"],
   manager: ["/", "/customers", "/segments", "/notifications", "/account"],
 };
 /**
@@ -50,8 +52,60 @@ async function overflowAt(page: Page) {
   });
 }
 
+/**
+ * The demo store has no campaigns yet: one that went out (with recipients, long addresses among
+ * them) and a draft on every channel are written as the campaign pages and the sending part would
+ * leave them, with a message of each kind in the outbox.
+ */
+const seeded = { sent: 0, draft: 0, email: 0, sms: 0 };
+let db: Database | null = null;
+
+beforeAll(async () => {
+  db = await openDatabase(inject("databaseUrl"));
+  const segment = (await db.models.Segment.findOne({ order: [["id", "ASC"]], raw: true }))!;
+  const html = '<table width="900"><tr><td><h1 style="font-size:40px">A wide newsletter</h1><p>' + "Spring sale on everything. ".repeat(40) + "</p></td></tr></table>";
+  const channels = ["viber", "sms", "messenger", "email"];
+  const templates = { viber: { textBody: "Здравей, {{ customer.first_name }}! Пролетна разпродажба." }, sms: { textBody: "Spring sale: 20% off today only. Reply STOP to opt out." }, messenger: { textBody: "Spring sale" }, email: { subject: "Пролетна разпродажба: всичко с 20% отстъпка само днес, за вас и семейството ви", htmlBody: html } };
+  const now = new Date();
+  const sent = await createCampaign(db, { name: "Пролетна разпродажба за най-верните ни клиенти от София и Пловдив", channels, includeSegmentIds: [segment.id], templates }, { userId: null }, now);
+  const draft = await createCampaign(db, { name: "Weekend newsletter", channels, includeSegmentIds: [segment.id], schedule: { kind: "at", timeZoneMode: "customer", localSendAt: "2031-05-01T10:00" }, quietHours: { start: "21:00", end: "09:00" }, templates }, { userId: null }, now);
+  if (!sent.ok || !draft.ok) throw new Error(JSON.stringify([sent, draft]));
+  seeded.sent = sent.campaign.id;
+  seeded.draft = draft.campaign.id;
+  await db.models.Campaign.update({ status: "finished", startedAt: now, finishedAt: now }, { where: { id: seeded.sent } });
+  const customers = await db.models.Customer.findAll({ attributes: ["id"], order: [["id", "ASC"]], limit: 30, raw: true });
+  const statuses = ["sent", "delivered", "read", "failed", "skipped", "unknown"] as const;
+  await db.models.CampaignDelivery.bulkCreate(
+    customers.map((c, i) => {
+      const status = statuses[i % statuses.length];
+      return {
+        campaignId: seeded.sent,
+        customerId: c.id,
+        channel: status === "skipped" ? null : "email",
+        address: status === "skipped" ? null : `a.very.long.address.of.customer.number.${c.id}@a-long-company-domain-name.example.com`,
+        status,
+        skipReason: status === "skipped" ? ("messenger_window" as const) : null,
+        error: status === "failed" ? "550 5.1.1 The email account that you tried to reach does not exist; please check the address" : null,
+        dueAt: now,
+        sentAt: status === "failed" || status === "skipped" ? null : now,
+        createdAt: now,
+        updatedAt: now,
+      };
+    }),
+  );
+  const message = (fields: Record<string, unknown>) =>
+    db!.models.OutboxMessage.create({ purpose: "campaign", userId: null, customerId: customers[0].id, subject: null, textBody: null, htmlBody: null, status: "stored", createdAt: now, updatedAt: now, channel: "email", recipient: "x", ...fields });
+  seeded.email = Number((await message({ channel: "email", recipient: `a.very.long.address.of.customer.number.1@a-long-company-domain-name.example.com`, subject: templates.email.subject, htmlBody: html, textBody: "Spring sale on everything. ".repeat(40) })).id);
+  seeded.sms = Number((await message({ channel: "sms", recipient: "+359888123456", textBody: templates.sms.textBody })).id);
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
 async function checkPages(page: Page, role: Role) {
   const paths = [...PAGES[role]];
+  if (role !== "manager") paths.push(`/campaigns/${seeded.sent}`, `/campaigns/${seeded.draft}`, `/campaigns/${seeded.draft}/edit`, `/outbox/${seeded.email}`, `/outbox/${seeded.sms}`);
   const segment = await firstRecord(page, "/segments", "/segments/");
   const customer = await firstRecord(page, "/customers", "/customers/");
   if (segment) paths.push(segment);

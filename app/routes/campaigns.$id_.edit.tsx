@@ -1,0 +1,53 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { Notice } from "~/components/segments/parts";
+import { CampaignForm } from "./campaigns.ui/CampaignForm";
+import { campaignIdParam, editorAction, loadEditor } from "./campaigns.ui/editor.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign?.name ?? "Campaign"} · Edit · Segment console` }];
+
+export const loader = (args: LoaderFunctionArgs) => loadEditor(args, campaignIdParam(args.params.id));
+export const action = (args: ActionFunctionArgs) => editorAction(args, campaignIdParam(args.params.id));
+
+export default function EditCampaign() {
+  const { segments, store, storeQuietHours, variables, campaign } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const { t } = useTranslation("campaigns");
+  const c = campaign!;
+  return (
+    <div className="space-y-4">
+      <div>
+        <Link to={`/campaigns/${c.id}`} className="block max-w-xl truncate text-sm text-indigo-700 hover:underline">
+          ← {c.name}
+        </Link>
+        <h1 className="page-title mt-2 break-words">{t("editor.editTitle", { name: c.name })}</h1>
+      </div>
+      {(answer?.refused ?? c.refusal) ? (
+        <Notice tone="warning" testId="edit-refused">
+          {answer?.refused ?? c.refusal}{" "}
+          <Link to={`/campaigns/${c.id}`} className="font-medium underline">
+            {t("editor.backToCampaign")}
+          </Link>
+        </Notice>
+      ) : (
+        <CampaignForm
+          key={c.id}
+          initial={c.values}
+          segments={segments}
+          store={store}
+          storeQuietHours={storeQuietHours}
+          variables={variables}
+          errors={answer?.errors}
+          submitLabel={t("editor.saveChanges")}
+          cancelTo={`/campaigns/${c.id}`}
+        />
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,98 @@
+// THE SEAM: every call the campaign pages and the campaign API make into the parts of issue 15 that
+// other hands build (sending: campaigns/send.server.ts; audience: campaigns/audience.server.ts;
+// templates: campaigns/templates/*). None of those modules is in this branch yet, so each function
+// here answers "not available yet" in a shape the pages and the API already handle, and imports
+// nothing that is missing. At merge, replace the bodies with the real calls (the agreed signatures
+// are in the comments); the callers do not change.
+import type { ConsoleServices } from "../../../models/context";
+import type { CampaignStatus, SkipReason } from "../../../models/campaign-models";
+import type { CampaignSaveHooks, CampaignView } from "../../../campaigns/campaigns.server";
+import type { CampaignChannel, CampaignTemplates } from "../../../campaigns/definition";
+import type { FieldError } from "../../../models/ingest/schemas";
+import type { ControlAction } from "./controls";
+
+/** What starting, pausing, resuming, cancelling or resending did: the campaign's state after it, or why not. */
+export type ControlOutcome = { ok: true; status: CampaignStatus } | { ok: false; reason: string };
+
+export type { ControlAction } from "./controls";
+
+const NOT_YET = (what: string): ControlOutcome => ({ ok: false, reason: `${what} is not available in this build yet: the sending part of the console is still being added. Nothing was changed.` });
+
+/**
+ * Starts, pauses, resumes, cancels or resends a campaign.
+ * At merge (campaigns/send.server.ts):
+ *   start            → requestStart(services.db, services.jobs, id, now)
+ *   pause            → pauseCampaign(services.db, services.jobs, id, now)
+ *   resume           → resumeCampaign(services.db, services.jobs, id, now)
+ *   cancel           → cancelCampaign(services.db, services.jobs, id, now)
+ *   resendNotReached → resendToNotReached(services.db, services.jobs, id, (await resolveAudience({ db, engine: services.segments }, row, now)).recipients, now)
+ *   resendUnknown    → resendUnknown(services.db, services.jobs, id, now)
+ * mapping each result to ControlOutcome ({ started } / { ok, status } / { ok: false, reason }).
+ */
+export async function controlCampaign(_services: ConsoleServices, action: ControlAction, _campaignId: number, _now: Date): Promise<ControlOutcome> {
+  const what: Record<ControlAction, string> = {
+    start: "Starting a campaign",
+    pause: "Pausing",
+    resume: "Resuming",
+    cancel: "Cancelling",
+    resendNotReached: "Sending again to those not reached",
+    resendUnknown: "Resending the unknown deliveries",
+  };
+  return NOT_YET(what[action]);
+}
+
+/** How many the campaign would reach now on each channel of its chain, and how many are skipped and why. */
+export interface ReachView {
+  total: number;
+  byChannel: Record<CampaignChannel, number>;
+  skipped: Record<SkipReason, number>;
+  movedByQuietHours: number;
+  /** For SMS: the parts per message and the estimated cost in thousandths of the store's currency (null without a part price). */
+  sms: { parts: number; encoding: "GSM-7" | "UCS-2"; costMillis: number | null } | null;
+}
+
+/**
+ * The reach panel, before sending. null: not available yet (the page says so).
+ * At merge: resolveAudience({ db: services.db, engine: services.segments }, campaignRow, now).summary
+ * (campaigns/audience.server.ts), with smsParts(campaign.templates.sms.textBody) from the templates
+ * part and the store's smsPartPriceMillis for the cost.
+ */
+export async function campaignReach(_services: ConsoleServices, _campaign: CampaignView, _now: Date): Promise<ReachView | null> {
+  return null;
+}
+
+/**
+ * Problems of the campaign's templates (syntax, unknown variables and filters, channel limits), as
+ * field errors ("templates.sms.textBody", "line 3: unknown variable customer.frist_name"). A save
+ * with any is refused before anything is written. Empty until the templates part is merged.
+ * At merge: for each channel of the chain, checkTemplate({ channel, ...templates[channel] })
+ * (campaigns/templates), each TemplateProblem as
+ *   { field: `templates.${channel}.${p.field}`, reason: `${p.line ? `line ${p.line}: ` : ""}${p.message}` }.
+ */
+export function templateFieldErrors(_channels: readonly CampaignChannel[], _templates: CampaignTemplates): FieldError[] {
+  return [];
+}
+
+/** One variable a template may use, for the reference beside the editors. */
+export interface TemplateVariable {
+  name: string;
+  description: string;
+  example?: string;
+}
+
+/**
+ * The variables reference. null until the templates part exports its list (the editor then shows
+ * where the list will appear). At merge: the list campaigns/templates exports.
+ */
+export function templateVariables(): TemplateVariable[] | null {
+  return null;
+}
+
+/**
+ * Work that must share a campaign save's transaction: when a scheduled campaign's time changes,
+ * its start job moves with it. None until sending is merged.
+ * At merge: the hook the sending part provides (e.g. moving the start-campaign job with services.jobs).
+ */
+export function campaignSaveHooks(_services: ConsoleServices): CampaignSaveHooks {
+  return {};
+}

@@ -1,0 +1,168 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { DataTable } from "~/components/ui/DataTable";
+import { z } from "../../models/zod";
+import { withoutControlCharacters } from "../../models/ingest/text";
+import { requireRole } from "~/auth/session.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { formatDateTime } from "~/format";
+import { getStoreSettings, searchOutbox } from "~/domain/campaigns.server";
+import { CAMPAIGN_CHANNELS } from "../../campaigns/definition";
+import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
+
+export const meta: MetaFunction = () => [{ title: "Outbox · Segment console" }];
+
+const PAGE = 50;
+/** Why a message was written: a user's notification, a campaign message, a template's test send, an automation's message. */
+const PURPOSES = ["campaign", "notification", "test", "automation"] as const;
+
+const OutboxQuery = z.object({
+  q: z.string().max(200).catch(""),
+  channel: z.enum(CAMPAIGN_CHANNELS).optional().catch(undefined),
+  purpose: z.enum(PURPOSES).optional().catch(undefined),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, context, ...CAMPAIGN_ROLES);
+  const db = context.services.db;
+  const params = new URL(request.url).searchParams;
+  const filter = OutboxQuery.parse({ q: params.get("q") ?? "", channel: params.get("channel") ?? undefined, purpose: params.get("purpose") ?? undefined, before: params.get("before") ?? undefined });
+  const [page, store] = await Promise.all([
+    searchOutbox(db, { search: withoutControlCharacters(filter.q), channel: filter.channel, purpose: filter.purpose, before: filter.before, limit: PAGE }),
+    getStoreSettings(db),
+  ]);
+  return json({
+    store: { locale: store.locale, timeZone: store.timeZone },
+    filter: { q: filter.q, channel: filter.channel ?? "", purpose: filter.purpose ?? "" },
+    isFirstPage: filter.before === undefined,
+    olderCursor: page.olderCursor,
+    messages: page.messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null })),
+  });
+}
+
+export default function Outbox() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation("campaigns");
+  const [params] = useSearchParams();
+  const filtered = Boolean(data.filter.q || data.filter.channel || data.filter.purpose);
+  const older = () => {
+    const next = new URLSearchParams(params);
+    next.set("before", String(data.olderCursor));
+    return `/outbox?${next.toString()}`;
+  };
+  const first = () => {
+    const next = new URLSearchParams(params);
+    next.delete("before");
+    const query = next.toString();
+    return query ? `/outbox?${query}` : "/outbox";
+  };
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="page-title">{t("outbox.title")}</h1>
+        <p className="text-sm text-slate-500">{t("outbox.subtitle")}</p>
+      </div>
+      <OutboxFilter filter={data.filter} />
+      <div className="card overflow-hidden p-0">
+        <DataTable
+          testId="outbox-table"
+          rows={data.messages}
+          rowKey={(m) => m.id}
+          empty={
+            <p className="px-6 py-12 text-center text-sm text-slate-600" data-testid="outbox-empty">
+              {filtered ? t("outbox.noMatch") : t("outbox.empty")}
+            </p>
+          }
+          columns={[
+            {
+              key: "message",
+              header: t("outbox.message"),
+              primary: true,
+              className: "md:max-w-[24rem]",
+              cell: (m) => (
+                <Link to={`/outbox/${m.id}`} className="break-words font-medium text-indigo-700 hover:underline" data-testid="outbox-message-link">
+                  {m.subject || m.firstLine || t("outbox.noText")}
+                </Link>
+              ),
+            },
+            { key: "channel", header: t("outbox.channel"), cell: (m) => <span className="badge whitespace-nowrap">{t(`channels.${m.channel}`, { defaultValue: m.channel })}</span> },
+            { key: "recipient", header: t("outbox.recipient"), className: "[overflow-wrap:anywhere]", cell: (m) => m.recipient },
+            { key: "purpose", header: t("outbox.purpose"), cell: (m) => t(`outbox.purposes.${m.purpose}`, { defaultValue: m.purpose }) },
+            { key: "status", header: t("outbox.status"), cell: (m) => <span className="badge whitespace-nowrap">{t(`outbox.statuses.${m.status}`, { defaultValue: m.status })}</span> },
+            { key: "time", header: t("outbox.time"), className: "whitespace-nowrap text-sm", cell: (m) => formatDateTime(m.sentAt ?? m.createdAt, data.store.locale, data.store.timeZone) },
+          ]}
+        />
+        {(data.olderCursor !== null || !data.isFirstPage) && (
+          <nav className="flex items-center justify-between border-t border-slate-100 px-4 py-3" aria-label={t("outbox.paging")}>
+            {!data.isFirstPage ? (
+              <Link to={first()} className="btn-secondary">
+                ← {t("list.firstPage")}
+              </Link>
+            ) : (
+              <span />
+            )}
+            {data.olderCursor !== null && (
+              <Link to={older()} className="btn-secondary" rel="next">
+                {t("outbox.older")} →
+              </Link>
+            )}
+          </nav>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function OutboxFilter({ filter }: { filter: { q: string; channel: string; purpose: string } }) {
+  const { t } = useTranslation("campaigns");
+  const submit = useSubmit();
+  const [text, setText] = useState(filter.q);
+  return (
+    <Form
+      method="get"
+      role="search"
+      className="flex flex-wrap items-end gap-3"
+      data-testid="outbox-filter"
+      onChange={(e) => {
+        if ((e.target as HTMLElement).tagName === "SELECT") submit(e.currentTarget, { replace: true });
+      }}
+    >
+      <label className="block min-w-[12rem] flex-1">
+        <span className="label text-xs">{t("outbox.search")}</span>
+        <input type="search" name="q" value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder={t("outbox.searchPlaceholder")} className="input mt-1 w-full" data-testid="outbox-search" />
+      </label>
+      <label className="block">
+        <span className="label text-xs">{t("outbox.channel")}</span>
+        <select name="channel" defaultValue={filter.channel} className="input mt-1">
+          <option value="">{t("outbox.anyChannel")}</option>
+          {CAMPAIGN_CHANNELS.map((c) => (
+            <option key={c} value={c}>
+              {t(`channels.${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="block">
+        <span className="label text-xs">{t("outbox.purpose")}</span>
+        <select name="purpose" defaultValue={filter.purpose} className="input mt-1">
+          <option value="">{t("outbox.anyPurpose")}</option>
+          {PURPOSES.map((p) => (
+            <option key={p} value={p}>
+              {t(`outbox.purposes.${p}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="btn-secondary">
+        {t("list.filter")}
+      </button>
+    </Form>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
