@@ -13,8 +13,7 @@ export const fallbackLng = "en";
 export const defaultNS = "common";
 
 export const resources = {
-  en: { common, auth, customers, imports, admin, segments, unsubscribe },
-  en: { common, auth, customers, imports, admin, segments, campaigns },
+  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns },
 };
 
 export const i18nConfig = {
