@@ -10,6 +10,10 @@ import type { CampaignSaveHooks, CampaignView } from "../../../campaigns/campaig
 import type { CampaignChannel, CampaignTemplates } from "../../../campaigns/definition";
 import type { FieldError } from "../../../models/ingest/schemas";
 import type { ControlAction } from "./controls";
+import { AudienceError, resolveAudience } from "../../../campaigns/audience.server";
+import { checkTemplate, smsParts } from "../../../campaigns/templates/render.server";
+import { TEMPLATE_VARIABLES } from "../../../campaigns/templates/variables";
+import { getMarketingSettings } from "../../../models/marketing-settings.server";
 
 /** What starting, pausing, resuming, cancelling or resending did: the campaign's state after it, or why not. */
 export type ControlOutcome = { ok: true; status: CampaignStatus } | { ok: false; reason: string };
@@ -57,8 +61,24 @@ export interface ReachView {
  * (campaigns/audience.server.ts), with smsParts(campaign.templates.sms.textBody) from the templates
  * part and the store's smsPartPriceMillis for the cost.
  */
-export async function campaignReach(_services: ConsoleServices, _campaign: CampaignView, _now: Date): Promise<ReachView | null> {
-  return null;
+export async function campaignReach(services: ConsoleServices, campaign: CampaignView, now: Date): Promise<ReachView | null> {
+  const row = await services.db.models.Campaign.findByPk(campaign.id);
+  if (!row) return null;
+  let summary;
+  try {
+    ({ summary } = await resolveAudience({ db: services.db, engine: services.segments }, row, now));
+  } catch (error) {
+    if (error instanceof AudienceError) return null;
+    throw error;
+  }
+  const smsText = campaign.channels.includes("sms") ? campaign.templates.sms?.textBody ?? "" : null;
+  let sms: ReachView["sms"] = null;
+  if (smsText !== null) {
+    const parts = smsParts(smsText);
+    const { smsPartPriceMillis } = await getMarketingSettings(services.db);
+    sms = { parts: parts.parts, encoding: parts.encoding, costMillis: smsPartPriceMillis === null ? null : summary.byChannel.sms * parts.parts * smsPartPriceMillis };
+  }
+  return { total: summary.total, byChannel: summary.byChannel, skipped: summary.skipped, movedByQuietHours: summary.movedByQuietHours, sms };
 }
 
 /**
@@ -69,8 +89,16 @@ export async function campaignReach(_services: ConsoleServices, _campaign: Campa
  * (campaigns/templates), each TemplateProblem as
  *   { field: `templates.${channel}.${p.field}`, reason: `${p.line ? `line ${p.line}: ` : ""}${p.message}` }.
  */
-export function templateFieldErrors(_channels: readonly CampaignChannel[], _templates: CampaignTemplates): FieldError[] {
-  return [];
+export function templateFieldErrors(channels: readonly CampaignChannel[], templates: CampaignTemplates): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const channel of channels) {
+    const template = templates[channel];
+    if (!template) continue;
+    for (const problem of checkTemplate({ channel, ...template })) {
+      errors.push({ field: `templates.${channel}.${problem.field}`, reason: `${problem.line ? `line ${problem.line}: ` : ""}${problem.message}` });
+    }
+  }
+  return errors;
 }
 
 /** One variable a template may use, for the reference beside the editors. */
@@ -85,7 +113,7 @@ export interface TemplateVariable {
  * where the list will appear). At merge: the list campaigns/templates exports.
  */
 export function templateVariables(): TemplateVariable[] | null {
-  return null;
+  return TEMPLATE_VARIABLES.map(({ name, description, example }) => ({ name, description, example }));
 }
 
 /**

@@ -1,5 +1,6 @@
 // Small pieces the campaign and outbox pages share: status badges, the channel chain, the SMS
 // counter and the variables reference of the template editors.
+import { smsParts } from "../../../campaigns/templates/limits";
 import { useTranslation } from "react-i18next";
 import type { CampaignStatus, DeliveryStatus } from "../../../models/campaign-models";
 import { formatDateTime } from "~/format";
@@ -59,14 +60,16 @@ export function ChannelChain({ channels }: { channels: readonly string[] }) {
 }
 
 /**
- * Characters of an SMS as typed. The encoding (GSM-7 or UCS-2) and the number of parts come from
- * the templates part's smsParts once it is merged; until then the counter says so.
+ * Characters, encoding (GSM-7, or UCS-2 once one character is outside the GSM alphabet) and parts of
+ * an SMS as typed, counted by the same function the server checks with. Liquid variables are counted
+ * as written: the customer's own values change the count when the message is rendered.
  */
 export function SmsCounter({ text, id }: { text: string; id?: string }) {
   const { t } = useTranslation("campaigns");
+  const parts = smsParts(text);
   return (
     <p className="mt-1 text-xs text-slate-500" id={id} aria-live="polite" data-testid="sms-counter">
-      {t("editor.smsCharacters", { count: [...text].length })} · {t("editor.smsPartsLater")}
+      {t("editor.smsCharacters", { count: parts.characters })} · {parts.encoding} · {t("editor.smsParts", { count: parts.parts })}
     </p>
   );
 }
