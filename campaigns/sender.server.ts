@@ -1,0 +1,251 @@
+// The sender: one run sends a campaign's due messages in batches (docs/decisions/0019, 0022).
+// A batch is claimed (in_flight under the run's token, committed) before any provider call, sent
+// concurrently within each channel's rate, and its outcomes written by one statement per outcome
+// while the next batch is sent. A run that dies leaves its rows in flight; the next run marks them
+// unknown once the lease has passed, and never sends them again on its own.
+import { performance } from "node:perf_hooks";
+import { Transaction } from "sequelize";
+import type { Database } from "../models/db";
+import type { CampaignRow } from "../models/campaign-models";
+import { CHANNELS, SendFailure, type ChannelName, type ChannelSender, type RenderedMessage } from "./channels/channel";
+import { ChannelThrottles } from "./throttle";
+import { claimDueDeliveries, markAbandonedUnknown, pendingTimes, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
+import { cancelQueued } from "./send.server";
+
+/** A claim older than this belongs to a run that died: the send job's lock lifetime. */
+export const SEND_LEASE_MS = 2 * 60_000;
+/** Claims of a "certainly not sent" message before it is failed. */
+export const MAX_SEND_ATTEMPTS = 5;
+/** A batch holds about this long's worth of the slowest channel's rate, so a pause takes effect soon. */
+const BATCH_SECONDS = 2;
+const RETRY_BASE_MS = 30_000;
+const RETRY_MAX_MS = 15 * 60_000;
+/** A run that stops with due messages held by another run looks again after this long. */
+const RECHECK_MS = 1_000;
+const ABANDONED =
+  "The sender stopped between handing this message to the provider and recording the answer; it may have been sent, so it is not sent again unless you ask.";
+
+/** What the render step gives for a delivery: the message, or why it cannot be made. */
+export type RenderOutcome = RenderedMessage | { problem: { message: string } };
+
+/** Renders the messages of a claimed batch, keyed by delivery id. */
+export type RenderDeliveries = (campaign: CampaignRow, deliveries: ClaimedDelivery[]) => Promise<Map<number, RenderOutcome>>;
+
+export interface SenderLog {
+  info(detail: object, message: string): void;
+  warn(detail: object, message: string): void;
+}
+
+/** The parts a sender run works with, each built by its own module (senders, templates) or the process. */
+export interface SenderDeps {
+  db: Database;
+  senders: Record<ChannelName, ChannelSender>;
+  render: RenderDeliveries;
+  /** Messages per second allowed on the channel now (its settings, else the provider's default). */
+  ratePerSecond(channel: ChannelName): number;
+  /** The process's throttles, shared by the campaigns it sends; a run of its own when absent. */
+  throttles?: ChannelThrottles;
+  clock: () => Date;
+  log: SenderLog;
+}
+
+export interface SenderOptions {
+  /** The most rows one claim takes (fewer on a slow channel). */
+  batchSize: number;
+  /** The run stops claiming after this long and asks to be run again at once. */
+  maxRunMs: number;
+  /** See SEND_LEASE_MS. */
+  leaseMs?: number;
+  /** Provider calls in flight at once (default 64). */
+  concurrency?: number;
+  /** Called after each batch is sent: the job keeps its lock. */
+  onBatch?: () => Promise<void>;
+}
+
+export interface SenderRun {
+  /**
+   * finished: nothing left to send; paused / cancelled: stopped by the marketer; waiting: messages
+   * due later (or held by another run); continuing: out of time with more to send; not_sending:
+   * not started or gone.
+   */
+  state: "finished" | "paused" | "cancelled" | "waiting" | "continuing" | "not_sending";
+  /** When the send job should run again; null when nothing is left for it. */
+  nextRunAt: Date | null;
+  counts: { claimed: number; sent: number; failed: number; retried: number; unknown: number; abandoned: number };
+}
+
+type Outcome =
+  | { id: number; status: "sent"; providerMessageId: string }
+  | { id: number; status: "failed" | "unknown"; error: string }
+  | { id: number; status: "queued"; error: string | null; dueAt: Date };
+
+const isChannel = (name: string): name is ChannelName => (CHANNELS as readonly string[]).includes(name);
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+
+/** Sends the campaign's due messages until none is due, the campaign stops, or the run's time is up. */
+export async function runSender(deps: SenderDeps, campaignId: number, runToken: string, options: SenderOptions): Promise<SenderRun> {
+  const { db } = deps;
+  const started = performance.now();
+  const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
+  const counts: SenderRun["counts"] = { claimed: 0, sent: 0, failed: 0, retried: 0, unknown: 0, abandoned: 0 };
+  const campaign = await db.models.Campaign.findByPk(campaignId, { raw: true });
+  if (!campaign || !["sending", "paused", "cancelled"].includes(campaign.status)) return { state: "not_sending", nextRunAt: null, counts };
+
+  const at = deps.clock();
+  counts.abandoned = await markAbandonedUnknown(db, campaignId, runToken, new Date(at.getTime() - leaseMs), at, ABANDONED);
+  if (counts.abandoned > 0) deps.log.warn({ campaignId, rows: counts.abandoned }, "messages cut off by a stopped sender marked unknown");
+
+  const throttles = deps.throttles ?? new ChannelThrottles();
+  const limit = claimLimit(campaign, deps, options.batchSize);
+  let writing: Promise<void> = Promise.resolve();
+  let outOfTime = false;
+  try {
+    for (;;) {
+      if (performance.now() - started >= options.maxRunMs) {
+        outOfTime = true;
+        break;
+      }
+      const claimed = await claimDueDeliveries(db, { campaignId, runToken, now: deps.clock(), limit });
+      if (claimed.length === 0) break;
+      counts.claimed += claimed.length;
+      const outcomes = await sendBatch(deps, campaign, claimed, runToken, throttles, options.concurrency ?? 64);
+      // one batch's outcomes are written while the next is sent; never two writes at once
+      await writing;
+      writing = writeOutcomes(db, runToken, outcomes, deps.clock(), counts);
+      writing.catch(() => {});
+      await options.onBatch?.();
+    }
+  } finally {
+    await writing;
+  }
+
+  const status = await settleCampaign(db, campaignId, deps.clock());
+  if (status !== "sending") return { state: status === "finished" || status === "paused" || status === "cancelled" ? status : "not_sending", nextRunAt: null, counts };
+  const now = deps.clock().getTime();
+  if (outOfTime) return { state: "continuing", nextRunAt: new Date(now), counts };
+  const pending = await pendingTimes(db, campaignId);
+  const times = [pending.nextDueAt?.getTime(), pending.oldestClaimAt ? pending.oldestClaimAt.getTime() + leaseMs + 1 : undefined];
+  let next = Math.min(...times.filter((t): t is number => t !== undefined));
+  // due rows this run could not claim are being claimed by another run right now
+  if (!Number.isFinite(next) || next <= now) next = now + RECHECK_MS;
+  return { state: "waiting", nextRunAt: new Date(next), counts };
+}
+
+/**
+ * The rate of each channel: its settings' rate when an admin set one, else its sender's default
+ * (the provider's documented limit).
+ */
+export async function channelRates(db: Database, senders: Record<ChannelName, ChannelSender>): Promise<(channel: ChannelName) => number> {
+  const rows = await db.models.ChannelSettings.findAll({ attributes: ["channel", "ratePerSecond"], raw: true });
+  const set = new Map(rows.filter((row) => row.ratePerSecond !== null && row.ratePerSecond > 0).map((row) => [row.channel, Number(row.ratePerSecond)]));
+  return (channel) => set.get(channel) ?? senders[channel]?.defaultRatePerSecond ?? 1;
+}
+
+/** A claim's size: the batch size, or less when the campaign's slowest channel would take longer than BATCH_SECONDS to send it. */
+function claimLimit(campaign: CampaignRow, deps: SenderDeps, batchSize: number): number {
+  const rates = campaign.channels
+    .split(",")
+    .map((name) => name.trim())
+    .filter(isChannel)
+    .map((channel) => deps.ratePerSecond(channel))
+    .filter((rate) => rate > 0);
+  const slowest = rates.length ? Math.min(...rates) : Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.min(batchSize, Math.ceil(slowest * BATCH_SECONDS)));
+}
+
+async function sendBatch(
+  deps: SenderDeps,
+  campaign: CampaignRow,
+  claimed: ClaimedDelivery[],
+  runToken: string,
+  throttles: ChannelThrottles,
+  concurrency: number,
+): Promise<Outcome[]> {
+  let rendered: Map<number, RenderOutcome>;
+  try {
+    rendered = await deps.render(campaign, claimed);
+  } catch (error) {
+    // nothing of the batch reached a provider: back in line as they were, then the run fails
+    const now = deps.clock();
+    await settleClaimed(deps.db, runToken, { status: "queued", rows: claimed.map((d) => ({ id: d.id, error: null, dueAt: now })) }, now);
+    throw error;
+  }
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const sendNext = async () => {
+    while (next < claimed.length) {
+      const delivery = claimed[next++];
+      outcomes.push(await sendOne(deps, campaign.id, delivery, rendered.get(delivery.id), throttles));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, sendNext));
+  return outcomes;
+}
+
+async function sendOne(deps: SenderDeps, campaignId: number, delivery: ClaimedDelivery, message: RenderOutcome | undefined, throttles: ChannelThrottles): Promise<Outcome> {
+  const { id } = delivery;
+  if (!message) return { id, status: "failed", error: "The message could not be made for this customer." };
+  if ("problem" in message) return { id, status: "failed", error: `Template: ${message.problem.message}`.slice(0, 2000) };
+  const sender = deps.senders[delivery.channel];
+  if (!sender) return { id, status: "failed", error: `No sender is set up for ${delivery.channel}.` };
+  await throttles.for(delivery.channel, deps.ratePerSecond(delivery.channel)).acquire();
+  try {
+    const result = await sender.send({
+      deliveryKey: `campaign-${campaignId}-customer-${delivery.customerId}`,
+      deliveryId: id,
+      customerId: delivery.customerId,
+      to: delivery.address,
+      message,
+    });
+    return { id, status: "sent", providerMessageId: result.providerMessageId };
+  } catch (error) {
+    if (!(error instanceof SendFailure) || error.kind === "maybe_sent") {
+      return { id, status: "unknown", error: `The provider's answer was lost (${reason(error)}); the message may have been sent.`.slice(0, 2000) };
+    }
+    if (error.kind === "rejected") return { id, status: "failed", error: reason(error) };
+    if (delivery.attempts >= MAX_SEND_ATTEMPTS) return { id, status: "failed", error: `Not sent after ${delivery.attempts} attempts: ${reason(error)}`.slice(0, 2000) };
+    const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (delivery.attempts - 1));
+    return { id, status: "queued", error: reason(error), dueAt: new Date(deps.clock().getTime() + Math.max(backoff, error.retryAfterMs ?? 0)) };
+  }
+}
+
+/** A batch's outcomes, one statement per kind, in one transaction (one commit, not four). */
+async function writeOutcomes(db: Database, runToken: string, outcomes: Outcome[], now: Date, counts: SenderRun["counts"]): Promise<void> {
+  const of = <S extends Outcome["status"]>(status: S) => outcomes.filter((o): o is Extract<Outcome, { status: S }> => o.status === status);
+  const batches: ClaimOutcome[] = [
+    { status: "sent", rows: of("sent") },
+    { status: "failed", rows: of("failed") },
+    { status: "unknown", rows: of("unknown") },
+    { status: "queued", rows: of("queued") },
+  ];
+  await db.sequelize.transaction(async (transaction) => {
+    for (const batch of batches) {
+      const took = await settleClaimed(db, runToken, batch, now, transaction);
+      if (batch.status === "queued") counts.retried += took;
+      else counts[batch.status] += took;
+    }
+  });
+}
+
+/**
+ * After a run: a sending campaign with nothing queued or in flight is finished; a cancelled one
+ * cancels what a retry put back in line after the cancel. Returns the campaign's status.
+ */
+async function settleCampaign(db: Database, campaignId: number, now: Date): Promise<CampaignRow["status"] | "gone"> {
+  // READ COMMITTED on MariaDB: the look for pending rows sees what committed while this waited for the lock
+  const options = db.dialect === "mysql" ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : {};
+  return db.sequelize.transaction(options, async (transaction) => {
+    // locked first: a resend that puts rows back in line commits before this looks, or after it
+    const campaign = await db.models.Campaign.findOne({ where: { id: campaignId }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+    if (!campaign) return "gone";
+    if (campaign.status === "cancelled") {
+      await cancelQueued(db, campaignId, now, transaction);
+      return "cancelled";
+    }
+    if (campaign.status !== "sending") return campaign.status;
+    const pending = await db.models.CampaignDelivery.findOne({ attributes: ["id"], where: { campaignId, status: ["queued", "in_flight"] }, transaction, raw: true });
+    if (pending) return "sending";
+    await db.models.Campaign.update({ status: "finished", finishedAt: now, updatedAt: now }, { where: { id: campaignId }, transaction });
+    return "finished";
+  });
+}
