@@ -1,7 +1,7 @@
 // The sender: one run sends a campaign's due messages in batches (docs/decisions/0019, 0022).
 // A batch is claimed (in_flight under the run's token, committed) before any provider call, sent
-// concurrently within each channel's rate, and its outcomes written by one statement per outcome
-// while the next batch is sent. A run that dies leaves its rows in flight; the next run marks them
+// concurrently within each channel's rate, and its outcomes written by one statement per outcome;
+// a few batches are under way at once, so the database's work overlaps the provider calls. A run that dies leaves its rows in flight; the next run marks them
 // unknown once the lease has passed, and never sends them again on its own.
 import { performance } from "node:perf_hooks";
 import { Transaction } from "sequelize";
@@ -58,6 +58,8 @@ export interface SenderOptions {
   leaseMs?: number;
   /** Provider calls in flight at once (default 64). */
   concurrency?: number;
+  /** Batches under way at once (default 3): claimed, sent and written each on its own. */
+  lanes?: number;
   /** Called after each batch is sent: the job keeps its lock. */
   onBatch?: () => Promise<void>;
 }
@@ -97,27 +99,33 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
 
   const throttles = deps.throttles ?? new ChannelThrottles();
   const limit = claimLimit(campaign, deps, options.batchSize);
-  let writing: Promise<void> = Promise.resolve();
+  const calls = new Slots(options.concurrency ?? 64);
   let outOfTime = false;
-  try {
-    for (;;) {
-      if (performance.now() - started >= options.maxRunMs) {
-        outOfTime = true;
-        break;
+  let failed = false;
+  // Each lane claims, sends and writes its own batches; with several, one lane's database round
+  // trips overlap another's provider calls, which share one pool of `concurrency` calls.
+  const lane = async () => {
+    try {
+      while (!failed) {
+        if (performance.now() - started >= options.maxRunMs) {
+          outOfTime = true;
+          return;
+        }
+        const claimed = await claimDueDeliveries(db, { campaignId, runToken, now: deps.clock(), limit });
+        if (claimed.length === 0) return;
+        counts.claimed += claimed.length;
+        const outcomes = await sendBatch(deps, campaign, claimed, runToken, throttles, calls);
+        await writeOutcomes(db, runToken, outcomes, deps.clock(), counts);
+        await options.onBatch?.();
       }
-      const claimed = await claimDueDeliveries(db, { campaignId, runToken, now: deps.clock(), limit });
-      if (claimed.length === 0) break;
-      counts.claimed += claimed.length;
-      const outcomes = await sendBatch(deps, campaign, claimed, runToken, throttles, options.concurrency ?? 64);
-      // one batch's outcomes are written while the next is sent; never two writes at once
-      await writing;
-      writing = writeOutcomes(db, runToken, outcomes, deps.clock(), counts);
-      writing.catch(() => {});
-      await options.onBatch?.();
+    } catch (error) {
+      failed = true;
+      throw error;
     }
-  } finally {
-    await writing;
-  }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, options.lanes ?? 3) }, lane));
+  const failure = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
+  if (failure) throw failure.reason;
 
   const status = await settleCampaign(db, campaignId, deps.clock());
   if (status !== "sending") return { state: status === "finished" || status === "paused" || status === "cancelled" ? status : "not_sending", nextRunAt: null, counts };
@@ -159,7 +167,7 @@ async function sendBatch(
   claimed: ClaimedDelivery[],
   runToken: string,
   throttles: ChannelThrottles,
-  concurrency: number,
+  calls: Slots,
 ): Promise<Outcome[]> {
   let rendered: Map<number, RenderOutcome>;
   try {
@@ -175,10 +183,15 @@ async function sendBatch(
   const sendNext = async () => {
     while (next < claimed.length) {
       const delivery = claimed[next++];
-      outcomes.push(await sendOne(deps, campaign.id, delivery, rendered.get(delivery.id), throttles));
+      await calls.take();
+      try {
+        outcomes.push(await sendOne(deps, campaign.id, delivery, rendered.get(delivery.id), throttles));
+      } finally {
+        calls.give();
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, sendNext));
+  await Promise.all(Array.from({ length: Math.min(calls.size, claimed.length) }, sendNext));
   return outcomes;
 }
 
@@ -206,6 +219,30 @@ async function sendOne(deps: SenderDeps, campaignId: number, delivery: ClaimedDe
     if (delivery.attempts >= MAX_SEND_ATTEMPTS) return { id, status: "failed", error: `Not sent after ${delivery.attempts} attempts: ${reason(error)}`.slice(0, 2000) };
     const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (delivery.attempts - 1));
     return { id, status: "queued", error: reason(error), dueAt: new Date(deps.clock().getTime() + Math.max(backoff, error.retryAfterMs ?? 0)) };
+  }
+}
+
+/** A count of provider calls that may be under way at once, shared by a run's lanes. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
   }
 }
 

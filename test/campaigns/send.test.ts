@@ -22,7 +22,8 @@ import { startStandIn, standInSenders, type StandIn } from "./stand-in";
 import { audience, createCampaign, deliveryKey, helloRenderer, rowsByCustomer, senderDeps } from "./support";
 
 const T0 = new Date("2026-05-04T09:00:00.000Z");
-const OPTIONS = { batchSize: 10, maxRunMs: 60_000 };
+// one batch under way at a time, so the tests can say which batch a pause or cancel met
+const OPTIONS = { batchSize: 10, maxRunMs: 60_000, lanes: 1 };
 
 describe(`sending a campaign on ${testDialect}`, () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -124,7 +125,7 @@ describe(`sending a campaign on ${testDialect}`, () => {
   describe("a sender run", () => {
     it("sends every queued message once, keeps the provider's ids and finishes the campaign", async () => {
       const id = await startedCampaign(audience(45, T0));
-      const run = await runSender(deps, id, "run-a", OPTIONS);
+      const run = await runSender(deps, id, "run-a", { ...OPTIONS, lanes: 3 });
       expect(run).toMatchObject({ state: "finished", nextRunAt: null, counts: { claimed: 45, sent: 45 } });
       expect(standIn.received.size).toBe(45);
       expect(standIn.duplicates()).toEqual([]);
@@ -136,7 +137,7 @@ describe(`sending a campaign on ${testDialect}`, () => {
 
     it("two runs at once on one campaign share it: every customer gets one message", async () => {
       const id = await startedCampaign(audience(300, T0));
-      const [a, b] = await Promise.all([runSender(deps, id, "run-a", { ...OPTIONS, batchSize: 7 }), runSender(deps, id, "run-b", { ...OPTIONS, batchSize: 13 })]);
+      const [a, b] = await Promise.all([runSender(deps, id, "run-a", { ...OPTIONS, batchSize: 7, lanes: 3 }), runSender(deps, id, "run-b", { ...OPTIONS, batchSize: 13, lanes: 2 })]);
       expect(a.counts.claimed + b.counts.claimed).toBe(300);
       expect(standIn.received.size).toBe(300);
       expect(standIn.duplicates()).toEqual([]);
