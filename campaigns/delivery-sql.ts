@@ -17,6 +17,17 @@ import type { ChannelName } from "./channels/channel";
 
 const TABLE = "campaign_deliveries";
 
+/**
+ * A transaction for the writes of sending. On MariaDB at READ COMMITTED: its range scans (queued
+ * rows to cancel, in-flight rows to declare abandoned) then take no gap locks, which would otherwise
+ * meet a claim or an outcome moving rows into that range and deadlock; and a read after a lock sees
+ * what committed while it waited. SQLite's write transactions run one at a time anyway.
+ */
+export function sendingTransaction<T>(db: Database, work: (transaction: Transaction) => Promise<T>): Promise<T> {
+  if (db.dialect !== "mysql") return db.sequelize.transaction(work);
+  return withDeadlockRetry(() => db.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, work));
+}
+
 /** A delivery row as the sender holds it between claim and outcome. */
 export interface ClaimedDelivery {
   id: number;
@@ -115,31 +126,29 @@ async function claimSqlite(db: Database, r: ClaimRequest): Promise<ClaimedColumn
 }
 
 async function claimMariaDb(db: Database, r: ClaimRequest): Promise<ClaimedColumns[]> {
-  return withDeadlockRetry(() =>
-    // READ COMMITTED: each read sees the latest committed state, and the locking reads take no gap
-    // locks that would hold up the outcome writes of other runs.
-    db.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
-      // a shared lock on the campaign: a pause or cancel waits for this claim to commit, and a claim
-      // that comes after one sees it
-      const [campaign] = await db.sequelize.query<{ status: string }>(`SELECT status FROM campaigns WHERE id = ${Number(r.campaignId)} LOCK IN SHARE MODE`, {
-        type: QueryTypes.SELECT,
-        transaction,
-      });
-      if (campaign?.status !== "sending") return [];
-      const rows = await db.sequelize.query<ClaimedColumns>(
-        `SELECT id, customer_id, channel, address, attempts FROM ${TABLE}
-         WHERE campaign_id = ${Number(r.campaignId)} AND status = 'queued' AND due_at <= ${sqlLiteral(r.now, db)}
-         ORDER BY due_at, id LIMIT ${Math.max(1, Math.floor(r.limit))} FOR UPDATE SKIP LOCKED`,
-        { type: QueryTypes.SELECT, transaction },
-      );
-      if (rows.length === 0) return [];
-      await db.sequelize.query(`UPDATE ${TABLE} SET ${claimSet(db, r)} WHERE id IN (${rows.map((row) => Number(row.id)).join(",")})`, {
-        type: QueryTypes.UPDATE,
-        transaction,
-      });
-      return rows.map((row) => ({ ...row, attempts: Number(row.attempts) + 1 }));
-    }),
-  );
+  // READ COMMITTED (sendingTransaction): each read sees the latest committed state, and the locking
+  // reads take no gap locks that would hold up the outcome writes of other runs
+  return sendingTransaction(db, async (transaction) => {
+    // a shared lock on the campaign: a pause or cancel waits for this claim to commit, and a claim
+    // that comes after one sees it
+    const [campaign] = await db.sequelize.query<{ status: string }>(`SELECT status FROM campaigns WHERE id = ${Number(r.campaignId)} LOCK IN SHARE MODE`, {
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    if (campaign?.status !== "sending") return [];
+    const rows = await db.sequelize.query<ClaimedColumns>(
+      `SELECT id, customer_id, channel, address, attempts FROM ${TABLE}
+       WHERE campaign_id = ${Number(r.campaignId)} AND status = 'queued' AND due_at <= ${sqlLiteral(r.now, db)}
+       ORDER BY due_at, id LIMIT ${Math.max(1, Math.floor(r.limit))} FOR UPDATE SKIP LOCKED`,
+      { type: QueryTypes.SELECT, transaction },
+    );
+    if (rows.length === 0) return [];
+    await db.sequelize.query(`UPDATE ${TABLE} SET ${claimSet(db, r)} WHERE id IN (${rows.map((row) => Number(row.id)).join(",")})`, {
+      type: QueryTypes.UPDATE,
+      transaction,
+    });
+    return rows.map((row) => ({ ...row, attempts: Number(row.attempts) + 1 }));
+  });
 }
 
 /** What became of claimed rows, one kind per statement. */
@@ -188,11 +197,14 @@ export async function settleClaimed(db: Database, runToken: string, outcome: Cla
  * than this one: that run died between its claim and its outcome, so each may have gone out.
  */
 export async function markAbandonedUnknown(db: Database, campaignId: number, runToken: string, claimedBefore: Date, now: Date, error: string): Promise<number> {
-  return affected(
-    db,
-    `UPDATE ${TABLE} SET status = 'unknown', error = ${sqlLiteral(error, db)}, updated_at = ${sqlLiteral(now, db)}
+  return sendingTransaction(db, (transaction) =>
+    affected(
+      db,
+      `UPDATE ${TABLE} SET status = 'unknown', error = ${sqlLiteral(error, db)}, updated_at = ${sqlLiteral(now, db)}
      WHERE campaign_id = ${Number(campaignId)} AND status = 'in_flight' AND claimed_at <= ${sqlLiteral(claimedBefore, db)}
        AND claimed_by <> ${sqlLiteral(runToken, db)}`,
+      transaction,
+    ),
   );
 }
 

@@ -8,7 +8,7 @@ import { DELIVERY_STATUSES, type CampaignRow, type CampaignStatus, type Delivery
 import { JOB_NAMES, type CampaignJobData } from "../jobs/job-names";
 import { jobOf, type JobQueue } from "../jobs/job-queue";
 import type { ChannelName } from "./channels/channel";
-import { insertDeliveries, NOT_REACHED, upsertResendDeliveries, type NewDelivery } from "./delivery-sql";
+import { insertDeliveries, NOT_REACHED, sendingTransaction, upsertResendDeliveries, type NewDelivery } from "./delivery-sql";
 
 /**
  * One customer of the audience as sending needs them: the channel of the chain that reaches them
@@ -67,7 +67,7 @@ const missing = { ok: false as const, reason: "There is no such campaign." };
 
 /** Puts a draft (or scheduled) campaign in line to start: status "scheduled" and a start-campaign job at the schedule's first instant (now for "now"), in one transaction. Twice is a no-op. */
 export async function requestStart(db: Database, queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
     if (!campaign) return missing;
     if (campaign.status !== "draft" && campaign.status !== "scheduled") return isNot(campaign.status, "started again");
@@ -107,7 +107,7 @@ const earliestDue = (rows: NewDelivery[], now: Date) =>
 /** Fixes the audience: campaign → sending, one delivery row per recipient, the send job, one transaction. Twice is a no-op. */
 export async function startCampaign(db: Database, queue: JobQueue, campaignId: number, recipients: SendRecipient[], now: Date): Promise<{ started: boolean }> {
   const rows = deliveriesOf(recipients);
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const [moved] = await db.models.Campaign.update(
       { status: "sending", startedAt: now, updatedAt: now },
       { where: { id: campaignId, status: { [Op.in]: ["draft", "scheduled"] } }, transaction },
@@ -123,7 +123,7 @@ export async function startCampaign(db: Database, queue: JobQueue, campaignId: n
 
 /** Stops claiming new messages: those already handed to a provider finish, the rest wait for a resume. */
 export async function pauseCampaign(db: Database, _queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
     if (!campaign) return missing;
     if (campaign.status === "paused") return { ok: true as const, status: "paused" as const };
@@ -135,7 +135,7 @@ export async function pauseCampaign(db: Database, _queue: JobQueue, campaignId: 
 
 /** Sends on from where a pause stopped, with the send job due now. */
 export async function resumeCampaign(db: Database, queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
     if (!campaign) return missing;
     if (campaign.status === "sending") return { ok: true as const, status: "sending" as const };
@@ -148,7 +148,7 @@ export async function resumeCampaign(db: Database, queue: JobQueue, campaignId: 
 
 /** Ends a campaign that has not finished: its queued messages are cancelled; those already handed to a provider finish. */
 export async function cancelCampaign(db: Database, _queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
     if (!campaign) return missing;
     if (campaign.status === "cancelled") return { ok: true as const, status: "cancelled" as const };
@@ -171,7 +171,7 @@ export async function cancelQueued(db: Database, campaignId: number, now: Date, 
  * rows that failed, were skipped or cancelled are put back in line.
  */
 export async function resendToNotReached(db: Database, queue: JobQueue, campaignId: number, recipients: SendRecipient[], now: Date): Promise<ResendResult> {
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
     if (!campaign) return missing;
     if (campaign.status !== "finished" && campaign.status !== "cancelled") return isNot(campaign.status, "sent again until it has finished");
@@ -197,7 +197,7 @@ export async function resendToNotReached(db: Database, queue: JobQueue, campaign
  * customer may get the message twice. A paused campaign sends them when it is resumed.
  */
 export async function resendUnknown(db: Database, queue: JobQueue, campaignId: number, now: Date): Promise<ResendResult> {
-  return db.sequelize.transaction(async (transaction) => {
+  return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
     if (!campaign) return missing;
     if (!["sending", "paused", "finished"].includes(campaign.status)) return isNot(campaign.status, "sent again");

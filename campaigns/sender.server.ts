@@ -4,12 +4,11 @@
 // a few batches are under way at once, so the database's work overlaps the provider calls. A run that dies leaves its rows in flight; the next run marks them
 // unknown once the lease has passed, and never sends them again on its own.
 import { performance } from "node:perf_hooks";
-import { Transaction } from "sequelize";
 import type { Database } from "../models/db";
 import type { CampaignRow } from "../models/campaign-models";
 import { CHANNELS, SendFailure, type ChannelName, type ChannelSender, type RenderedMessage } from "./channels/channel";
 import { ChannelThrottles } from "./throttle";
-import { claimDueDeliveries, markAbandonedUnknown, pendingTimes, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
+import { claimDueDeliveries, markAbandonedUnknown, pendingTimes, sendingTransaction, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
 import { cancelQueued } from "./send.server";
 
 /** A claim older than this belongs to a run that died: the send job's lock lifetime. */
@@ -255,12 +254,14 @@ async function writeOutcomes(db: Database, runToken: string, outcomes: Outcome[]
     { status: "unknown", rows: of("unknown") },
     { status: "queued", rows: of("queued") },
   ];
-  await db.sequelize.transaction(async (transaction) => {
-    for (const batch of batches) {
-      const took = await settleClaimed(db, runToken, batch, now, transaction);
-      if (batch.status === "queued") counts.retried += took;
-      else counts[batch.status] += took;
-    }
+  const took = await sendingTransaction(db, async (transaction) => {
+    const changed: number[] = [];
+    for (const batch of batches) changed.push(await settleClaimed(db, runToken, batch, now, transaction));
+    return changed;
+  });
+  batches.forEach((batch, i) => {
+    if (batch.status === "queued") counts.retried += took[i];
+    else counts[batch.status] += took[i];
   });
 }
 
@@ -269,9 +270,8 @@ async function writeOutcomes(db: Database, runToken: string, outcomes: Outcome[]
  * cancels what a retry put back in line after the cancel. Returns the campaign's status.
  */
 async function settleCampaign(db: Database, campaignId: number, now: Date): Promise<CampaignRow["status"] | "gone"> {
-  // READ COMMITTED on MariaDB: the look for pending rows sees what committed while this waited for the lock
-  const options = db.dialect === "mysql" ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : {};
-  return db.sequelize.transaction(options, async (transaction) => {
+  // the look for pending rows sees what committed while this waited for the lock (sendingTransaction)
+  return sendingTransaction(db, async (transaction) => {
     // locked first: a resend that puts rows back in line commits before this looks, or after it
     const campaign = await db.models.Campaign.findOne({ where: { id: campaignId }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
     if (!campaign) return "gone";

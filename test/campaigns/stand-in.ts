@@ -20,6 +20,8 @@ export interface StandIn {
   url: string;
   /** Times each delivery key arrived. */
   received: Map<string, number>;
+  /** Times each delivery key was taken (answered 2xx): the messages the customer got. */
+  taken: Map<string, number>;
   /** performance.now() of each arrival, in order. */
   arrivals: number[];
   /** Decides each answer; 200 by default. */
@@ -34,11 +36,13 @@ export async function startStandIn(port = 0): Promise<StandIn> {
   const standIn: StandIn = {
     url: "",
     received: new Map(),
+    taken: new Map(),
     arrivals: [],
     respond: () => ({ status: 200 }),
     duplicates: () => [...standIn.received].filter(([, times]) => times > 1).map(([key]) => key),
     reset() {
       standIn.received.clear();
+      standIn.taken.clear();
       standIn.arrivals.length = 0;
       standIn.respond = () => ({ status: 200 });
     },
@@ -76,6 +80,7 @@ export async function startStandIn(port = 0): Promise<StandIn> {
         req.socket.destroy();
         return;
       }
+      if (reply.status < 300) standIn.taken.set(message.key, (standIn.taken.get(message.key) ?? 0) + 1);
       const headers: Record<string, string> = { "Content-Type": "application/json" };
       if (reply.retryAfterS !== undefined) headers["Retry-After"] = String(reply.retryAfterS);
       res.writeHead(reply.status, headers).end(reply.status < 300 ? `{"id":"m-${++next}"}` : `{"error":"refused with ${reply.status}"}`);
