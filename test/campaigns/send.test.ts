@@ -9,6 +9,7 @@ import { readTimestamp } from "../../models/sql/bulk";
 import {
   cancelCampaign,
   campaignProgress,
+  firstStartInstant,
   pauseCampaign,
   requestStart,
   resendToNotReached,
@@ -18,6 +19,7 @@ import {
 } from "../../campaigns/send.server";
 import { runSender, SEND_LEASE_MS, MAX_SEND_ATTEMPTS, type SenderDeps } from "../../campaigns/sender.server";
 import { claimDueDeliveries, settleClaimed } from "../../campaigns/delivery-sql";
+import { campaignRenderer, type CampaignTemplate } from "../../campaigns/render-deliveries.server";
 import { startStandIn, standInSenders, type StandIn } from "./stand-in";
 import { audience, createCampaign, deliveryKey, helloRenderer, rowsByCustomer, senderDeps } from "./support";
 
@@ -78,6 +80,15 @@ describe(`sending a campaign on ${testDialect}`, () => {
       expect(jobs).toHaveLength(1);
       expect(readTimestamp(jobs[0].next_run_at)).toEqual(sendAt);
       expect(await statusOf(id)).toBe("scheduled");
+    });
+
+    it("starts a campaign in each customer's own zone when the first zone reaches its wall time", () => {
+      const inZones = { scheduleKind: "at" as const, timeZoneMode: "customer" as const, sendAt: null, localSendAt: "2026-05-05T10:00" };
+      // 10:00 on Kiritimati (UTC+14) is 20:00 UTC the day before
+      expect(firstStartInstant(inZones, T0)).toEqual(new Date("2026-05-04T20:00:00Z"));
+      expect(firstStartInstant({ ...inZones, localSendAt: "2026-05-04T10:00" }, T0)).toEqual(T0);
+      expect(firstStartInstant({ ...inZones, localSendAt: "tomorrow" }, T0)).toBeNull();
+      expect(firstStartInstant({ ...inZones, scheduleKind: "now" }, T0)).toEqual(T0);
     });
 
     it("a campaign at a time with none, or one already sending, is not put in line", async () => {
@@ -211,6 +222,27 @@ describe(`sending a campaign on ${testDialect}`, () => {
       await expect(runSender({ ...deps, render: () => Promise.reject(new Error("template store unreachable")) }, id, "run-a", OPTIONS)).rejects.toThrow("unreachable");
       expect(await campaignProgress(db, id)).toMatchObject({ queued: 4, in_flight: 0 });
       expect(await runSender(deps, id, "run-b", OPTIONS)).toMatchObject({ state: "finished", counts: { sent: 4 } });
+    });
+  });
+
+  describe("rendering a batch", () => {
+    it("renders each delivery from the campaign's template for its channel, once for the batch's customers", async () => {
+      const id = await startedCampaign([...audience(2, T0), ...audience(1, T0, { from: 3, channel: "sms", address: () => "+359888000003" })], { channels: "email,sms" });
+      await db.models.MessageTemplate.create({ ownerKind: "campaign", ownerId: id, channel: "email", subject: "Hi", htmlBody: "<p>Hi</p>", textBody: null, createdAt: now, updatedAt: now });
+      const calls: Array<{ templates: CampaignTemplate[]; customerIds: number[] }> = [];
+      const render = campaignRenderer(
+        db,
+        async (_db, templates, customerIds, options) => {
+          calls.push({ templates, customerIds });
+          return new Map(customerIds.map((c) => [c, new Map([["email", { channel: "email" as const, subject: "Hi", text: `Hi ${c} ${options.unsubscribeUrl(c, "email")}` }]])]));
+        },
+        (customerId, channel) => `https://shop.example/unsubscribe/${channel}-${customerId}`,
+        clock,
+      );
+      const run = await runSender({ ...deps, render }, id, "run-a", OPTIONS);
+      expect(calls).toEqual([{ templates: [{ channel: "email", subject: "Hi", htmlBody: "<p>Hi</p>", textBody: null }], customerIds: [1, 2, 3] }]);
+      expect(run.counts).toMatchObject({ sent: 2, failed: 1 });
+      expect((await rowsByCustomer(db, id)).get(3)).toMatchObject({ status: "failed", error: expect.stringContaining("no sms template") });
     });
   });
 
