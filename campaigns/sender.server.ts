@@ -8,7 +8,7 @@ import type { Database } from "../models/db";
 import type { CampaignRow } from "../models/campaign-models";
 import { CHANNELS, SendFailure, type ChannelName, type ChannelSender, type RenderedMessage } from "./channels/channel";
 import { ChannelThrottles } from "./throttle";
-import { claimDueDeliveries, markAbandonedUnknown, pendingTimes, sendingTransaction, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
+import { claimDueDeliveries, hasClaimable, markAbandonedUnknown, pendingTimes, sendingTransaction, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
 import { cancelQueued } from "./send.server";
 
 /** A claim older than this belongs to a run that died: the send job's lock lifetime. */
@@ -19,6 +19,8 @@ export const MAX_SEND_ATTEMPTS = 5;
 const BATCH_SECONDS = 2;
 const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 15 * 60_000;
+/** Claims in a row that found nothing while rows looked claimable, before a lane gives up. */
+const CLAIM_RETRIES = 4;
 /** A run that stops with due messages held by another run looks again after this long. */
 const RECHECK_MS = 1_000;
 const ABANDONED =
@@ -57,7 +59,7 @@ export interface SenderOptions {
   leaseMs?: number;
   /** Provider calls in flight at once (default 64). */
   concurrency?: number;
-  /** Batches under way at once (default 3): claimed, sent and written each on its own. */
+  /** Batches under way at once per channel of the chain (default 3): claimed, sent and written each on its own. */
   lanes?: number;
   /** Called after each batch is sent: the job keeps its lock. */
   onBatch?: () => Promise<void>;
@@ -97,21 +99,32 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
   if (counts.abandoned > 0) deps.log.warn({ campaignId, rows: counts.abandoned }, "messages cut off by a stopped sender marked unknown");
 
   const throttles = deps.throttles ?? new ChannelThrottles();
-  const limit = claimLimit(campaign, deps, options.batchSize);
   const calls = new Slots(options.concurrency ?? 64);
   let outOfTime = false;
   let failed = false;
-  // Each lane claims, sends and writes its own batches; with several, one lane's database round
-  // trips overlap another's provider calls, which share one pool of `concurrency` calls.
-  const lane = async () => {
+  // Each lane claims, sends and writes its own batches of one channel; with several, one lane's
+  // database round trips overlap another's provider calls, which share one pool of `concurrency`
+  // calls. A channel of its own per lane: a slow channel of the fallback chain (an SMS number's one
+  // message a second) holds back only its own messages.
+  const lane = async (channel: ChannelName | null) => {
+    const limit = claimLimit(channel === null ? chainOf(campaign) : [channel], deps, options.batchSize);
+    let misses = 0;
     try {
       while (!failed) {
         if (performance.now() - started >= options.maxRunMs) {
           outOfTime = true;
           return;
         }
-        const claimed = await claimDueDeliveries(db, { campaignId, runToken, now: deps.clock(), limit });
-        if (claimed.length === 0) return;
+        const now = deps.clock();
+        const claimed = await claimDueDeliveries(db, { campaignId, runToken, now, limit, channel });
+        if (claimed.length === 0) {
+          if (misses < CLAIM_RETRIES && (await hasClaimable(db, { campaignId, now, channel }))) {
+            await new Promise((resolve) => setTimeout(resolve, 5 * ++misses));
+            continue;
+          }
+          return;
+        }
+        misses = 0;
         counts.claimed += claimed.length;
         const outcomes = await sendBatch(deps, campaign, claimed, runToken, throttles, calls);
         await writeOutcomes(db, runToken, outcomes, deps.clock(), counts);
@@ -122,7 +135,9 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
       throw error;
     }
   };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, options.lanes ?? 3) }, lane));
+  const chain = chainOf(campaign);
+  const channels: Array<ChannelName | null> = chain.length ? chain : [null];
+  const lanes = await Promise.allSettled(channels.flatMap((channel) => Array.from({ length: Math.max(1, options.lanes ?? 3) }, () => lane(channel))));
   const failure = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
   if (failure) throw failure.reason;
 
@@ -148,14 +163,14 @@ export async function channelRates(db: Database, senders: Record<ChannelName, Ch
   return (channel) => set.get(channel) ?? senders[channel]?.defaultRatePerSecond ?? 1;
 }
 
-/** A claim's size: the batch size, or less when the campaign's slowest channel would take longer than BATCH_SECONDS to send it. */
-function claimLimit(campaign: CampaignRow, deps: SenderDeps, batchSize: number): number {
-  const rates = campaign.channels
-    .split(",")
-    .map((name) => name.trim())
-    .filter(isChannel)
-    .map((channel) => deps.ratePerSecond(channel))
-    .filter((rate) => rate > 0);
+/** The channels of the campaign's fallback chain, in order. */
+function chainOf(campaign: CampaignRow): ChannelName[] {
+  return [...new Set(campaign.channels.split(",").map((name) => name.trim()).filter(isChannel))];
+}
+
+/** A claim's size: the batch size, or less when the slowest of the channels would take longer than BATCH_SECONDS to send it. */
+function claimLimit(channels: ChannelName[], deps: SenderDeps, batchSize: number): number {
+  const rates = channels.map((channel) => deps.ratePerSecond(channel)).filter((rate) => rate > 0);
   const slowest = rates.length ? Math.min(...rates) : Number.POSITIVE_INFINITY;
   return Math.max(1, Math.min(batchSize, Math.ceil(slowest * BATCH_SECONDS)));
 }

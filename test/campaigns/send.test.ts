@@ -240,7 +240,9 @@ describe(`sending a campaign on ${testDialect}`, () => {
         clock,
       );
       const run = await runSender({ ...deps, render }, id, "run-a", OPTIONS);
-      expect(calls).toEqual([{ templates: [{ channel: "email", subject: "Hi", htmlBody: "<p>Hi</p>", textBody: null }], customerIds: [1, 2, 3] }]);
+      // a batch per channel of the chain, each rendered by one call for its customers
+      expect(calls.flatMap((call) => call.customerIds).sort()).toEqual([1, 2, 3]);
+      for (const call of calls) expect(call.templates).toEqual([{ channel: "email", subject: "Hi", htmlBody: "<p>Hi</p>", textBody: null }]);
       expect(run.counts).toMatchObject({ sent: 2, failed: 1 });
       expect((await rowsByCustomer(db, id)).get(3)).toMatchObject({ status: "failed", error: expect.stringContaining("no sms template") });
     });
@@ -368,6 +370,20 @@ describe(`sending a campaign on ${testDialect}`, () => {
   });
 
   describe("throttling", () => {
+    it("a slow channel of the fallback chain holds back only its own messages", async () => {
+      // the SMS rows come first in line
+      const recipients = [...audience(6, T0, { channel: "sms", address: (c) => `+35988800000${c}` }), ...audience(40, T0, { from: 7 })];
+      const id = await startedCampaign(recipients, { channels: "viber,email,sms" });
+      const run = await runSender({ ...deps, ratePerSecond: (channel) => (channel === "sms" ? 2 : 10_000) }, id, "run-a", { ...OPTIONS, lanes: 2 });
+      expect(run).toMatchObject({ state: "finished", counts: { sent: 46 } });
+      // the SMS go two a second; the emails go alongside, all 40 before the fourth SMS (1.5 s in)
+      const isSms = new Set(recipients.slice(0, 6).map((r) => deliveryKey(id, r.customerId)));
+      const arrivalOrder = [...standIn.received.keys()];
+      expect(arrivalOrder).toHaveLength(46);
+      const fourthSms = arrivalOrder.filter((key) => isSms.has(key))[3];
+      expect(arrivalOrder.slice(0, arrivalOrder.indexOf(fourthSms)).filter((key) => !isSms.has(key))).toHaveLength(40);
+    });
+
     it("a channel's rate holds its messages to that many a second", async () => {
       const id = await startedCampaign(audience(60, T0));
       const run = await runSender({ ...deps, ratePerSecond: () => 40 }, id, "run-a", { ...OPTIONS, batchSize: 500 });
