@@ -1,8 +1,9 @@
 // The sender: one run sends a campaign's due messages in batches (docs/decisions/0019, 0022).
 // A batch is claimed (in_flight under the run's token, committed) before any provider call, sent
 // concurrently within each channel's rate, and its outcomes written by one statement per outcome;
-// a few batches are under way at once, so the database's work overlaps the provider calls. A run that dies leaves its rows in flight; the next run marks them
-// unknown once the lease has passed, and never sends them again on its own.
+// a few batches are under way at once, so the database's work overlaps the provider calls. A run
+// that dies leaves its rows in flight; the next run marks them unknown once the lease has passed,
+// and never sends them again on its own.
 import { performance } from "node:perf_hooks";
 import type { Database } from "../models/db";
 import type { CampaignRow } from "../models/campaign-models";
@@ -168,9 +169,15 @@ function chainOf(campaign: CampaignRow): ChannelName[] {
   return [...new Set(campaign.channels.split(",").map((name) => name.trim()).filter(isChannel))];
 }
 
+/** The channel's rate, or one message a second when what its settings give is not a positive number. */
+function rateOf(deps: SenderDeps, channel: ChannelName): number {
+  const rate = deps.ratePerSecond(channel);
+  return Number.isFinite(rate) && rate > 0 ? rate : 1;
+}
+
 /** A claim's size: the batch size, or less when the slowest of the channels would take longer than BATCH_SECONDS to send it. */
 function claimLimit(channels: ChannelName[], deps: SenderDeps, batchSize: number): number {
-  const rates = channels.map((channel) => deps.ratePerSecond(channel)).filter((rate) => rate > 0);
+  const rates = channels.map((channel) => rateOf(deps, channel));
   const slowest = rates.length ? Math.min(...rates) : Number.POSITIVE_INFINITY;
   return Math.max(1, Math.min(batchSize, Math.ceil(slowest * BATCH_SECONDS)));
 }
@@ -215,7 +222,7 @@ async function sendOne(deps: SenderDeps, campaignId: number, delivery: ClaimedDe
   if ("problem" in message) return { id, status: "failed", error: `Template: ${message.problem.message}`.slice(0, 2000) };
   const sender = deps.senders[delivery.channel];
   if (!sender) return { id, status: "failed", error: `No sender is set up for ${delivery.channel}.` };
-  await throttles.for(delivery.channel, deps.ratePerSecond(delivery.channel)).acquire();
+  await throttles.for(delivery.channel, rateOf(deps, delivery.channel)).acquire();
   try {
     const result = await sender.send({
       deliveryKey: `campaign-${campaignId}-customer-${delivery.customerId}`,
