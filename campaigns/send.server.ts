@@ -91,7 +91,7 @@ function deliveriesOf(recipients: SendRecipient[]): NewDelivery[] {
     rows.push({
       customerId: r.customerId,
       channel: r.channel,
-      address: reachable ? r.address : null,
+      address: r.address || null,
       status: reachable ? "queued" : "skipped",
       // a recipient with neither an address nor a reason has no address
       skipReason: reachable ? null : (r.skipReason ?? "no_address"),
@@ -101,8 +101,12 @@ function deliveriesOf(recipients: SendRecipient[]): NewDelivery[] {
   return rows;
 }
 
-const earliestDue = (rows: NewDelivery[], now: Date) =>
-  new Date(Math.max(now.getTime(), rows.reduce((min, r) => (r.status === "queued" ? Math.min(min, r.dueAt.getTime()) : min), Number.POSITIVE_INFINITY)));
+/** When the first queued row is due (not before now); now when nothing is queued. */
+function earliestDue(rows: NewDelivery[], now: Date): Date {
+  let first = Number.POSITIVE_INFINITY;
+  for (const row of rows) if (row.status === "queued") first = Math.min(first, row.dueAt.getTime());
+  return new Date(Number.isFinite(first) ? Math.max(first, now.getTime()) : now.getTime());
+}
 
 /** Fixes the audience: campaign → sending, one delivery row per recipient, the send job, one transaction. Twice is a no-op. */
 export async function startCampaign(db: Database, queue: JobQueue, campaignId: number, recipients: SendRecipient[], now: Date): Promise<{ started: boolean }> {
@@ -115,8 +119,7 @@ export async function startCampaign(db: Database, queue: JobQueue, campaignId: n
     if (moved === 0) return { started: false };
     await insertDeliveries(db, campaignId, rows, now, transaction);
     // with nothing queued the first run finds nothing to send and finishes the campaign
-    const first = earliestDue(rows, now);
-    await saveSendJob(queue, campaignId, Number.isFinite(first.getTime()) ? first : now, transaction);
+    await saveSendJob(queue, campaignId, earliestDue(rows, now), transaction);
     return { started: true };
   });
 }

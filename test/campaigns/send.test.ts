@@ -134,6 +134,13 @@ describe(`sending a campaign on ${testDialect}`, () => {
   });
 
   describe("a sender run", () => {
+    it("finishes a campaign that reaches nobody at its first run", async () => {
+      const id = await startedCampaign([{ customerId: 1, channel: null, address: null, skipReason: "no_consent", dueAt: T0 }]);
+      expect((await sendJobs(id)).map((job) => readTimestamp(job.next_run_at))).toEqual([T0]);
+      expect(await runSender(deps, id, "run-a", OPTIONS)).toMatchObject({ state: "finished", counts: { claimed: 0 } });
+      expect(standIn.received.size).toBe(0);
+    });
+
     it("sends every queued message once, keeps the provider's ids and finishes the campaign", async () => {
       const id = await startedCampaign(audience(45, T0));
       const run = await runSender(deps, id, "run-a", { ...OPTIONS, lanes: 3 });
