@@ -11,6 +11,10 @@ export const JOB_NAMES = {
   deliverEmail: "deliver-email",
   /** Daily: deletes the API's idempotency keys past their 24-hour window. */
   pruneIdempotencyKeys: "prune-idempotency-keys",
+  /** Fixes a scheduled campaign's audience at its first instant and starts sending (unique by campaign id). */
+  startCampaign: "start-campaign",
+  /** Sends a campaign's due messages in batches, then reschedules itself for the next due one (unique by campaign id). */
+  sendCampaign: "send-campaign",
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
@@ -31,4 +35,8 @@ export interface ImportJobData {
 
 export interface DeliverEmailJobData {
   messageId: number;
+}
+
+export interface CampaignJobData {
+  campaignId: number;
 }

@@ -4,6 +4,8 @@ import { defineFollowCustomerChanges } from "./follow-customer-changes";
 import { definePruneIdempotencyKeys } from "./prune-idempotency-keys";
 import { defineRecomputeSegment } from "./recompute-segment";
 import { defineRunImport } from "./run-import";
+import { defineSendCampaign } from "./send-campaign";
+import { defineStartCampaign } from "./start-campaign";
 import type { WorkerDeps } from "./worker-deps";
 
 /** Defines every job a worker runs on its Agenda. */
@@ -13,4 +15,6 @@ export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
   defineRunImport(agenda, deps);
   defineDeliverEmail(agenda, deps);
   definePruneIdempotencyKeys(agenda, deps);
+  defineStartCampaign(agenda, deps);
+  defineSendCampaign(agenda, deps);
 }

@@ -5,6 +5,8 @@ import { JOB_NAMES } from "../jobs/job-names";
 import { PRUNE_IDEMPOTENCY_EVERY } from "../jobs/prune-idempotency-keys";
 import { reconcileRecomputeJobs } from "../jobs/segment-schedule";
 import { defineWorkerJobs } from "../jobs/worker-jobs";
+import { ChannelThrottles } from "../campaigns/throttle";
+import { campaignWiring, type CampaignWiring } from "./campaign-wiring";
 
 export interface WorkerOptions {
   /** null: no SMTP server configured, emails stay in the outbox. The worker closes it when it stops. */
@@ -14,6 +16,8 @@ export interface WorkerOptions {
   /** How often the change follower looks for changed customers (default 200 ms). */
   followPollMs?: number;
   clock?: () => Date;
+  /** Campaign parts to use instead of the process's own (tests: senders aimed at stand-ins). */
+  campaigns?: Partial<CampaignWiring>;
 }
 
 export interface RunningWorker {
@@ -36,6 +40,8 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   const stopping = new AbortController();
   const agenda = queue.agenda;
   agenda.on("error", (error: Error) => log.error({ err: error }, "job failed"));
+  const own = await campaignWiring(services);
+  const campaigns = { ...own, ...options.campaigns };
   defineWorkerJobs(agenda, {
     db,
     engine,
@@ -47,6 +53,10 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
     log,
     clock,
     stopping: stopping.signal,
+    senders: campaigns.senders,
+    resolveAudience: campaigns.resolveAudience,
+    renderDeliveries: campaigns.renderDeliveries,
+    throttles: new ChannelThrottles(),
   });
   await agenda.ready;
   const reconciled = await reconcileRecomputeJobs(queue, clock());
@@ -66,6 +76,8 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
       const waiting = processor?.stop() ?? [];
       if (waiting.length) await queue.repository.unlockJobs(waiting.map((job) => String(job.attrs._id)));
       options.mailer?.close();
+      // the senders this worker made (pooled SMTP connections); those handed in belong to the caller
+      if (!options.campaigns?.senders) await Promise.all(Object.values(own.senders).map((sender) => sender.close().catch(() => {})));
       return { stillRunning: drained.running };
     },
   };

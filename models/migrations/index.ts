@@ -16,6 +16,7 @@ import * as segmentEvaluationErrors from "./0013-segment-evaluation-errors";
 import * as userSessions from "./0012-user-sessions";
 import * as customerListEdges from "./0019-customer-list-edges";
 import * as campaigns from "./0014-campaigns";
+import * as deliveryClaimsByChannel from "./0015-delivery-claims-by-channel";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -39,6 +40,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0013-segment-evaluation-errors", segmentEvaluationErrors],
   ["0019-customer-list-edges", customerListEdges],
   ["0014-campaigns", campaigns],
+  ["0015-delivery-claims-by-channel", deliveryClaimsByChannel],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {
