@@ -58,7 +58,7 @@ export function saveSendJob(queue: JobQueue, campaignId: number, at: Date, trans
   return queue.save(jobOf<CampaignJobData>(JOB_NAMES.sendCampaign, { campaignId }, at, { unique: { "data.campaignId": campaignId } }), transaction);
 }
 
-function saveStartJob(queue: JobQueue, campaignId: number, at: Date, transaction: Transaction) {
+export function saveStartJob(queue: JobQueue, campaignId: number, at: Date, transaction: Transaction) {
   return queue.save(jobOf<CampaignJobData>(JOB_NAMES.startCampaign, { campaignId }, at, { unique: { "data.campaignId": campaignId } }), transaction);
 }
 

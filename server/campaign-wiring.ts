@@ -2,7 +2,12 @@
 // senders (campaigns/channels/senders.server.ts), the audience (campaigns/audience.server.ts) and
 // the templates (campaigns/templates/render.server.ts, through campaigns/render-deliveries.server.ts).
 // This is the one place they are put together; tests hand their own to startWorker.
-import { CHANNELS, SendFailure, type ChannelName, type ChannelSender } from "../campaigns/channels/channel";
+import type { ChannelName, ChannelSender } from "../campaigns/channels/channel";
+import { channelSenders } from "../campaigns/channels/senders.server";
+import { resolveAudience } from "../campaigns/audience.server";
+import { campaignRenderer } from "../campaigns/render-deliveries.server";
+import { renderForCustomers } from "../campaigns/templates/render.server";
+import { unsubscribeToken } from "../campaigns/inbound/unsubscribe-token";
 import type { RenderDeliveries } from "../campaigns/sender.server";
 import type { ResolveAudience } from "../jobs/start-campaign";
 import type { ConsoleServices } from "../models/context";
@@ -13,27 +18,24 @@ export interface CampaignWiring {
   renderDeliveries: RenderDeliveries;
 }
 
-const notInThisBuild = (part: string) => new Error(`${part} is not part of this build yet`);
+/** The link in a message that unsubscribes its customer on its channel (signed; see campaigns/inbound). */
+export function unsubscribeLinks(services: Pick<ConsoleServices, "config">) {
+  const base = services.config.publicUrl.replace(/\/+$/, "");
+  return (customerId: number, channel: ChannelName) => `${base}/unsubscribe/${unsubscribeToken(services.config.sessionSecret, customerId, channel)}`;
+}
 
-/** The campaign parts of this process's worker. */
-export async function campaignWiring(_services: ConsoleServices): Promise<CampaignWiring> {
-  // Until the channels, audience and templates modules are merged, a campaign cannot start and a
-  // message cannot be made; nothing is handed to a provider.
-  const senders = Object.fromEntries(
-    CHANNELS.map((channel): [ChannelName, ChannelSender] => [
-      channel,
-      {
-        channel,
-        provider: "outbox",
-        defaultRatePerSecond: 1,
-        send: () => Promise.reject(new SendFailure("not_sent", `the ${channel} sender ${notInThisBuild("campaigns/channels/senders.server.ts").message}`)),
-        close: async () => {},
-      },
-    ]),
-  ) as Record<ChannelName, ChannelSender>;
+/**
+ * The campaign parts of this process's worker: each channel's provider from the channels page or
+ * the environment (the outbox without credentials), the audience through the segment engine, and
+ * messages rendered from the campaign's templates with a signed unsubscribe link.
+ * The senders are made when the worker starts: a worker started after a channel's settings change
+ * sends with the new ones.
+ */
+export async function campaignWiring(services: ConsoleServices, clock: () => Date = () => new Date()): Promise<CampaignWiring> {
+  const senders = await channelSenders(services.db, services.config.channels ?? {}, services.config.sessionSecret);
   return {
     senders,
-    resolveAudience: () => Promise.reject(notInThisBuild("campaigns/audience.server.ts")),
-    renderDeliveries: () => Promise.reject(notInThisBuild("campaigns/templates/render.server.ts")),
+    resolveAudience,
+    renderDeliveries: campaignRenderer(services.db, renderForCustomers, unsubscribeLinks(services), clock),
   };
 }

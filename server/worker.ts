@@ -40,7 +40,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   const stopping = new AbortController();
   const agenda = queue.agenda;
   agenda.on("error", (error: Error) => log.error({ err: error }, "job failed"));
-  const own = await campaignWiring(services);
+  const own = await campaignWiring(services, clock);
   const campaigns = { ...own, ...options.campaigns };
   defineWorkerJobs(agenda, {
     db,

@@ -1,15 +1,12 @@
-// THE SEAM: every call the campaign pages and the campaign API make into the parts of issue 15 that
-// other hands build (sending: campaigns/send.server.ts; audience: campaigns/audience.server.ts;
-// templates: campaigns/templates/*). None of those modules is in this branch yet, so each function
-// here answers "not available yet" in a shape the pages and the API already handle, and imports
-// nothing that is missing. At merge, replace the bodies with the real calls (the agreed signatures
-// are in the comments); the callers do not change.
+// Every call the campaign pages and the campaign API make into the campaign domain's sending,
+// audience and template parts, in one place: the routes stay thin and see one shape of answer.
 import type { ConsoleServices } from "../../../models/context";
 import type { CampaignStatus, SkipReason } from "../../../models/campaign-models";
 import type { CampaignSaveHooks, CampaignView } from "../../../campaigns/campaigns.server";
 import type { CampaignChannel, CampaignTemplates } from "../../../campaigns/definition";
 import type { FieldError } from "../../../models/ingest/schemas";
 import type { ControlAction } from "./controls";
+import { cancelCampaign, firstStartInstant, pauseCampaign, requestStart, resendToNotReached, resendUnknown, resumeCampaign, saveStartJob } from "../../../campaigns/send.server";
 import { AudienceError, resolveAudience } from "../../../campaigns/audience.server";
 import { checkTemplate, smsParts } from "../../../campaigns/templates/render.server";
 import { TEMPLATE_VARIABLES } from "../../../campaigns/templates/variables";
@@ -19,8 +16,6 @@ import { getMarketingSettings } from "../../../models/marketing-settings.server"
 export type ControlOutcome = { ok: true; status: CampaignStatus } | { ok: false; reason: string };
 
 export type { ControlAction } from "./controls";
-
-const NOT_YET = (what: string): ControlOutcome => ({ ok: false, reason: `${what} is not available in this build yet: the sending part of the console is still being added. Nothing was changed.` });
 
 /**
  * Starts, pauses, resumes, cancels or resends a campaign.
@@ -33,16 +28,39 @@ const NOT_YET = (what: string): ControlOutcome => ({ ok: false, reason: `${what}
  *   resendUnknown    → resendUnknown(services.db, services.jobs, id, now)
  * mapping each result to ControlOutcome ({ started } / { ok, status } / { ok: false, reason }).
  */
-export async function controlCampaign(_services: ConsoleServices, action: ControlAction, _campaignId: number, _now: Date): Promise<ControlOutcome> {
-  const what: Record<ControlAction, string> = {
-    start: "Starting a campaign",
-    pause: "Pausing",
-    resume: "Resuming",
-    cancel: "Cancelling",
-    resendNotReached: "Sending again to those not reached",
-    resendUnknown: "Resending the unknown deliveries",
-  };
-  return NOT_YET(what[action]);
+export async function controlCampaign(services: ConsoleServices, action: ControlAction, campaignId: number, now: Date): Promise<ControlOutcome> {
+  const { db, jobs: queue } = services;
+  switch (action) {
+    case "start":
+      return requestStart(db, queue, campaignId, now);
+    case "pause":
+      return pauseCampaign(db, queue, campaignId, now);
+    case "resume":
+      return resumeCampaign(db, queue, campaignId, now);
+    case "cancel":
+      return cancelCampaign(db, queue, campaignId, now);
+    case "resendUnknown":
+      return statusAfter(db, campaignId, await resendUnknown(db, queue, campaignId, now));
+    case "resendNotReached": {
+      const row = await db.models.Campaign.findByPk(campaignId);
+      if (!row) return { ok: false, reason: "There is no such campaign." };
+      let recipients;
+      try {
+        ({ recipients } = await resolveAudience({ db, engine: services.segments }, row, now));
+      } catch (error) {
+        if (error instanceof AudienceError) return { ok: false, reason: error.message };
+        throw error;
+      }
+      return statusAfter(db, campaignId, await resendToNotReached(db, queue, campaignId, recipients, now));
+    }
+  }
+}
+
+/** A resend answers how many rows it queued again; the page wants the campaign's state after it. */
+async function statusAfter(db: ConsoleServices["db"], campaignId: number, result: { ok: true; queued: number } | { ok: false; reason: string }): Promise<ControlOutcome> {
+  if (!result.ok) return result;
+  const row = await db.models.Campaign.findByPk(campaignId, { attributes: ["status"], raw: true });
+  return row ? { ok: true, status: row.status } : { ok: false, reason: "There is no such campaign." };
 }
 
 /** How many the campaign would reach now on each channel of its chain, and how many are skipped and why. */
@@ -121,6 +139,15 @@ export function templateVariables(): TemplateVariable[] | null {
  * its start job moves with it. None until sending is merged.
  * At merge: the hook the sending part provides (e.g. moving the start-campaign job with services.jobs).
  */
-export function campaignSaveHooks(_services: ConsoleServices): CampaignSaveHooks {
-  return {};
+export function campaignSaveHooks(services: ConsoleServices): CampaignSaveHooks {
+  return {
+    async onSaved({ campaign, previous }, transaction) {
+      // a scheduled campaign's start job follows an edited send time
+      if (campaign.status !== "scheduled" || !previous) return;
+      const same = JSON.stringify(campaign.schedule) === JSON.stringify(previous.schedule);
+      if (same) return;
+      const at = firstStartInstant({ scheduleKind: campaign.schedule.kind, timeZoneMode: campaign.schedule.timeZoneMode, sendAt: campaign.schedule.sendAt, localSendAt: campaign.schedule.localSendAt }, new Date());
+      if (at) await saveStartJob(services.jobs, campaign.id, at, transaction);
+    },
+  };
 }
