@@ -18,11 +18,11 @@ interface Seen {
 }
 
 /**
- * The sending controls answer through the seam to the sending part (app/routes/campaigns.ui/
- * domain.server.ts): until that part is merged they can only refuse (409). Take them out of this
- * list when it is, and the test asks each for a success again.
+ * Pausing and resuming succeed only for a campaign that is sending, which this walk does not
+ * reach (its campaigns are drafts it starts, scheduled for the worker it does not run): their
+ * refusals are checked against the document here, their successes in test/campaigns.
  */
-const AWAITING_SENDING = ["post /campaigns/{id}/start", "post /campaigns/{id}/pause", "post /campaigns/{id}/resume", "post /campaigns/{id}/cancel"];
+const SUCCEEDS_ONLY_WHILE_SENDING = ["post /campaigns/{id}/pause", "post /campaigns/{id}/resume"];
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 
@@ -243,7 +243,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     for (const [template, ops] of Object.entries(doc.paths)) {
       for (const method of Object.keys(ops)) {
         const statuses = seen.filter((s) => s.template === template && s.method === method).map((s) => s.status);
-        if (!AWAITING_SENDING.includes(`${method} ${template}`)) expect(statuses.some((s) => s < 300), `${method} ${template} success`).toBe(true);
+        if (!SUCCEEDS_ONLY_WHILE_SENDING.includes(`${method} ${template}`)) expect(statuses.some((s) => s < 300), `${method} ${template} success`).toBe(true);
         if (template !== "/openapi.json") expect(statuses.some((s) => s >= 400), `${method} ${template} error`).toBe(true);
       }
     }

@@ -178,15 +178,25 @@ describe(`the campaign API on ${testDialect}`, () => {
     expect(other.body.error.code).toBe("idempotency_key_reused");
   });
 
-  it("the sending controls answer for the sending part: until it is installed, 409 with why, and nothing changes", async () => {
+  it("the sending controls: start once per idempotency key, pause refused while not sending (409 with why, nothing changes), cancel", async () => {
     const { id } = await create({ name: "Controls" });
+    const start = await api("post", `/campaigns/${id}/start`).set("Idempotency-Key", "ctl-start");
+    expect(start.status, start.text).toBe(200);
+    expect(start.body).toMatchObject({ id, status: "scheduled" });
+    const replay = await api("post", `/campaigns/${id}/start`).set("Idempotency-Key", "ctl-start");
+    expect(replay.status).toBe(200);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(await app.db.models.AgendaJob.count({ where: { name: "start-campaign" } })).toBe(1);
     const before = await tableContents(app.db);
-    for (const action of ["start", "pause", "resume", "cancel"]) {
+    for (const action of ["pause", "resume"]) {
       const res = await api("post", `/campaigns/${id}/${action}`).set("Idempotency-Key", `ctl-${action}`);
       expect(res.status, `${action}: ${res.text}`).toBe(409);
-      expect(res.body.error).toMatchObject({ code: "conflict", message: expect.stringMatching(/not available/) });
+      expect(res.body.error).toMatchObject({ code: "conflict", message: expect.stringMatching(/scheduled/) });
     }
     expect(await tableContents(app.db)).toBe(before);
+    const cancel = await api("post", `/campaigns/${id}/cancel`).set("Idempotency-Key", "ctl-cancel");
+    expect(cancel.status, cancel.text).toBe(200);
+    expect(cancel.body).toMatchObject({ id, status: "cancelled" });
     expect((await api("post", "/campaigns/999999/start")).status).toBe(404);
     expect((await api("post", `/campaigns/${id}/start`).set("Idempotency-Key", "bad key with spaces")).status).toBe(422);
   });

@@ -54,8 +54,8 @@ describe(`the campaign pages on ${testDialect}`, () => {
     expect(JSON.parse(audit!.detail!)).toMatchObject({ name: "Пролетна разпродажба", channels: ["email", "sms"] });
     const page = await data<{ campaign: { name: string; include: Array<{ name: string }>; exclude: Array<{ name: string }>; quietHours: unknown }; reach: unknown }>(marketer, `/campaigns/${id}`, "routes/campaigns.$id");
     expect(page.campaign).toMatchObject({ name: "Пролетна разпродажба", include: [{ name: "ВИП клиенти" }], exclude: [{ name: "Lapsed" }], quietHours: { start: "22:00", end: "08:30" } });
-    // the audience part is not in this build: the page says where reach will appear
-    expect(page.reach).toBeNull();
+    // the segments are empty manual ones: nobody to reach, and the SMS is one GSM-7 part
+    expect(page.reach).toMatchObject({ total: 0, byChannel: { email: 0, sms: 0 }, sms: { parts: 1, encoding: "GSM-7" } });
   });
 
   it("a time in the store's zone is kept as the instant it names; a customer's-zone time as the wall time", async () => {
@@ -159,13 +159,24 @@ describe(`the campaign pages on ${testDialect}`, () => {
     expect(await app.db.models.MessageTemplate.count({ where: { ownerKind: "campaign", ownerId: copyId } })).toBe(2);
   });
 
-  it("sending controls go to the sending part; until it is installed they answer why and change nothing", async () => {
-    const id = await create({ name: "Not yet" });
+  it("sending controls: start puts the campaign in line with one start job (twice adds nothing), pausing a campaign not sending is refused with why, cancel stops it", async () => {
+    const id = await create({ name: "Start me" });
+    const startJobs = () => app.db.models.AgendaJob.count({ where: { name: "start-campaign" } });
+    const control = async (intent: string) => {
+      const res = await marketer.submit(`/campaigns/${id}?_data=${encodeURIComponent("routes/campaigns.$id")}`, { intent });
+      return { status: res.status, control: ((await res.json()) as { control: { ok: boolean; status?: string; reason?: string } }).control };
+    };
+    expect(await control("start")).toMatchObject({ status: 200, control: { ok: true, status: "scheduled" } });
+    expect(await startJobs()).toBe(1);
+    expect(await control("start")).toMatchObject({ status: 200, control: { ok: true, status: "scheduled" } });
+    expect(await startJobs()).toBe(1);
     const before = await tableContents(app.db);
-    const res = await marketer.submit(`/campaigns/${id}?_data=${encodeURIComponent("routes/campaigns.$id")}`, { intent: "start" });
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as { control: { ok: boolean; reason: string } }).control).toMatchObject({ ok: false, reason: expect.stringMatching(/not available/) });
+    const pause = await control("pause");
+    expect(pause.status).toBe(409);
+    expect(pause.control.reason).toMatch(/scheduled/);
     expect(await tableContents(app.db)).toBe(before);
+    expect(await control("cancel")).toMatchObject({ status: 200, control: { ok: true, status: "cancelled" } });
+    expect((await app.db.models.Campaign.findByPk(id, { raw: true }))?.status).toBe("cancelled");
     expect((await marketer.submit(`/campaigns/${id}`, { intent: "explode" })).status).toBe(400);
   });
 
