@@ -15,6 +15,7 @@ import * as notificationsOutbox from "./0011-notifications-outbox";
 import * as segmentEvaluationErrors from "./0013-segment-evaluation-errors";
 import * as userSessions from "./0012-user-sessions";
 import * as customerListEdges from "./0019-customer-list-edges";
+import * as customerOrderTotals from "./0020-customer-order-totals";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -37,6 +38,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0012-user-sessions", userSessions],
   ["0013-segment-evaluation-errors", segmentEvaluationErrors],
   ["0019-customer-list-edges", customerListEdges],
+  ["0020-customer-order-totals", customerOrderTotals],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {
