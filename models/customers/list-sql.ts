@@ -15,11 +15,14 @@ export interface SqlPart {
 export type EqualityColumn = "country" | "customer_group_id" | "manager_id";
 
 /**
- * The customers indexes a query may be told to walk. The names are the ones migrations 0001 and
- * 0003 gave them; "primary" is the table itself, in id order.
+ * The customers indexes a query may be told to walk. The names are the ones migrations 0001, 0003
+ * and 0020 gave them; "primary" is the table itself, in id order.
  */
 export type CustomerIndex =
   | "primary"
+  | "customers_total_spent_id"
+  | "customers_orders_count_id"
+  | "customers_last_order_at_id"
   | "customers_sort_name"
   | "customers_country"
   | "customers_customer_group_id"
