@@ -7,8 +7,9 @@
 // - when every set is large, they are measured again up to RANK_LIMIT, and the query walks the
 //   smallest one through an index already in the page's order (the id order of an equality, tag or
 //   channel index, or a (filter, sort_name) index), testing each row; a page ends after 50 matches.
-//   In an order-total sort the walk is always the total's (value, id) index: there is no
-//   (filter, total) index, so which large set is smallest makes no difference to it.
+//   In an order-total sort the walk is always the total's (value, id) index (there is no
+//   (filter, total) index), read a window at a time, since the filters may be what the order is
+//   made of; list.server.ts sorts the smallest set when a window ends before its page.
 // A search does not come here: each of its terms is an index range that drives its own query.
 import { QueryTypes } from "sequelize";
 import type { Database } from "../db";
@@ -55,6 +56,23 @@ function walkOf(candidate: Candidate | null, sort: CustomerSort | null): Driver 
   return { kind: "walk", index: sort === "name" ? "customers_sort_name" : "primary" };
 }
 
+/**
+ * The smallest of the filters' sets (each measured up to RANK_LIMIT), read whole and sorted: for a
+ * windowed walk whose window ended before its page did. Null when no filter has a set.
+ */
+export async function smallestSetDriver(db: Database, viewer: CustomerViewer, filters: CustomerFilters): Promise<Driver | null> {
+  const candidates: Candidate[] = equalityFilters(viewer, filters).map((f) => ({ kind: "column", column: f.column }));
+  if (filters.tag !== undefined) candidates.push({ kind: "tag" });
+  if (filters.channel) candidates.push({ kind: "channel" });
+  let best: { candidate: Candidate; size: number } | null = null;
+  for (const candidate of candidates) {
+    const probe = candidateSql(candidate, viewer, filters);
+    const size = candidates.length === 1 ? 0 : await cappedCount(db, probe.sql, probe.values, RANK_LIMIT);
+    if (!best || size < best.size) best = { candidate, size };
+  }
+  return best?.candidate ?? null;
+}
+
 /** The driver for a page in `sort` order, or for a count when `sort` is null. */
 export async function chooseDriver(
   db: Database,
@@ -80,7 +98,9 @@ export async function chooseDriver(
   const smallest = () => [...sizes].sort((a, b) => a[1] - b[1])[0];
   const [best, size] = smallest();
   if (size <= driveLimit) return best;
-  if (byTotal) return walkOf(null, sort);
+  // the filters may be what the order is made of (a VIP group, lowest spenders first), so their
+  // customers may all sit at the far end of the index: walked a window at a time
+  if (byTotal) return { kind: "walk", index: `customers_${byTotal.column}_id`, windowed: true };
 
   // every set is large: measure further to walk the smallest, in an order the page can use
   const walkable = sort === "name" ? (columns.length ? columns : candidates) : candidates;

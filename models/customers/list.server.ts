@@ -3,8 +3,8 @@ import type { Database, Dialect } from "../db";
 import { formatTimestamp, readTimestamp } from "../sql/bulk";
 import { CUSTOMER_PAGE_SIZE, ORDER_TOTAL_SORTS, type CustomerListQuery, type CustomerSort } from "./list-query";
 import { decodeCursor, encodeCursor, type ListCursor } from "./cursor";
-import { customerQueryShape, joinConditions, type Driver, type SqlPart } from "./list-sql";
-import { chooseDriver } from "./list-plan.server";
+import { customerQueryShape, customersThrough, joinConditions, type CustomerIndex, type Driver, type SqlPart } from "./list-sql";
+import { cappedCount, chooseDriver, DRIVE_LIMIT, smallestSetDriver } from "./list-plan.server";
 import { interpretSearch } from "./search";
 import type { CustomerViewer } from "./viewer";
 
@@ -44,7 +44,12 @@ export interface ListCustomersInput {
   pageSize?: number;
   /** Sets up to this size drive the query (list-plan.server.ts); tests lower it to walk the other plans. */
   driveLimit?: number;
+  /** Index entries a windowed walk reads before it sorts a filter's set instead (WALK_WINDOW); tests lower it. */
+  walkWindow?: number;
 }
+
+/** How many index entries a windowed walk reads before it sorts a filter's set instead: as many as a set that drives. */
+export const WALK_WINDOW = DRIVE_LIMIT;
 
 interface RawCustomer {
   id: number;
@@ -185,30 +190,73 @@ function mergeKeys(rows: PageKey[], sort: CustomerSort, backwards: boolean): Pag
 }
 
 /**
- * The SELECTs of one page's keys (pageSize + 1 of them) starting from `driver`, one for each range
- * of the order. Only the id and the sort key: when no filter needs the rest of the row, the
- * database reads the index alone.
+ * The SELECT of one range's keys (`limit` of them) starting from `driver`. Only the id and the sort
+ * key: when no filter needs the rest of the row, the database reads the index alone.
  */
+function rangeSelect(db: Database, input: ListCustomersInput, driver: Driver, range: KeyRange, limit: number): SqlPart {
+  const shape = customerQueryShape(db.dialect, input.viewer, input.query, driver);
+  // a window holds its range already
+  if (range.where && driver.kind !== "window") shape.where.push(range.where);
+  const where = joinConditions(shape.where);
+  return {
+    sql: `SELECT ${keyColumns(input.query.sort)} FROM ${shape.from.sql} WHERE ${where.sql} ORDER BY ${range.orderBy} LIMIT ${limit}`,
+    values: [...shape.from.values, ...where.values],
+  };
+}
+
+/** The SELECTs of one page's keys starting from `driver`, one for each range of the order. */
 function pageSelects(db: Database, input: ListCustomersInput, driver: Driver, cursor: ListCursor | null, backwards: boolean, limit: number): SqlPart[] {
-  const { sort } = input.query;
-  const shapeOf = () => customerQueryShape(db.dialect, input.viewer, input.query, driver);
-  return keysetRanges(db.dialect, cursor, sort, backwards, shapeOf().idColumn).map((range) => {
-    const shape = shapeOf();
-    if (range.where) shape.where.push(range.where);
-    const where = joinConditions(shape.where);
-    return {
-      sql: `SELECT ${keyColumns(sort)} FROM ${shape.from.sql} WHERE ${where.sql} ORDER BY ${range.orderBy} LIMIT ${limit}`,
-      values: [...shape.from.values, ...where.values],
-    };
-  });
+  const { idColumn } = customerQueryShape(db.dialect, input.viewer, input.query, driver);
+  return keysetRanges(db.dialect, cursor, input.query.sort, backwards, idColumn).map((range) => rangeSelect(db, input, driver, range, limit));
+}
+
+async function selectKeys(db: Database, select: SqlPart, sort: CustomerSort): Promise<PageKey[]> {
+  const found = await db.sequelize.query<RawKey>(select.sql, { replacements: select.values, type: QueryTypes.SELECT });
+  return found.map((row) => readKey(row, sort));
 }
 
 /** The keys the SELECTs find, as one page in order: a single SELECT as it is, several merged. */
 async function findKeys(db: Database, selects: SqlPart[], sort: CustomerSort, backwards: boolean, limit: number): Promise<PageKey[]> {
-  const sql = selects.length === 1 ? selects[0].sql : selects.map((b, i) => `SELECT * FROM (${b.sql}) b${i}`).join(" UNION ALL ");
-  const found = await db.sequelize.query<RawKey>(sql, { replacements: selects.flatMap((b) => b.values), type: QueryTypes.SELECT });
-  const keys = found.map((row) => readKey(row, sort));
-  return selects.length === 1 ? keys : mergeKeys(keys, sort, backwards).slice(0, limit);
+  if (selects.length === 1) return selectKeys(db, selects[0], sort);
+  const union = { sql: selects.map((b, i) => `SELECT * FROM (${b.sql}) b${i}`).join(" UNION ALL "), values: selects.flatMap((b) => b.values) };
+  return mergeKeys(await selectKeys(db, union, sort), sort, backwards).slice(0, limit);
+}
+
+/**
+ * A page from an order total's index when every filter's set is large. The filters may be what
+ * the order is made of (the VIP group, lowest spenders first; the returning-customer tag, fewest
+ * orders first), so their customers can all lie at the far end of the index, and a plain walk
+ * would test most of the table before its first match. So each range of the order is read a
+ * window at a time: a tenth of `walkWindow` entries (enough when the filters are common), then
+ * `walkWindow`; when that ends before the page does too, the matches are sparse here and the
+ * smallest filter's set is read whole and sorted instead.
+ */
+async function walkInWindows(db: Database, input: ListCustomersInput, index: CustomerIndex, cursor: ListCursor | null, backwards: boolean, limit: number): Promise<PageKey[]> {
+  const { sort } = input.query;
+  const widest = input.walkWindow ?? WALK_WINDOW;
+  const windows = [...new Set([Math.max(1, Math.floor(widest / 10)), widest])];
+  const keys: PageKey[] = [];
+  // the ranges come in the order they are read, and one ends before the next begins
+  for (const range of keysetRanges(db.dialect, cursor, sort, backwards, "c.id")) {
+    const need = limit - keys.length;
+    const entries = { sql: `SELECT c.id FROM ${customersThrough(db.dialect, index)} WHERE ${range.where?.sql ?? "1 = 1"}`, values: range.where?.values ?? [] };
+    let found: PageKey[] | null = null;
+    for (const size of windows) {
+      const inWindow = await selectKeys(db, rangeSelect(db, input, { kind: "window", index, range: range.where, orderBy: range.orderBy, size }, range, need), sort);
+      // enough matches, or the whole range fitted in the window: either way these are the first ones
+      if (inWindow.length >= need || (await cappedCount(db, entries.sql, entries.values, size - 1)) < size) {
+        found = inWindow;
+        break;
+      }
+    }
+    if (!found) {
+      const set = (await smallestSetDriver(db, input.viewer, input.query)) ?? { kind: "walk", index };
+      found = await selectKeys(db, rangeSelect(db, input, set, range, need), sort);
+    }
+    keys.push(...found);
+    if (keys.length >= limit) break;
+  }
+  return keys;
 }
 
 /**
@@ -224,15 +272,18 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
   const backwards = !query.after && Boolean(query.before) && cursor !== null;
   const terms = query.q ? interpretSearch(query.q, input.storeCountry) : [];
 
-  let selects: SqlPart[];
+  const limit = pageSize + 1;
+  let keys: PageKey[];
   if (terms.length) {
     // each term is an index range that yields its own first page; the pages are merged
-    selects = terms.flatMap((term) => pageSelects(db, input, { kind: "term", term }, cursor, backwards, pageSize + 1));
+    keys = await findKeys(db, terms.flatMap((term) => pageSelects(db, input, { kind: "term", term }, cursor, backwards, limit)), query.sort, backwards, limit);
   } else {
     const driver = await chooseDriver(db, input.viewer, query, query.sort, input.driveLimit);
-    selects = pageSelects(db, input, driver, cursor, backwards, pageSize + 1);
+    keys =
+      driver.kind === "walk" && driver.windowed
+        ? await walkInWindows(db, input, driver.index, cursor, backwards, limit)
+        : await findKeys(db, pageSelects(db, input, driver, cursor, backwards, limit), query.sort, backwards, limit);
   }
-  const keys = await findKeys(db, selects, query.sort, backwards, pageSize + 1);
   const hasMore = keys.length > pageSize;
   const pageKeys = keys.slice(0, pageSize);
   if (backwards) pageKeys.reverse();
