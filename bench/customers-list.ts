@@ -73,6 +73,10 @@ async function storeFacts(db: Database) {
   const group = await maybe<{ customer_group_id: number; n: number }>(
     "SELECT customer_group_id, COUNT(*) AS n FROM customers WHERE customer_group_id IS NOT NULL GROUP BY customer_group_id ORDER BY n ASC LIMIT 1",
   );
+  // the group whose customers spend most (the demo's VIPs): sorted lowest first, they sit at the far end of the index
+  const richGroup = await maybe<{ customer_group_id: number; n: number }>(
+    "SELECT customer_group_id, COUNT(*) AS n FROM customers WHERE customer_group_id IS NOT NULL GROUP BY customer_group_id ORDER BY AVG(total_spent) DESC LIMIT 1",
+  );
   const total = Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM customers")).n);
   const middle = await one<{ id: number; sort_name: string; total_spent: number | string; orders_count: number | string; last_order_at: unknown }>(
     `SELECT id, sort_name, total_spent, orders_count, last_order_at FROM customers ORDER BY id LIMIT 1 OFFSET ${Math.floor(total / 2)}`,
@@ -83,7 +87,7 @@ async function storeFacts(db: Database) {
   );
   const greek = await maybe<{ last_name: string }>(`SELECT last_name FROM customers WHERE country = 'GR' AND last_name IS NOT NULL ORDER BY id LIMIT 1`);
   const managerUser = manager ? await maybe<{ id: number }>(`SELECT id FROM users WHERE id = ${manager.manager_id}`) : undefined;
-  return { total, countries, tags, manager, managerUser, group, middle, lowId, sample, greek };
+  return { total, countries, tags, manager, managerUser, group, richGroup, middle, lowId, sample, greek };
 }
 
 function cursorFor(sort: "newest" | "name", id: number, sortName: string): string {
@@ -166,6 +170,8 @@ export async function measureCustomerList(db: Database, log: (line: string) => v
     { name: `country=${common}, total spent highest first`, viewer: "admin", search: `country=${common}&sort=total-spent-desc` },
     { name: `country=${rare}, total spent highest first`, viewer: "admin", search: `country=${rare}&sort=total-spent-desc` },
     { name: "group (smallest), total spent lowest first", viewer: "admin", search: `group=${facts.group?.customer_group_id ?? 1}&sort=total-spent-asc` },
+    { name: `group (richest, ${facts.richGroup?.n ?? 0}), total spent lowest first`, viewer: "admin", search: `group=${facts.richGroup?.customer_group_id ?? 1}&sort=total-spent-asc` },
+    { name: "group (richest), total spent highest first", viewer: "admin", search: `group=${facts.richGroup?.customer_group_id ?? 1}&sort=total-spent-desc` },
     { name: "tag (most used), most orders first", viewer: "admin", search: `tag=${commonTag}&sort=orders-desc` },
     { name: "tag (least used), last order most recent", viewer: "admin", search: `tag=${rareTag}&sort=last-order-desc` },
     { name: "subscribed on viber, total spent highest", viewer: "admin", search: "channel=viber&sort=total-spent-desc" },
