@@ -117,6 +117,16 @@ describe(`order totals through /api/v1/orders on ${testDialect}`, () => {
     expect(await listed("total-spent-desc")).toEqual(["C-3", "C-1", "C-2"]);
   });
 
+  it("orders of one customer written at the same moment by several calls all count", async () => {
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      post(i % 2 ? "/orders" : "/orders/bulk", i % 2 ? order(`P-${i}`, "C-1", "completed", 100 + i, `2024-12-0${i + 1}T10:00:00Z`) : { orders: [order(`P-${i}`, "C-1", "completed", 100 + i, `2024-12-0${i + 1}T10:00:00Z`)] }),
+    );
+    const answers = await Promise.all(calls);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201, 201, 201]);
+    expect((await stored())["C-1"]).toEqual({ totalSpent: 6000 + 100 * 6 + 15, ordersCount: 7, lastOrderAt: "2024-12-06T10:00:00.000Z" });
+    expect(await stored()).toEqual(await fromOrders());
+  });
+
   it("a bulk call with a bad record changes no one's totals", async () => {
     const before = await stored();
     const res = await post("/orders/bulk", { orders: [order("O-5", "C-2", "completed", 7000, "2024-12-05T10:00:00Z"), order("O-6", "C-404", "completed", 1, "2024-12-05T10:00:00Z")] });
