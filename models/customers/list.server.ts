@@ -115,26 +115,28 @@ function keysetRanges(dialect: Dialect, cursor: ListCursor | null, sort: Custome
   const down = descending !== backwards;
   const direction = down ? "DESC" : "ASC";
   const cmp = down ? "<" : ">";
-  const orderBy = `${col} ${direction}, c.id ${direction}`;
-  const range = (sql: string, values: Array<string | number> = []): KeyRange => ({ where: { sql, values }, orderBy });
+  const all = (where: string): KeyRange => ({ where: where ? { sql: where, values: [] } : null, orderBy: `${col} ${direction}, c.id ${direction}` });
+  // After a cursor: first the customers tied with its row, past its id, then those past its value.
+  // Two ranges the index seeks straight to; as one (value <= ? AND (value < ? OR id < ?)) the
+  // databases read every tie on the cursor's near side first (a third of a demo store spent nothing).
+  // A range of one value names the id alone as its order: so MariaDB sees it needs no sorting.
+  const after = (value: string | number, id: number): KeyRange[] => [
+    { where: { sql: `${col} = ? AND c.id ${cmp} ?`, values: [value, id] }, orderBy: `c.id ${direction}` },
+    { where: { sql: `${col} ${cmp} ?`, values: [value] }, orderBy: `${col} ${direction}, c.id ${direction}` },
+  ];
   const at = cursor && "value" in cursor ? cursor : null;
-  if (column !== "last_order_at") {
-    if (!at || at.value === null) return [{ where: null, orderBy }];
-    return [range(`${col} ${cmp}= ? AND (${col} ${cmp} ? OR c.id ${cmp} ?)`, [at.value, at.value, at.id])];
-  }
+  if (column !== "last_order_at") return at && at.value !== null ? after(at.value, at.id) : [all("")];
   // Customers who never ordered come after every date, in either direction. A range never holds
   // NULL, so they are a range of their own (the index's NULL entries, in id order), read after the
-  // dated ones going forwards and before them going back. Their order names the id alone: MariaDB
-  // takes IS NULL for a constant only then, and sorted them otherwise.
+  // dated ones going forwards and before them going back.
   const undated = (where: string, values: Array<string | number> = []): KeyRange => ({ where: { sql: `${col} IS NULL${where}`, values }, orderBy: `c.id ${direction}` });
-  if (!at) return [range(`${col} IS NOT NULL`), undated("")];
+  if (!at) return [all(`${col} IS NOT NULL`), undated("")];
   if (at.value === null) {
     const rest = undated(` AND c.id ${cmp} ?`, [at.id]);
-    return backwards ? [rest, range(`${col} IS NOT NULL`)] : [rest];
+    return backwards ? [rest, all(`${col} IS NOT NULL`)] : [rest];
   }
-  const moment = formatTimestamp(new Date(at.value), dialect);
-  const dated = range(`${col} ${cmp}= ? AND (${col} ${cmp} ? OR c.id ${cmp} ?)`, [moment, moment, at.id]);
-  return backwards ? [dated] : [dated, undated("")];
+  const dated = after(formatTimestamp(new Date(at.value), dialect), at.id);
+  return backwards ? dated : [...dated, undated("")];
 }
 
 /** The SELECT list of a page's keys: the id and the sort key, nothing a filter does not need already. */
@@ -228,8 +230,9 @@ async function findKeys(db: Database, selects: SqlPart[], sort: CustomerSort, ba
  * orders first), so their customers can all lie at the far end of the index, and a plain walk
  * would test most of the table before its first match. So each range of the order is read a
  * window at a time: a tenth of `walkWindow` entries (enough when the filters are common), then
- * `walkWindow`; when that ends before the page does too, the matches are sparse here and the
- * smallest filter's set is read whole and sorted instead.
+ * `walkWindow` unless the first one's rate of matches says it would not do; when the windows end
+ * before the page does, the matches are sparse here and the smallest filter's set is read whole
+ * and sorted instead.
  */
 async function walkInWindows(db: Database, input: ListCustomersInput, index: CustomerIndex, cursor: ListCursor | null, backwards: boolean, limit: number): Promise<PageKey[]> {
   const { sort } = input.query;
@@ -241,13 +244,16 @@ async function walkInWindows(db: Database, input: ListCustomersInput, index: Cus
     const need = limit - keys.length;
     const entries = { sql: `SELECT c.id FROM ${customersThrough(db.dialect, index)} WHERE ${range.where?.sql ?? "1 = 1"}`, values: range.where?.values ?? [] };
     let found: PageKey[] | null = null;
-    for (const size of windows) {
+    for (const [i, size] of windows.entries()) {
       const inWindow = await selectKeys(db, rangeSelect(db, input, { kind: "window", index, range: range.where, orderBy: range.orderBy, size }, range, need), sort);
       // enough matches, or the whole range fitted in the window: either way these are the first ones
       if (inWindow.length >= need || (await cappedCount(db, entries.sql, entries.values, size - 1)) < size) {
         found = inWindow;
         break;
       }
+      // at this rate the wider window would hold too few as well
+      const wider = windows[i + 1];
+      if (wider !== undefined && (inWindow.length * wider) / size < need) break;
     }
     if (!found) {
       const set = (await smallestSetDriver(db, input.viewer, input.query)) ?? { kind: "walk", index };
