@@ -7,9 +7,10 @@
 // - when every set is large, they are measured again up to RANK_LIMIT, and the query walks the
 //   smallest one through an index already in the page's order (the id order of an equality, tag or
 //   channel index, or a (filter, sort_name) index), testing each row; a page ends after 50 matches.
-//   In an order-total sort the walk is always the total's (value, id) index (there is no
-//   (filter, total) index), read a window at a time, since the filters may be what the order is
-//   made of; list.server.ts sorts the smallest set when a window ends before its page.
+//   In an order-total sort the walk is always the total's index, which carries the filtered
+//   columns (migration 0020): its rows are tested without being read, so even a walk past most of
+//   the store to reach filters the order is made of (the VIP group, lowest spenders first) costs
+//   an index scan, where sorting their set read each customer's row.
 // A search does not come here: each of its terms is an index range that drives its own query.
 import { QueryTypes } from "sequelize";
 import type { Database } from "../db";
@@ -45,7 +46,7 @@ function candidateSql(candidate: Candidate, viewer: CustomerViewer, filters: Cus
 /** Walking a large set in the page's order: an equality column's own index, or the tag's or channel's. */
 function walkOf(candidate: Candidate | null, sort: CustomerSort | null): Driver {
   const byTotal = sort === null ? undefined : ORDER_TOTAL_SORTS[sort];
-  if (byTotal) return { kind: "walk", index: `customers_${byTotal.column}_id` };
+  if (byTotal) return { kind: "walk", index: `customers_by_${byTotal.column}` };
   if (candidate?.kind === "tag" || candidate?.kind === "channel") {
     // by name, the order comes from customers; the tag or channel is then a test on each row
     return sort === "name" ? { kind: "walk", index: "customers_sort_name" } : candidate;
@@ -54,23 +55,6 @@ function walkOf(candidate: Candidate | null, sort: CustomerSort | null): Driver 
     return { kind: "walk", index: (sort === "name" ? `customers_${candidate.column}_sort_name` : `customers_${candidate.column}`) as CustomerIndex };
   }
   return { kind: "walk", index: sort === "name" ? "customers_sort_name" : "primary" };
-}
-
-/**
- * The smallest of the filters' sets (each measured up to RANK_LIMIT), read whole and sorted: for a
- * windowed walk whose window ended before its page did. Null when no filter has a set.
- */
-export async function smallestSetDriver(db: Database, viewer: CustomerViewer, filters: CustomerFilters): Promise<Driver | null> {
-  const candidates: Candidate[] = equalityFilters(viewer, filters).map((f) => ({ kind: "column", column: f.column }));
-  if (filters.tag !== undefined) candidates.push({ kind: "tag" });
-  if (filters.channel) candidates.push({ kind: "channel" });
-  let best: { candidate: Candidate; size: number } | null = null;
-  for (const candidate of candidates) {
-    const probe = candidateSql(candidate, viewer, filters);
-    const size = candidates.length === 1 ? 0 : await cappedCount(db, probe.sql, probe.values, RANK_LIMIT);
-    if (!best || size < best.size) best = { candidate, size };
-  }
-  return best?.candidate ?? null;
 }
 
 /** The driver for a page in `sort` order, or for a count when `sort` is null. */
@@ -98,9 +82,7 @@ export async function chooseDriver(
   const smallest = () => [...sizes].sort((a, b) => a[1] - b[1])[0];
   const [best, size] = smallest();
   if (size <= driveLimit) return best;
-  // the filters may be what the order is made of (a VIP group, lowest spenders first), so their
-  // customers may all sit at the far end of the index: walked a window at a time
-  if (byTotal) return { kind: "walk", index: `customers_${byTotal.column}_id`, windowed: true };
+  if (byTotal) return walkOf(null, sort);
 
   // every set is large: measure further to walk the smallest, in an order the page can use
   const walkable = sort === "name" ? (columns.length ? columns : candidates) : candidates;

@@ -3,8 +3,8 @@ import type { Database, Dialect } from "../db";
 import { formatTimestamp, readTimestamp } from "../sql/bulk";
 import { CUSTOMER_PAGE_SIZE, ORDER_TOTAL_SORTS, type CustomerListQuery, type CustomerSort } from "./list-query";
 import { decodeCursor, encodeCursor, type ListCursor } from "./cursor";
-import { customerQueryShape, customersThrough, joinConditions, type CustomerIndex, type Driver, type SqlPart } from "./list-sql";
-import { cappedCount, chooseDriver, DRIVE_LIMIT, smallestSetDriver } from "./list-plan.server";
+import { customerQueryShape, joinConditions, type Driver, type SqlPart } from "./list-sql";
+import { chooseDriver } from "./list-plan.server";
 import { interpretSearch } from "./search";
 import type { CustomerViewer } from "./viewer";
 
@@ -44,12 +44,7 @@ export interface ListCustomersInput {
   pageSize?: number;
   /** Sets up to this size drive the query (list-plan.server.ts); tests lower it to walk the other plans. */
   driveLimit?: number;
-  /** Index entries a windowed walk reads before it sorts a filter's set instead (WALK_WINDOW); tests lower it. */
-  walkWindow?: number;
 }
-
-/** How many index entries a windowed walk reads before it sorts a filter's set instead: as many as a set that drives. */
-export const WALK_WINDOW = DRIVE_LIMIT;
 
 interface RawCustomer {
   id: number;
@@ -197,8 +192,7 @@ function mergeKeys(rows: PageKey[], sort: CustomerSort, backwards: boolean): Pag
  */
 function rangeSelect(db: Database, input: ListCustomersInput, driver: Driver, range: KeyRange, limit: number): SqlPart {
   const shape = customerQueryShape(db.dialect, input.viewer, input.query, driver);
-  // a window holds its range already
-  if (range.where && driver.kind !== "window") shape.where.push(range.where);
+  if (range.where) shape.where.push(range.where);
   const where = joinConditions(shape.where);
   return {
     sql: `SELECT ${keyColumns(input.query.sort)} FROM ${shape.from.sql} WHERE ${where.sql} ORDER BY ${range.orderBy} LIMIT ${limit}`,
@@ -225,47 +219,6 @@ async function findKeys(db: Database, selects: SqlPart[], sort: CustomerSort, ba
 }
 
 /**
- * A page from an order total's index when every filter's set is large. The filters may be what
- * the order is made of (the VIP group, lowest spenders first; the returning-customer tag, fewest
- * orders first), so their customers can all lie at the far end of the index, and a plain walk
- * would test most of the table before its first match. So each range of the order is read a
- * window at a time: a tenth of `walkWindow` entries (enough when the filters are common), then
- * `walkWindow` unless the first one's rate of matches says it would not do; when the windows end
- * before the page does, the matches are sparse here and the smallest filter's set is read whole
- * and sorted instead.
- */
-async function walkInWindows(db: Database, input: ListCustomersInput, index: CustomerIndex, cursor: ListCursor | null, backwards: boolean, limit: number): Promise<PageKey[]> {
-  const { sort } = input.query;
-  const widest = input.walkWindow ?? WALK_WINDOW;
-  const windows = [...new Set([Math.max(1, Math.floor(widest / 10)), widest])];
-  const keys: PageKey[] = [];
-  // the ranges come in the order they are read, and one ends before the next begins
-  for (const range of keysetRanges(db.dialect, cursor, sort, backwards, "c.id")) {
-    const need = limit - keys.length;
-    const entries = { sql: `SELECT c.id FROM ${customersThrough(db.dialect, index)} WHERE ${range.where?.sql ?? "1 = 1"}`, values: range.where?.values ?? [] };
-    let found: PageKey[] | null = null;
-    for (const [i, size] of windows.entries()) {
-      const inWindow = await selectKeys(db, rangeSelect(db, input, { kind: "window", index, range: range.where, orderBy: range.orderBy, size }, range, need), sort);
-      // enough matches, or the whole range fitted in the window: either way these are the first ones
-      if (inWindow.length >= need || (await cappedCount(db, entries.sql, entries.values, size - 1)) < size) {
-        found = inWindow;
-        break;
-      }
-      // at this rate the wider window would hold too few as well
-      const wider = windows[i + 1];
-      if (wider !== undefined && (inWindow.length * wider) / size < need) break;
-    }
-    if (!found) {
-      const set = (await smallestSetDriver(db, input.viewer, input.query)) ?? { kind: "walk", index };
-      found = await selectKeys(db, rangeSelect(db, input, set, range, need), sort);
-    }
-    keys.push(...found);
-    if (keys.length >= limit) break;
-  }
-  return keys;
-}
-
-/**
  * One page of the customer list in a stable order (newest first by id, by name, or by an order
  * total), after or before a keyset cursor, with the viewer's scope, the filters and the search
  * applied in the query.
@@ -285,10 +238,7 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
     keys = await findKeys(db, terms.flatMap((term) => pageSelects(db, input, { kind: "term", term }, cursor, backwards, limit)), query.sort, backwards, limit);
   } else {
     const driver = await chooseDriver(db, input.viewer, query, query.sort, input.driveLimit);
-    keys =
-      driver.kind === "walk" && driver.windowed
-        ? await walkInWindows(db, input, driver.index, cursor, backwards, limit)
-        : await findKeys(db, pageSelects(db, input, driver, cursor, backwards, limit), query.sort, backwards, limit);
+    keys = await findKeys(db, pageSelects(db, input, driver, cursor, backwards, limit), query.sort, backwards, limit);
   }
   const hasMore = keys.length > pageSize;
   const pageKeys = keys.slice(0, pageSize);

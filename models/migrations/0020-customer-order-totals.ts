@@ -30,8 +30,13 @@ export async function up(qi: QueryInterface, sequelize: Sequelize) {
     );
   }
 
-  // (value, id): the list's keyset order for each sort, ties broken by id, read forwards or backwards
-  await qi.addIndex("customers", ["total_spent", "id"], { name: "customers_total_spent_id" });
-  await qi.addIndex("customers", ["orders_count", "id"], { name: "customers_orders_count_id" });
-  await qi.addIndex("customers", ["last_order_at", "id"], { name: "customers_last_order_at_id" });
+  // (value, id) is the list's keyset order for each sort, ties broken by id, read either way. The
+  // columns the list filters on ride along, so a walk tests them in the index: at a million
+  // customers MariaDB's buffer pool holds few of the rows, and looking each one up cost 0.1 ms
+  for (const column of ["total_spent", "orders_count", "last_order_at"]) {
+    await qi.addIndex("customers", [column, "id", ...LIST_FILTER_COLUMNS], { name: `customers_by_${column}` });
+  }
 }
+
+/** The customers columns the list's filters test (list-sql.ts). */
+const LIST_FILTER_COLUMNS = ["country", "customer_group_id", "manager_id", "accepts_marketing"];
