@@ -10,7 +10,9 @@ import { listCustomers } from "../models/customers/list.server";
 import { countCustomers } from "../models/customers/count.server";
 import { getCustomerFilterOptions } from "../models/customers/filter-options.server";
 import { getCustomerPage } from "../models/customers/page.server";
-import { readCustomerListQuery } from "../models/customers/list-query";
+import { readCustomerListQuery, type CustomerSort } from "../models/customers/list-query";
+import { encodeCursor } from "../models/customers/cursor";
+import { readTimestamp } from "../models/sql/bulk";
 import type { CustomerViewer } from "../models/customers/viewer";
 import { createBenchDatabase, percentile, type BenchContext } from "./support";
 
@@ -71,20 +73,31 @@ async function storeFacts(db: Database) {
   const group = await maybe<{ customer_group_id: number; n: number }>(
     "SELECT customer_group_id, COUNT(*) AS n FROM customers WHERE customer_group_id IS NOT NULL GROUP BY customer_group_id ORDER BY n ASC LIMIT 1",
   );
+  // the group whose customers spend most (the demo's VIPs): sorted lowest first, they sit at the far end of the index
+  const richGroup = await maybe<{ customer_group_id: number; n: number }>(
+    "SELECT customer_group_id, COUNT(*) AS n FROM customers WHERE customer_group_id IS NOT NULL GROUP BY customer_group_id ORDER BY AVG(total_spent) DESC LIMIT 1",
+  );
   const total = Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM customers")).n);
-  const middle = await one<{ id: number; sort_name: string }>(`SELECT id, sort_name FROM customers ORDER BY id LIMIT 1 OFFSET ${Math.floor(total / 2)}`);
+  const middle = await one<{ id: number; sort_name: string; total_spent: number | string; orders_count: number | string; last_order_at: unknown }>(
+    `SELECT id, sort_name, total_spent, orders_count, last_order_at FROM customers ORDER BY id LIMIT 1 OFFSET ${Math.floor(total / 2)}`,
+  );
   const lowId = await one<{ id: number }>("SELECT MIN(id) + 100 AS id FROM customers");
   const sample = await one<{ first_name: string; last_name: string; email: string; phone: string; external_id: string }>(
     `SELECT first_name, last_name, email, phone, external_id FROM customers WHERE first_name IS NOT NULL AND email IS NOT NULL AND phone IS NOT NULL AND id >= ${middle.id} ORDER BY id LIMIT 1`,
   );
   const greek = await maybe<{ last_name: string }>(`SELECT last_name FROM customers WHERE country = 'GR' AND last_name IS NOT NULL ORDER BY id LIMIT 1`);
   const managerUser = manager ? await maybe<{ id: number }>(`SELECT id FROM users WHERE id = ${manager.manager_id}`) : undefined;
-  return { total, countries, tags, manager, managerUser, group, middle, lowId, sample, greek };
+  return { total, countries, tags, manager, managerUser, group, richGroup, middle, lowId, sample, greek };
 }
 
 function cursorFor(sort: "newest" | "name", id: number, sortName: string): string {
   const key = sort === "newest" ? [id] : [sortName, id];
   return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+/** A cursor at a customer's place in an order-total sort. */
+function totalCursor(sort: Exclude<CustomerSort, "newest" | "name">, id: number, value: number | null): string {
+  return encodeCursor({ sort, value, id });
 }
 
 export interface ListFigure {
@@ -108,6 +121,12 @@ export async function measureCustomerList(db: Database, log: (line: string) => v
   const deepNewest = cursorFor("newest", facts.lowId.id, "");
   const deepName = cursorFor("name", facts.middle.id, facts.middle.sort_name);
   const firstName = (s.first_name ?? "").toUpperCase();
+  const middleSpent = Number(facts.middle.total_spent);
+  const middleLastOrder = readTimestamp(facts.middle.last_order_at)?.getTime() ?? null;
+  const deepSpent = totalCursor("total-spent-desc", facts.middle.id, middleSpent);
+  const deepSpentAsc = totalCursor("total-spent-asc", facts.middle.id, middleSpent);
+  const deepLastOrder = totalCursor("last-order-asc", facts.middle.id, middleLastOrder);
+  const undated = totalCursor("last-order-desc", facts.total + 1_000_000_000, null);
   const cases: Case[] = [
     { name: "first page, newest", viewer: "admin", search: "" },
     { name: "deep page (cursor near the oldest), newest", viewer: "admin", search: `after=${deepNewest}` },
@@ -140,7 +159,25 @@ export async function measureCustomerList(db: Database, log: (line: string) => v
     { name: "search external id", viewer: "admin", search: `q=${encodeURIComponent(s.external_id)}` },
     { name: "search with no match", viewer: "admin", search: "q=zzzzzz" },
     { name: `search "${firstName}" + country=${rare}`, viewer: "admin", search: `q=${encodeURIComponent(firstName)}&country=${rare}` },
+    { name: "first page, total spent highest first", viewer: "admin", search: "sort=total-spent-desc" },
+    { name: "deep page (middle), total spent highest first", viewer: "admin", search: `sort=total-spent-desc&after=${deepSpent}` },
+    { name: "deep page (middle), total spent lowest, back", viewer: "admin", search: `sort=total-spent-asc&before=${deepSpentAsc}` },
+    { name: "first page, fewest orders first", viewer: "admin", search: "sort=orders-asc" },
+    { name: "first page, last order most recent first", viewer: "admin", search: "sort=last-order-desc" },
+    { name: "first page, last order longest ago first", viewer: "admin", search: "sort=last-order-asc" },
+    { name: "deep page (middle), last order longest ago", viewer: "admin", search: `sort=last-order-asc&after=${deepLastOrder}` },
+    { name: "never ordered (after every date), last order", viewer: "admin", search: `sort=last-order-desc&after=${undated}` },
+    { name: `country=${common}, total spent highest first`, viewer: "admin", search: `country=${common}&sort=total-spent-desc` },
+    { name: `country=${rare}, total spent highest first`, viewer: "admin", search: `country=${rare}&sort=total-spent-desc` },
+    { name: "group (smallest), total spent lowest first", viewer: "admin", search: `group=${facts.group?.customer_group_id ?? 1}&sort=total-spent-asc` },
+    { name: `group (richest, ${facts.richGroup?.n ?? 0}), total spent lowest first`, viewer: "admin", search: `group=${facts.richGroup?.customer_group_id ?? 1}&sort=total-spent-asc` },
+    { name: "group (richest), total spent highest first", viewer: "admin", search: `group=${facts.richGroup?.customer_group_id ?? 1}&sort=total-spent-desc` },
+    { name: "tag (most used), most orders first", viewer: "admin", search: `tag=${commonTag}&sort=orders-desc` },
+    { name: "tag (least used), last order most recent", viewer: "admin", search: `tag=${rareTag}&sort=last-order-desc` },
+    { name: "subscribed on viber, total spent highest", viewer: "admin", search: "channel=viber&sort=total-spent-desc" },
+    { name: `search first name, total spent highest`, viewer: "admin", search: `q=${encodeURIComponent(firstName)}&sort=total-spent-desc` },
     { name: "manager's own list", viewer: "manager", search: "" },
+    { name: "manager's own list, total spent highest", viewer: "manager", search: "sort=total-spent-desc" },
     { name: "manager's own list, by name", viewer: "manager", search: "sort=name" },
     { name: `manager's own list, search "${firstName}"`, viewer: "manager", search: `q=${encodeURIComponent(firstName)}` },
   ];
@@ -177,7 +214,7 @@ export async function measureCustomerList(db: Database, log: (line: string) => v
       `${c.name.padEnd(52)} list p50 ${percentile(list.ms, 50).toFixed(1).padStart(7)} ms max ${Math.max(...list.ms).toFixed(1).padStart(7)} | count p50 ${percentile(count.ms, 50).toFixed(1).padStart(7)} ms (${shown}) | rows ${list.result.rows.length}`,
     );
     // the page's own SELECT (after any probes), and the count's last statement
-    const main = sql.filter((q) => /^SELECT (\* FROM \()?(SELECT )?c\.id(, c\.sort_name)? FROM/.test(q) && q.includes("ORDER BY")).pop();
+    const main = sql.filter((q) => /^SELECT (\* FROM \()?(SELECT )?c\.id(, c\.\w+ AS sort_key)? FROM/.test(q) && q.includes("ORDER BY")).pop();
     if (main) log(`    list plan:\n${(await explain(db, main)).replace(/^/gm, "      ")}`);
     const counted = countSql.filter((q) => q.startsWith("SELECT COUNT(*)")).pop();
     if (counted) log(`    count plan (${countSql.length} statements):\n${(await explain(db, counted)).replace(/^/gm, "      ")}`);

@@ -113,6 +113,10 @@ export interface Customer extends Model<Attrs<Customer>, Create<Customer>> {
   timeZone: CreationOptional<string | null>;
   firstInteractionAt: CreationOptional<Date | null>;
   lastInteractionAt: CreationOptional<Date | null>;
+  /** Completed orders' totals in minor units, their number, and the latest order not cancelled: kept by every order write (order-totals.server.ts). */
+  totalSpent: CreationOptional<number>;
+  ordersCount: CreationOptional<number>;
+  lastOrderAt: CreationOptional<Date | null>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -483,6 +487,9 @@ export function defineModels(sequelize: Sequelize): Models {
     timeZone: str(64),
     firstInteractionAt: time(),
     lastInteractionAt: time(),
+    totalSpent: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+    ordersCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    lastOrderAt: time(),
     ...stamps(),
   });
   const CustomerTag = sequelize.define<CustomerTag>(

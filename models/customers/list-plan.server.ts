@@ -7,10 +7,14 @@
 // - when every set is large, they are measured again up to RANK_LIMIT, and the query walks the
 //   smallest one through an index already in the page's order (the id order of an equality, tag or
 //   channel index, or a (filter, sort_name) index), testing each row; a page ends after 50 matches.
+//   In an order-total sort the walk is always the total's index, which carries the filtered
+//   columns (migration 0020): its rows are tested without being read, so even a walk past most of
+//   the store to reach filters the order is made of (the VIP group, lowest spenders first) costs
+//   an index scan, where sorting their set read each customer's row.
 // A search does not come here: each of its terms is an index range that drives its own query.
 import { QueryTypes } from "sequelize";
 import type { Database } from "../db";
-import type { CustomerFilters, CustomerSort } from "./list-query";
+import { ORDER_TOTAL_SORTS, type CustomerFilters, type CustomerSort } from "./list-query";
 import { equalityFilters, type CustomerIndex, type Driver, type EqualityColumn } from "./list-sql";
 import type { CustomerViewer } from "./viewer";
 
@@ -41,6 +45,8 @@ function candidateSql(candidate: Candidate, viewer: CustomerViewer, filters: Cus
 
 /** Walking a large set in the page's order: an equality column's own index, or the tag's or channel's. */
 function walkOf(candidate: Candidate | null, sort: CustomerSort | null): Driver {
+  const byTotal = sort === null ? undefined : ORDER_TOTAL_SORTS[sort];
+  if (byTotal) return { kind: "walk", index: `customers_by_${byTotal.column}` };
   if (candidate?.kind === "tag" || candidate?.kind === "channel") {
     // by name, the order comes from customers; the tag or channel is then a test on each row
     return sort === "name" ? { kind: "walk", index: "customers_sort_name" } : candidate;
@@ -64,8 +70,9 @@ export async function chooseDriver(
   if (filters.tag !== undefined) candidates.push({ kind: "tag" });
   if (filters.channel) candidates.push({ kind: "channel" });
   if (!candidates.length) return walkOf(null, sort);
+  const byTotal = sort === null ? undefined : ORDER_TOTAL_SORTS[sort];
   // one equality filter alone: its own index is in the page's order, (country) for newest, (country, sort_name) by name
-  if (candidates.length === 1 && columns.length === 1 && sort !== null) return walkOf(columns[0], sort);
+  if (candidates.length === 1 && columns.length === 1 && sort !== null && !byTotal) return walkOf(columns[0], sort);
 
   const sizes = new Map<Candidate, number>();
   for (const candidate of candidates) {
@@ -75,6 +82,7 @@ export async function chooseDriver(
   const smallest = () => [...sizes].sort((a, b) => a[1] - b[1])[0];
   const [best, size] = smallest();
   if (size <= driveLimit) return best;
+  if (byTotal) return walkOf(null, sort);
 
   // every set is large: measure further to walk the smallest, in an order the page can use
   const walkable = sort === "name" ? (columns.length ? columns : candidates) : candidates;

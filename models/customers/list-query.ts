@@ -4,8 +4,33 @@ import { z } from "../zod";
 import type { Channel } from "../models";
 import { oneLine, withoutControlCharacters } from "../ingest/text";
 
-export const CUSTOMER_SORTS = ["newest", "name"] as const;
+export const CUSTOMER_SORTS = [
+  "newest",
+  "name",
+  "total-spent-desc",
+  "total-spent-asc",
+  "orders-desc",
+  "orders-asc",
+  "last-order-desc",
+  "last-order-asc",
+] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+/** The customers columns a sort by an order total reads (migration 0020). */
+export type OrderTotalColumn = "total_spent" | "orders_count" | "last_order_at";
+
+/**
+ * The sorts by an order total: the column, and whether the highest (latest) comes first. Ties go
+ * by id in the same direction. Customers with no last order come after every date, either way.
+ */
+export const ORDER_TOTAL_SORTS: Partial<Record<CustomerSort, { column: OrderTotalColumn; descending: boolean }>> = {
+  "total-spent-desc": { column: "total_spent", descending: true },
+  "total-spent-asc": { column: "total_spent", descending: false },
+  "orders-desc": { column: "orders_count", descending: true },
+  "orders-asc": { column: "orders_count", descending: false },
+  "last-order-desc": { column: "last_order_at", descending: true },
+  "last-order-asc": { column: "last_order_at", descending: false },
+};
 
 export const CUSTOMER_PAGE_SIZE = 50;
 

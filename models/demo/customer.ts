@@ -21,7 +21,7 @@ export const CUSTOMER_TABLES = {
   customers: [
     "id", "external_id", "first_name", "last_name", "search_name", "sort_name", "email", "phone", "country", "city", "birthday",
     "registered_at", "accepts_marketing", "customer_group_id", "manager_id", "locale", "first_interaction_at", "last_interaction_at",
-    "created_at", "updated_at",
+    "total_spent", "orders_count", "last_order_at", "created_at", "updated_at",
   ],
   customer_tags: ["customer_id", "tag_id"],
   customer_field_values: ["customer_id", "custom_field_id", "value_text", "value_number", "value_date"],
@@ -254,7 +254,7 @@ class CustomerDraw {
   }
 
   /** Orders and abandoned carts; a recovered cart becomes an order placed when it was recovered. */
-  orders(): { count: number; completedRevenue: number; completedOrders: number } {
+  orders(): { count: number; completedRevenue: number; completedOrders: number; lastOrderAt: string | number | null } {
     const { r, world, registeredMs, rows, id } = this;
     const { nowMs, calendar, currency } = world;
     // a heavy-tailed appetite (most buy once or never, a few buy all the time) times tenure
@@ -286,6 +286,8 @@ class CustomerDraw {
     drafts.sort((a, b) => a.placedMs - b.placedMs);
     let completedRevenue = 0;
     let completedOrders = 0;
+    // the customer row's order totals (migration 0020): completed orders, and the last one not cancelled
+    let lastOrderAt: string | number | null = null;
     for (const draft of drafts) {
       const orderId = world.next.orderId++;
       const orderNumber = world.next.orderNumber++;
@@ -301,12 +303,13 @@ class CustomerDraw {
         completedOrders++;
       }
       const placedAt = this.at(draft.placedMs);
+      if (status !== "cancelled") lastOrderAt = placedAt;
       const settledAt = status === "pending" ? placedAt : this.at(Math.min(nowMs, draft.placedMs + r.int(2, 120) * HOUR_MS));
       // external ids of one width, so that their order as text is the order they are written in
       rows.orders.push([orderId, String(50_000_001 + orderNumber), id, status, total, currency, placedAt, placedAt, settledAt]);
       this.lastEventMs = Math.max(this.lastEventMs, draft.placedMs);
     }
-    return { count: drafts.length, completedRevenue, completedOrders };
+    return { count: drafts.length, completedRevenue, completedOrders, lastOrderAt };
   }
 
   /** An address on a channel, whether the customer is subscribed there, and since when. */
@@ -378,7 +381,7 @@ export function generateCustomer(world: DemoWorld, index: number, rows: StoreRow
   draw.favouriteTop = picker.favourite(r, draw.shopper);
   draw.signupMs = Math.min(nowMs, registeredMs + r.int(0, 120) * 1000);
 
-  const { count: orderCount, completedRevenue, completedOrders } = draw.orders();
+  const { count: orderCount, completedRevenue, completedOrders, lastOrderAt } = draw.orders();
   const group: GroupName | null = isWholesale
     ? "Wholesale"
     : isStaff
@@ -434,6 +437,6 @@ export function generateCustomer(world: DemoWorld, index: number, rows: StoreRow
   rows.customers.push([
     id, String(10_000_001 + index), firstName, lastName, searchName, sortName, email, phone, country.code, city.name,
     birthday?.date ?? null, registeredAt, acceptsMarketing, group ? reference.groups[group] : null, managerId, locale,
-    draw.at(firstMs), lastInteractionAt, registeredAt, lastInteractionAt,
+    draw.at(firstMs), lastInteractionAt, completedRevenue, completedOrders, lastOrderAt, registeredAt, lastInteractionAt,
   ]);
 }

@@ -177,6 +177,28 @@ describe(`the demo store on ${testDialect}`, () => {
     expect(Number(wrongVariant.n)).toBe(0);
   });
 
+  it("writes each customer's order totals as the orders give them: completed ones counted, the last not cancelled", async () => {
+    const customers = await select(db, "SELECT id, total_spent, orders_count, last_order_at FROM customers");
+    const orders = await select(db, "SELECT customer_id, status, total, placed_at FROM orders");
+    const fresh = new Map<unknown, { spent: number; count: number; last: number | null }>();
+    for (const o of orders) {
+      const totals = fresh.get(o.customer_id) ?? { spent: 0, count: 0, last: null };
+      if (o.status === "completed") {
+        totals.spent += Number(o.total);
+        totals.count++;
+      }
+      if (o.status !== "cancelled") totals.last = Math.max(totals.last ?? -Infinity, ms(o.placed_at));
+      fresh.set(o.customer_id, totals);
+    }
+    const wrong = customers.filter((c) => {
+      const expected = fresh.get(c.id) ?? { spent: 0, count: 0, last: null };
+      const last = c.last_order_at === null ? null : ms(c.last_order_at);
+      return Number(c.total_spent) !== expected.spent || Number(c.orders_count) !== expected.count || last !== expected.last;
+    });
+    expect(wrong).toEqual([]);
+    expect(customers.filter((c) => Number(c.orders_count) > 0).length / CUSTOMERS).toBeGreaterThan(0.3);
+  });
+
   it("keeps recent orders open and older ones mostly completed, some cancelled or refunded", async () => {
     const rows = await select(db, "SELECT status, placed_at FROM orders");
     const dayAgo = NOW.getTime() - 86_400_000;

@@ -37,7 +37,7 @@ const STORE_DEFAULTS = { name: "Demo Store", timeZone: "Europe/Sofia", currency:
 const ASCENDING = new Set(["id", "customer_id", "order_id", "registered_at"]);
 const FEW_VALUES = new Set([
   "country", "city", "customer_group_id", "manager_id", "locale", "accepts_marketing", "channel", "is_subscribed", "status", "currency",
-  "product_id", "variant_id", "category_id", "custom_field_id", "tag_id", "question_id", "option_id",
+  "product_id", "variant_id", "category_id", "custom_field_id", "tag_id", "question_id", "option_id", "orders_count",
 ]);
 const isCostlyDuringLoad = (columns: string[]) => {
   const deciding = columns.find((c) => !FEW_VALUES.has(c));

@@ -1,6 +1,7 @@
 import { Op } from "sequelize";
 import type { Database } from "../db";
 import { appendChanges, type CustomerChangeEntry } from "../change-log.server";
+import { refreshOrderTotals } from "../customers/order-totals.server";
 import { getStoreSettings } from "../store.server";
 import { bulkInsert, readTimestamp } from "../sql/bulk";
 import type { IngestOptions, UpsertOutcome, UpsertResult } from "./customers.server";
@@ -40,10 +41,10 @@ const ORDER_COLUMNS = ["external_id", "customer_id", "status", "total", "currenc
 const itemKey = (i: ItemRow) => `${i.productId}|${i.variantId}|${i.quantity}|${i.price}`;
 
 /**
- * Creates or updates orders by external id, replacing the items of an updated order, and appends
- * an "order" change for each customer whose orders changed, in one transaction. The customer and
- * every product and variant must exist, and the currency must be the store's; with any bad record
- * nothing is written and every problem is returned.
+ * Creates or updates orders by external id, replacing the items of an updated order, sets the order
+ * totals of each customer whose orders changed and appends an "order" change for them, in one
+ * transaction. The customer and every product and variant must exist, and the currency must be the
+ * store's; with any bad record nothing is written and every problem is returned.
  */
 export async function upsertOrders(db: Database, inputs: OrderInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
@@ -160,6 +161,7 @@ export async function upsertOrders(db: Database, inputs: OrderInput[], options: 
       note(p.customerId, p.input.externalId);
       if (p.existing && p.existing.customerId !== p.customerId) note(p.existing.customerId, p.input.externalId);
     }
+    await refreshOrderTotals(db, changed.keys(), transaction);
     const entries: CustomerChangeEntry[] = [...changed].map(([customerId, orders]) => ({ customerId, kind: "order", fields: { orders } }));
     await appendChanges(db, entries, options.source, transaction, now);
 

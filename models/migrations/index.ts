@@ -17,6 +17,7 @@ import * as userSessions from "./0012-user-sessions";
 import * as customerListEdges from "./0019-customer-list-edges";
 import * as campaigns from "./0014-campaigns";
 import * as deliveryClaimsByChannel from "./0015-delivery-claims-by-channel";
+import * as customerOrderTotals from "./0020-customer-order-totals";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -41,6 +42,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0019-customer-list-edges", customerListEdges],
   ["0014-campaigns", campaigns],
   ["0015-delivery-claims-by-channel", deliveryClaimsByChannel],
+  ["0020-customer-order-totals", customerOrderTotals],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {

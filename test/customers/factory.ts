@@ -3,6 +3,7 @@ import { Op } from "sequelize";
 import type { Database } from "../../models/db";
 import type { Channel, OrderStatus, Role } from "../../models/models";
 import { bulkInsert } from "../../models/sql/bulk";
+import { refreshOrderTotals } from "../../models/customers/order-totals.server";
 import { searchNames } from "../../models/ingest/util";
 import { hashPassword } from "../../models/passwords";
 
@@ -104,5 +105,7 @@ export async function addOrder(
   for (const item of spec.items ?? []) {
     await db.models.OrderItem.create({ orderId: order.id, productId: item.productId ?? null, variantId: null, categoryId: item.categoryId ?? null, quantity: item.quantity, price: item.price });
   }
+  // as every order write does: the customer row's totals follow the orders
+  await refreshOrderTotals(db, [customerId], undefined);
   return order.id;
 }

@@ -146,6 +146,30 @@ describe("the customer list over HTTP", () => {
     expect(new Set(seen).size).toBe(60);
   });
 
+  it("offers the order-total sorts by name and lists the customers in that order, with their totals", async () => {
+    const html = await request(app.url).get("/customers?sort=total-spent-desc").set("Cookie", cookies.marketer).expect(200);
+    for (const label of [
+      "Total spent, highest first",
+      "Total spent, lowest first",
+      "Number of orders, most first",
+      "Number of orders, fewest first",
+      "Last order, most recent first",
+      "Last order, longest ago first",
+    ]) {
+      expect(html.text).toContain(`>${label}</option>`);
+    }
+    expect(html.text).toMatch(/<option value="total-spent-desc" selected="">/);
+    expect(html.text).toContain("€123.45");
+    expect(html.text).toContain("1 order<");
+    expect(html.text).toContain("May 1, 2024");
+    const bySpent = await listData("marketer", "sort=total-spent-desc");
+    expect(bySpent.page.rows[0]).toMatchObject({ externalId: "ivan", totalSpent: 12345, ordersCount: 1, lastOrderAt: "2024-05-01T10:00:00.000Z" });
+    expect((await listData("marketer", "sort=total-spent-asc")).page.rows.map((r) => r.externalId)).not.toContain("ivan");
+    // no last order comes after every date, whichever way round
+    expect((await listData("marketer", "sort=last-order-asc")).page.rows[0].externalId).toBe("ivan");
+    expect((await listData("marketer", "sort=last-order-desc")).page.rows[0].externalId).toBe("ivan");
+  });
+
   it("shows a manager only their own customers, whatever the address asks for", async () => {
     expect((await listData("mine", "")).page.rows.map((r) => r.externalId)).toEqual(["ivan"]);
     expect((await listData("mine", "manager=none")).page.rows.map((r) => r.externalId)).toEqual(["ivan"]);

@@ -6,6 +6,7 @@ import type { Transaction } from "sequelize";
 import type { Database } from "../../models/db";
 import type { CustomFieldType } from "../../models/models";
 import { bulkInsert, type SqlValue } from "../../models/sql/bulk";
+import { refreshOrderTotals } from "../../models/customers/order-totals.server";
 import type { RefCustomer, RefStore } from "../../segments/reference";
 
 /** What RefStore leaves out because the reference needs only the values: the definitions behind them. */
@@ -258,6 +259,7 @@ async function writeCustomers(db: Database, store: TestStore, customers: RefCust
   }
   await bulkInsert(db, "orders", ["id", "external_id", "customer_id", "status", "total", "currency", "placed_at", "created_at", "updated_at"], orders, { transaction: t });
   await bulkInsert(db, "order_items", ["order_id", "product_id", "variant_id", "category_id", "quantity", "price"], items, { transaction: t });
+  await refreshOrderTotals(db, new Set(store.orders.map((o) => o.customerId)), t);
 
   const [{ maxCart }] = (await db.sequelize.query("SELECT MAX(id) AS maxCart FROM abandoned_carts", { transaction: t, type: "SELECT" })) as Array<{ maxCart: number | null }>;
   let nextCartId = Number(maxCart ?? 0) + 1;

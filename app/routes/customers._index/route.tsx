@@ -122,14 +122,23 @@ function customerColumns(t: TFunction<"customers">, store: LoaderData["store"]):
       cell: (c) => [c.city, countryName(c.country, store.locale)].filter(Boolean).join(", ") || none,
     },
     { key: "group", header: t("columns.group"), cell: (c) => (c.groupName ? <span className="badge">{c.groupName}</span> : none) },
-    { key: "orders", header: t("columns.orders"), align: "right", className: "tabular-nums", cell: (c) => formatNumber(c.ordersCount, store.locale) },
     {
+      // the number of orders under the money, as the phone under the email: room for the last order beside them
       key: "totalSpent",
       header: t("columns.totalSpent"),
       align: "right",
       className: "whitespace-nowrap tabular-nums",
-      cell: (c) => (c.ordersCount ? formatMoney(c.totalSpent, store.currency, store.locale) : none),
+      cell: (c) =>
+        c.ordersCount ? (
+          <>
+            <div>{formatMoney(c.totalSpent, store.currency, store.locale)}</div>
+            <div className="text-xs text-slate-500">{t("list.orders", { count: c.ordersCount, formatted: formatNumber(c.ordersCount, store.locale) })}</div>
+          </>
+        ) : (
+          none
+        ),
     },
+    { key: "lastOrder", header: t("columns.lastOrder"), className: "whitespace-nowrap", cell: (c) => (c.lastOrderAt ? formatDay(c.lastOrderAt, store.locale, store.timeZone) : none) },
     { key: "registered", header: t("columns.registered"), className: "whitespace-nowrap", cell: (c) => formatDay(c.registeredAt, store.locale, store.timeZone) },
   ];
 }
@@ -191,7 +200,8 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
           { value: "no", label: t("filters.no") },
         ])}
         {select("channel", t("filters.channel"), query.channel, LIST_CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) })))}
-        <label className="block min-w-0">
+        {/* two columns wide where there are few, so "Last order, most recent first" is read whole */}
+        <label className="block min-w-0 min-[420px]:col-span-2 2xl:col-span-1">
           <span className="label text-xs">{t("filters.sort")}</span>
           <select name="sort" defaultValue={query.sort} onChange={onMenuChange} className="input mt-1 bg-white pr-8">
             {CUSTOMER_SORTS.map((s) => (
