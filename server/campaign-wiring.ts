@@ -15,25 +15,31 @@ export interface CampaignWiring {
 
 const notInThisBuild = (part: string) => new Error(`${part} is not part of this build yet`);
 
-/** The campaign parts of this process's worker. */
-export async function campaignWiring(_services: ConsoleServices): Promise<CampaignWiring> {
+/**
+ * The campaign parts of this process's worker: those `given` (tests aim senders at stand-ins), the
+ * rest made here. `ownsSenders`: the senders were made here, and the worker closes them.
+ */
+export async function campaignWiring(_services: ConsoleServices, given: Partial<CampaignWiring> = {}): Promise<CampaignWiring & { ownsSenders: boolean }> {
   // Until the channels, audience and templates modules are merged, a campaign cannot start and a
   // message cannot be made; nothing is handed to a provider.
-  const senders = Object.fromEntries(
-    CHANNELS.map((channel): [ChannelName, ChannelSender] => [
-      channel,
-      {
+  const senders =
+    given.senders ??
+    (Object.fromEntries(
+      CHANNELS.map((channel): [ChannelName, ChannelSender] => [
         channel,
-        provider: "outbox",
-        defaultRatePerSecond: 1,
-        send: () => Promise.reject(new SendFailure("not_sent", `the ${channel} sender ${notInThisBuild("campaigns/channels/senders.server.ts").message}`)),
-        close: async () => {},
-      },
-    ]),
-  ) as Record<ChannelName, ChannelSender>;
+        {
+          channel,
+          provider: "outbox",
+          defaultRatePerSecond: 1,
+          send: () => Promise.reject(new SendFailure("not_sent", `the ${channel} sender ${notInThisBuild("campaigns/channels/senders.server.ts").message}`)),
+          close: async () => {},
+        },
+      ]),
+    ) as Record<ChannelName, ChannelSender>);
   return {
     senders,
-    resolveAudience: () => Promise.reject(notInThisBuild("campaigns/audience.server.ts")),
-    renderDeliveries: () => Promise.reject(notInThisBuild("campaigns/templates/render.server.ts")),
+    ownsSenders: !given.senders,
+    resolveAudience: given.resolveAudience ?? (() => Promise.reject(notInThisBuild("campaigns/audience.server.ts"))),
+    renderDeliveries: given.renderDeliveries ?? (() => Promise.reject(notInThisBuild("campaigns/templates/render.server.ts"))),
   };
 }
