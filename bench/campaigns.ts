@@ -1,6 +1,6 @@
 // Campaign fan-out (issue 15): a campaign to 100k recipients sent to a stand-in provider running as
 // its own process on loopback, timed from the start (the audience's delivery rows written) to the
-// campaign finished (every row's outcome written), beside the raw HTTP ceiling to the same stand-in:
+// campaign finished (every row's outcome written; the two phases are logged apart), beside the raw HTTP ceiling to the same stand-in:
 // the same client and concurrency posting the same number of messages with no database. Then a
 // throttled campaign at a set rate for a minute (CAMPAIGN_THROTTLE_SECONDS shortens it), its rate
 // measured at the stand-in from the first arrival to the last. MariaDB (SQLite with --sqlite-only).
@@ -72,7 +72,7 @@ const recipientsOf = (count: number, dueAt: Date): SendRecipient[] =>
   Array.from({ length: count }, (_, i) => ({ customerId: i + 1, channel: "email", address: `customer-${i + 1}@example.test`, skipReason: null, dueAt }));
 
 /** Starts a campaign to `count` recipients and sends it to the end in one sender run; returns its seconds. */
-async function sendCampaign(db: BenchDatabase, url: string, count: number, ratePerSecond: number): Promise<{ seconds: number; sent: number }> {
+async function sendCampaign(db: BenchDatabase, url: string, count: number, ratePerSecond: number, log: (line: string) => void): Promise<{ seconds: number; sent: number }> {
   const now = new Date();
   const campaign = await db.models.Campaign.create({
     name: `bench ${count}`,
@@ -104,8 +104,10 @@ async function sendCampaign(db: BenchDatabase, url: string, count: number, rateP
   const recipients = recipientsOf(count, now);
   const started = performance.now();
   await startCampaign(db, queue, campaign.id, recipients, new Date());
+  const written = performance.now();
   const run = await runSender(deps, campaign.id, "bench-run", { batchSize: BATCH, maxRunMs: 3_600_000, concurrency: CONCURRENCY });
   const seconds = (performance.now() - started) / 1000;
+  log(`${count.toLocaleString("en")} recipients: audience rows written in ${((written - started) / 1000).toFixed(1)} s, sent with outcomes written in ${((performance.now() - written) / 1000).toFixed(1)} s`);
   await Promise.all(Object.values(senders).map((s) => s.close()));
   if (run.state !== "finished") throw new Error(`the campaign did not finish: ${run.state}`);
   const [row] = await db.sequelize.query<{ sent: number }>("SELECT COUNT(*) AS sent FROM campaign_deliveries WHERE campaign_id = :id AND status = 'sent'", {
@@ -126,7 +128,7 @@ async function runOn(ctx: BenchContext, dialect: Dialect) {
     const ceiling = await rawCeiling(standIn.url, count);
     await reset(standIn.url);
 
-    const fanout = await sendCampaign(db, standIn.url, count, 1_000_000);
+    const fanout = await sendCampaign(db, standIn.url, count, 1_000_000, ctx.log);
     const arrived = await stats(standIn.url);
     if (fanout.sent !== count || arrived.distinct !== count || arrived.duplicates !== 0) {
       throw new Error(`fan-out: ${fanout.sent} rows sent, ${arrived.distinct} recipients reached, ${arrived.duplicates} twice (of ${count})`);
@@ -136,7 +138,7 @@ async function runOn(ctx: BenchContext, dialect: Dialect) {
     ctx.record({ bench: "campaigns", dialect, what: "fan-out as a share of the ceiling", value: (fanoutPerS / ceiling) * 100, unit: "%", bar: { op: ">=", value: 50 } });
 
     await reset(standIn.url);
-    await sendCampaign(db, standIn.url, THROTTLE_RATE * throttleSeconds, THROTTLE_RATE);
+    await sendCampaign(db, standIn.url, THROTTLE_RATE * throttleSeconds, THROTTLE_RATE, ctx.log);
     const throttled = await stats(standIn.url);
     const errorPct = (Math.abs(throttled.perSecond - THROTTLE_RATE) / THROTTLE_RATE) * 100;
     ctx.record({ bench: "campaigns", dialect, what: `throttled at ${THROTTLE_RATE}/s for ${throttleSeconds} s, measured rate`, value: throttled.perSecond, unit: "msg/s" });

@@ -137,7 +137,8 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
     }
   };
   const chain = chainOf(campaign);
-  const channels: Array<ChannelName | null> = chain.length ? chain : [null];
+  // one channel (the usual campaign): its claims need no channel filter
+  const channels: Array<ChannelName | null> = chain.length > 1 ? chain : [null];
   const lanes = await Promise.allSettled(channels.flatMap((channel) => Array.from({ length: Math.max(1, options.lanes ?? 3) }, () => lane(channel))));
   const failure = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
   if (failure) throw failure.reason;

@@ -25,17 +25,19 @@ export function unsubscribeLinks(services: Pick<ConsoleServices, "config">) {
 }
 
 /**
- * The campaign parts of this process's worker: each channel's provider from the channels page or
- * the environment (the outbox without credentials), the audience through the segment engine, and
- * messages rendered from the campaign's templates with a signed unsubscribe link.
- * The senders are made when the worker starts: a worker started after a channel's settings change
- * sends with the new ones.
+ * The campaign parts of this process's worker: those `given` (tests aim senders at stand-ins), the
+ * rest made here: each channel's provider from the channels page or the environment (the outbox
+ * without credentials), the audience through the segment engine, and messages rendered from the
+ * campaign's templates with a signed unsubscribe link. `ownsSenders`: the senders were made here,
+ * and the worker closes them. They are made when the worker starts: a worker started after a
+ * channel's settings change sends with the new ones.
  */
-export async function campaignWiring(services: ConsoleServices, clock: () => Date = () => new Date()): Promise<CampaignWiring> {
-  const senders = await channelSenders(services.db, services.config.channels ?? {}, services.config.sessionSecret);
+export async function campaignWiring(services: ConsoleServices, given: Partial<CampaignWiring> = {}, clock: () => Date = () => new Date()): Promise<CampaignWiring & { ownsSenders: boolean }> {
+  const senders = given.senders ?? (await channelSenders(services.db, services.config.channels ?? {}, services.config.sessionSecret));
   return {
     senders,
-    resolveAudience,
-    renderDeliveries: campaignRenderer(services.db, renderForCustomers, unsubscribeLinks(services), clock),
+    ownsSenders: !given.senders,
+    resolveAudience: given.resolveAudience ?? resolveAudience,
+    renderDeliveries: given.renderDeliveries ?? campaignRenderer(services.db, renderForCustomers, unsubscribeLinks(services), clock),
   };
 }

@@ -40,8 +40,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   const stopping = new AbortController();
   const agenda = queue.agenda;
   agenda.on("error", (error: Error) => log.error({ err: error }, "job failed"));
-  const own = await campaignWiring(services, clock);
-  const campaigns = { ...own, ...options.campaigns };
+  const campaigns = await campaignWiring(services, options.campaigns, clock);
   defineWorkerJobs(agenda, {
     db,
     engine,
@@ -77,7 +76,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
       if (waiting.length) await queue.repository.unlockJobs(waiting.map((job) => String(job.attrs._id)));
       options.mailer?.close();
       // the senders this worker made (pooled SMTP connections); those handed in belong to the caller
-      if (!options.campaigns?.senders) await Promise.all(Object.values(own.senders).map((sender) => sender.close().catch(() => {})));
+      if (campaigns.ownsSenders) await Promise.all(Object.values(campaigns.senders).map((sender) => sender.close().catch(() => {})));
       return { stillRunning: drained.running };
     },
   };
