@@ -1,9 +1,12 @@
 // Campaign fan-out (issue 15): a campaign to 100k recipients sent to a stand-in provider running as
 // its own process on loopback, timed from the start (the audience's delivery rows written) to the
-// campaign finished (every row's outcome written; the two phases are logged apart), beside the raw HTTP ceiling to the same stand-in:
-// the same client and concurrency posting the same number of messages with no database. Then a
+// campaign finished (every row's outcome written; the two phases are logged apart), beside the raw
+// HTTP ceiling to the same stand-in: the same client and concurrency posting the same number of
+// messages with no database. Then a
 // throttled campaign at a set rate for a minute (CAMPAIGN_THROTTLE_SECONDS shortens it), its rate
-// measured at the stand-in from the first arrival to the last. MariaDB (SQLite with --sqlite-only).
+// measured at the stand-in from the first arrival to the last. Beside them, the same fan-out to a
+// provider that answers at once in-process: the sender and the database alone, without HTTP.
+// MariaDB (SQLite with --sqlite-only).
 import http from "node:http";
 import readline from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,6 +17,7 @@ import type { Dialect } from "../models/db";
 import { startCampaign, type SendRecipient } from "../campaigns/send.server";
 import { runSender, type SenderDeps } from "../campaigns/sender.server";
 import { ChannelThrottles } from "../campaigns/throttle";
+import { CHANNELS, type ChannelName, type ChannelSender } from "../campaigns/channels/channel";
 import { postMessage, standInSenders, type StandInStats } from "../test/campaigns/stand-in";
 import { createBenchDatabase, type BenchContext, type BenchDatabase } from "./support";
 
@@ -72,7 +76,26 @@ const recipientsOf = (count: number, dueAt: Date): SendRecipient[] =>
   Array.from({ length: count }, (_, i) => ({ customerId: i + 1, channel: "email", address: `customer-${i + 1}@example.test`, skipReason: null, dueAt }));
 
 /** Starts a campaign to `count` recipients and sends it to the end in one sender run; returns its seconds. */
-async function sendCampaign(db: BenchDatabase, url: string, count: number, ratePerSecond: number, log: (line: string) => void): Promise<{ seconds: number; sent: number }> {
+/** A provider that takes every message at once, in this process: what the sender and the database do alone. */
+function instantSenders(): Record<ChannelName, ChannelSender> {
+  let next = 0;
+  const sender = (channel: ChannelName): ChannelSender => ({
+    channel,
+    provider: "outbox",
+    defaultRatePerSecond: 1_000_000,
+    send: async () => ({ providerMessageId: `instant-${++next}`, provider: "outbox" }),
+    close: async () => {},
+  });
+  return Object.fromEntries(CHANNELS.map((channel) => [channel, sender(channel)])) as Record<ChannelName, ChannelSender>;
+}
+
+async function sendCampaign(
+  db: BenchDatabase,
+  url: string | null,
+  count: number,
+  ratePerSecond: number,
+  log: (line: string) => void,
+): Promise<{ seconds: number; sent: number }> {
   const now = new Date();
   const campaign = await db.models.Campaign.create({
     name: `bench ${count}`,
@@ -91,7 +114,7 @@ async function sendCampaign(db: BenchDatabase, url: string, count: number, rateP
     updatedAt: now,
   } as never);
   const queue = new JobQueue(db, { name: "bench", processEveryMs: 1_000 });
-  const senders = standInSenders(url, { maxSockets: 128 });
+  const senders = url ? standInSenders(url, { maxSockets: 128 }) : instantSenders();
   const deps: SenderDeps = {
     db,
     senders,
@@ -136,6 +159,9 @@ async function runOn(ctx: BenchContext, dialect: Dialect) {
     const fanoutPerS = count / fanout.seconds;
     ctx.record({ bench: "campaigns", dialect, what: `fan-out, ${count.toLocaleString("en")} recipients, rows written`, value: fanoutPerS, unit: "msg/s", baseline: { what: "raw HTTP ceiling", value: ceiling }, bar: { op: ">=", value: BAR_PER_S } });
     ctx.record({ bench: "campaigns", dialect, what: "fan-out as a share of the ceiling", value: (fanoutPerS / ceiling) * 100, unit: "%", bar: { op: ">=", value: 50 } });
+
+    const alone = await sendCampaign(db, null, count, 1_000_000, ctx.log);
+    ctx.record({ bench: "campaigns", dialect, what: "the same with a provider that answers at once, no HTTP", value: count / alone.seconds, unit: "msg/s" });
 
     await reset(standIn.url);
     await sendCampaign(db, standIn.url, THROTTLE_RATE * throttleSeconds, THROTTLE_RATE, ctx.log);

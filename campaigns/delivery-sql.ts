@@ -110,7 +110,7 @@ const toClaimed = (r: ClaimedColumns): ClaimedDelivery => ({
 const claimSet = (db: Database, r: ClaimRequest) =>
   `status = 'in_flight', claimed_by = ${sqlLiteral(r.runToken, db)}, claimed_at = ${sqlLiteral(r.now, db)}, attempts = attempts + 1, updated_at = ${sqlLiteral(r.now, db)}`;
 
-// one channel's claim reads its rows on the (campaign_id, status, channel, due_at, id) index
+// a claim reads its channel's rows in order on the (campaign_id, status, channel, due_at, id) index
 // (migration 0015), without touching, and on MariaDB locking, the other channels' rows
 const dueQueuedWhere = (db: Database, r: ClaimRequest) =>
   `campaign_id = ${Number(r.campaignId)} AND status = 'queued' AND due_at <= ${sqlLiteral(r.now, db)}${r.channel ? ` AND channel = ${sqlLiteral(r.channel, db)}` : ""}`;
@@ -144,8 +144,8 @@ async function claimMariaDb(db: Database, r: ClaimRequest): Promise<ClaimedColum
     });
     if (campaign?.status !== "sending") return [];
     const rows = await db.sequelize.query<ClaimedColumns>(
-      // named, because MariaDB's optimizer takes the shorter index that gives the same order, and
-      // would lock the other channels' rows on the way
+      // named: left alone, MariaDB's optimizer ranges over the channel only and filters due_at,
+      // reading on through every row not yet due
       `SELECT id, customer_id, channel, address, attempts FROM ${TABLE}${r.channel ? " FORCE INDEX (campaign_deliveries_next_by_channel)" : ""}
        WHERE ${dueQueuedWhere(db, r)}
        ORDER BY due_at, id LIMIT ${Math.max(1, Math.floor(r.limit))} FOR UPDATE SKIP LOCKED`,
@@ -232,18 +232,28 @@ export async function markAbandonedUnknown(db: Database, campaignId: number, run
   );
 }
 
-/** When the campaign's sender has something to do next: its earliest queued row, and its oldest in-flight claim. */
-export async function pendingTimes(db: Database, campaignId: number, transaction?: Transaction): Promise<{ nextDueAt: Date | null; oldestClaimAt: Date | null }> {
+/**
+ * When the campaign's sender has something to do next: the earliest queued row of its channels, and
+ * its oldest in-flight claim.
+ */
+export async function pendingTimes(db: Database, campaignId: number, channels: ChannelName[]): Promise<{ nextDueAt: Date | null; oldestClaimAt: Date | null }> {
   const c = Number(campaignId);
-  // each part walks the (campaign_id, status, due_at, id) index; in-flight rows are a batch or two
-  const rows = await db.sequelize.query<{ kind: string; at: unknown }>(
-    `SELECT 'due' AS kind, at FROM (SELECT due_at AS at FROM ${TABLE} WHERE campaign_id = ${c} AND status = 'queued' ORDER BY due_at LIMIT 1) due
-     UNION ALL
-     SELECT 'claim' AS kind, at FROM (SELECT claimed_at AS at FROM ${TABLE} WHERE campaign_id = ${c} AND status = 'in_flight' ORDER BY claimed_at LIMIT 1) claim`,
-    { type: QueryTypes.SELECT, transaction },
+  // one part per channel, each the first entry of its (campaign_id, status, channel, due_at, id)
+  // range; in-flight rows are a few batches
+  const due = channels.map(
+    (channel, i) =>
+      `SELECT 'due' AS kind, at FROM (SELECT due_at AS at FROM ${TABLE} WHERE campaign_id = ${c} AND status = 'queued' AND channel = ${sqlLiteral(channel, db)} ORDER BY due_at LIMIT 1) due${i}`,
   );
-  const at = (kind: string) => readTimestamp(rows.find((r) => r.kind === kind)?.at ?? null);
-  return { nextDueAt: at("due"), oldestClaimAt: at("claim") };
+  const rows = await db.sequelize.query<{ kind: string; at: unknown }>(
+    [...due, `SELECT 'claim' AS kind, at FROM (SELECT claimed_at AS at FROM ${TABLE} WHERE campaign_id = ${c} AND status = 'in_flight' ORDER BY claimed_at LIMIT 1) claim`].join(" UNION ALL "),
+    { type: QueryTypes.SELECT },
+  );
+  const earliest = (kind: string) =>
+    rows
+      .filter((r) => r.kind === kind)
+      .map((r) => readTimestamp(r.at))
+      .reduce<Date | null>((min, at) => (at && (!min || at < min) ? at : min), null);
+  return { nextDueAt: earliest("due"), oldestClaimAt: earliest("claim") };
 }
 
 /** Runs an UPDATE and returns the number of rows it changed, on either dialect. */

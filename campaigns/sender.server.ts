@@ -137,8 +137,8 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
     }
   };
   const chain = chainOf(campaign);
-  // one channel (the usual campaign): its claims need no channel filter
-  const channels: Array<ChannelName | null> = chain.length > 1 ? chain : [null];
+  // every queued row has a channel of the chain; null (any) only for a chain that names none
+  const channels: Array<ChannelName | null> = chain.length ? chain : [null];
   const lanes = await Promise.allSettled(channels.flatMap((channel) => Array.from({ length: Math.max(1, options.lanes ?? 3) }, () => lane(channel))));
   const failure = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
   if (failure) throw failure.reason;
@@ -147,7 +147,7 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
   if (status !== "sending") return { state: status === "finished" || status === "paused" || status === "cancelled" ? status : "not_sending", nextRunAt: null, counts };
   const now = deps.clock().getTime();
   if (outOfTime) return { state: "continuing", nextRunAt: new Date(now), counts };
-  const pending = await pendingTimes(db, campaignId);
+  const pending = await pendingTimes(db, campaignId, chain);
   const times = [pending.nextDueAt?.getTime(), pending.oldestClaimAt ? pending.oldestClaimAt.getTime() + leaseMs + 1 : undefined];
   let next = Math.min(...times.filter((t): t is number => t !== undefined));
   // due rows this run could not claim are being claimed by another run right now
