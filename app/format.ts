@@ -4,6 +4,11 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 10 ** digits);
 }
 
+/** An amount in the currency's major unit (an estimate may carry fractions of a cent). */
+export function formatAmount(major: number, currency: string, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 3 }).format(major);
+}
+
 export function formatNumber(n: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }

@@ -11,12 +11,12 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Notice } from "~/components/segments/parts";
-import { formatDateTime, formatEventCustomer, formatNumber } from "~/format";
+import { formatAmount, formatDateTime, formatEventCustomer, formatNumber } from "~/format";
 import { deleteCampaign, deliveryCounts, duplicateCampaign, editRefusal, getCampaign, getMarketingSettings, getStoreSettings, listRecipients } from "~/domain/campaigns.server";
 import { CAMPAIGN_CHANNELS, STATUSES_OF_DELIVERIES } from "../../campaigns/definition";
 import type { CampaignStatus, DeliveryStatus } from "../../models/campaign-models";
 import { CAMPAIGN_ROLES, campaignIdParam } from "./campaigns.ui/editor.server";
-import { campaignReach, controlCampaign } from "./campaigns.ui/domain.server";
+import { controlCampaign, type ReachView } from "./campaigns.ui/domain.server";
 import { CONTROL_ACTIONS, type ControlAction } from "./campaigns.ui/controls";
 import { CampaignStatusBadge, ChannelChain, DeliveryStatusBadge, ScheduleText } from "./campaigns.ui/parts";
 
@@ -41,13 +41,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!campaign) throw new Response("No such campaign.", { status: 404, statusText: "Not Found" });
   const url = new URL(request.url);
   const query = RecipientsQuery.parse({ status: url.searchParams.get("status") ?? undefined, after: url.searchParams.get("after") ?? undefined });
-  const now = new Date();
-  const [store, marketing, counts, recipients, reach] = await Promise.all([
+  const [store, marketing, counts, recipients] = await Promise.all([
     getStoreSettings(db),
     getMarketingSettings(db),
     deliveryCounts(db, id),
     listRecipients(db, id, { status: query.status, after: query.after, limit: RECIPIENTS_PAGE }),
-    campaignReach(services, campaign, now),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return json({
@@ -72,7 +70,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       cancelledAt: iso(campaign.cancelledAt),
     },
     counts,
-    reach,
     recipients: {
       status: query.status ?? "",
       isFirstPage: query.after === undefined,
@@ -322,23 +319,36 @@ function SummaryCard({ data }: { data: LoaderData }) {
   );
 }
 
+/** Before it starts: how many it would reach now, loaded on its own (segments are evaluated for it). */
 function ReachCard({ data }: { data: LoaderData }) {
-  const { reach, store, campaign: c } = data;
+  const { store, campaign: c } = data;
   const { t } = useTranslation("campaigns");
+  const fetcher = useFetcher<{ status: CampaignStatus; reach: ReachView | null }>();
+  const { load } = fetcher;
+  const counts = c.status === "draft" || c.status === "scheduled";
+  useEffect(() => {
+    if (counts) load(`/campaigns/${c.id}/reach`);
+  }, [c.id, c.updatedAt, counts, load]);
+  if (!counts) return null;
   const n = (v: number) => formatNumber(v, store.locale);
+  const reach = fetcher.data?.reach;
   return (
-    <section className="card" data-testid="reach">
+    <section className="card" data-testid="reach" aria-busy={fetcher.state !== "idle"}>
       <h2 className="text-sm font-semibold text-slate-900">{t("page.reach")}</h2>
-      {reach === null ? (
+      {reach === undefined ? (
+        <p className="mt-2 text-sm text-slate-500" data-testid="reach-counting">
+          {t("page.reachCounting")}
+        </p>
+      ) : reach === null ? (
         <p className="mt-2 text-sm text-slate-500" data-testid="reach-later">
           {t("page.reachLater")}
         </p>
       ) : (
         <div className="mt-2 space-y-2 text-sm">
-          <p>{t("page.reachTotal", { count: reach.total, formatted: n(reach.total) })}</p>
-          <ul className="space-y-1">
+          <p data-testid="reach-total">{t("page.reachTotal", { count: reach.total, formatted: n(reach.total) })}</p>
+          <ul className="space-y-1" data-testid="reach-rows">
             {c.channels.map((channel) => (
-              <li key={channel} className="flex justify-between gap-3">
+              <li key={channel} className="flex justify-between gap-3" data-testid={`reach-${channel}`}>
                 <span>{t(`channels.${channel}`)}</span>
                 <span className="tabular-nums">{n(reach.byChannel[channel] ?? 0)}</span>
               </li>
@@ -346,12 +356,19 @@ function ReachCard({ data }: { data: LoaderData }) {
             {Object.entries(reach.skipped)
               .filter(([, v]) => v > 0)
               .map(([reason, v]) => (
-                <li key={reason} className="flex justify-between gap-3 text-slate-500">
+                <li key={reason} className="flex justify-between gap-3 text-slate-500" data-testid={`reach-skipped-${reason}`}>
                   <span>{t(`skipReasons.${reason}`)}</span>
                   <span className="tabular-nums">{n(v)}</span>
                 </li>
               ))}
           </ul>
+          {reach.movedByQuietHours > 0 && <p className="text-slate-500">{t("page.reachQuiet", { count: reach.movedByQuietHours, formatted: n(reach.movedByQuietHours) })}</p>}
+          {reach.sms && (
+            <p className="text-slate-500" data-testid="reach-sms">
+              {t("page.reachSms", { count: reach.sms.parts, encoding: reach.sms.encoding })}{" "}
+              {reach.sms.costMillis === null ? t("page.reachSmsNoPrice") : t("page.reachSmsCost", { cost: formatAmount(reach.sms.costMillis / 1000, store.currency, store.locale) })}
+            </p>
+          )}
         </div>
       )}
     </section>

@@ -4,14 +4,14 @@ import { baseUrl, expect, open, screenshot, test, type Role } from "./fixtures";
 
 // What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one,
 // and have nothing to do with campaigns.
-const PAGES = ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/account", "/notifications"] as const;
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels", "/account", "/notifications"] as const;
 const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   admin: PAGES,
   marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/account", "/notifications"],
   manager: ["/", "/customers", "/segments", "/account", "/notifications"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings"],
+  admin: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Channels"],
   marketer: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports"],
   manager: ["Dashboard", "Customers", "Segments"],
 };
