@@ -364,7 +364,7 @@ function ReachCard({ data }: { data: LoaderData }) {
           </ul>
           {reach.movedByQuietHours > 0 && <p className="text-slate-500">{t("page.reachQuiet", { count: reach.movedByQuietHours, formatted: n(reach.movedByQuietHours) })}</p>}
           {reach.sms && (
-            <p className="text-slate-500" data-testid="reach-sms">
+            <p className="text-slate-500" data-testid="reach-sms-parts">
               {t("page.reachSms", { count: reach.sms.parts, encoding: reach.sms.encoding })}{" "}
               {reach.sms.costMillis === null ? t("page.reachSmsNoPrice") : t("page.reachSmsCost", { cost: formatAmount(reach.sms.costMillis / 1000, store.currency, store.locale) })}
             </p>

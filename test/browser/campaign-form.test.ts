@@ -42,7 +42,7 @@ describe("the campaign form", () => {
     // a draft counts who it would reach now, per channel of its chain
     await expect.poll(() => page.getByTestId("reach-total").isVisible()).toBe(true);
     expect(await page.getByTestId("reach-rows").locator('[data-testid^="reach-"]').evaluateAll((rows) => rows.slice(0, 2).map((r) => r.getAttribute("data-testid")))).toEqual(["reach-viber", "reach-sms"]);
-    await expect.poll(() => page.getByTestId("reach-sms").innerText()).toMatch(/1 part per message \(GSM-7\)/);
+    await expect.poll(() => page.getByTestId("reach-sms-parts").innerText()).toMatch(/1 part per message \(GSM-7\)/);
     await screenshot(page, "campaign-draft");
 
     // the list finds it by a part of its name
