@@ -21,3 +21,6 @@ export interface TestSendAnswer {
   /** Too many test sends: the next is allowed after this many seconds. */
   retryAfterS?: number;
 }
+
+/** The routes the form's preview and test send post to (the editor pages do not reload after them). */
+export const TRY_OUT_ACTIONS = ["/campaigns/preview", "/campaigns/test-send"];
