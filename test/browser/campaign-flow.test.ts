@@ -9,12 +9,18 @@ import { baseUrl, expect, loginOf, open, screenshot, test } from "./fixtures";
 
 const SEGMENT = "Bought twice or more, nothing for six months";
 
-/** The campaign form as it stands with a customer picked: full page at 1280 px and at 390 px. */
+/**
+ * The campaign form as it stands with a customer picked: full page at 1280 px and at 390 px, and the
+ * preview panel alone (Chromium leaves a sandboxed iframe blank in full-page pictures; an element's
+ * picture shows it).
+ */
 async function formScreens(page: Page, name: string) {
-  await screenshot(page, `${name}-1280`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await screenshot(page, `${name}-390`);
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width > 400 ? 800 : 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await screenshot(page, `${name}-${width}`);
+    await page.getByTestId("try-out").screenshot({ path: `test-results/screenshots/${name}-panel-${width}.png` });
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
