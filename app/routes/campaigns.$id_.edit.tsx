@@ -1,18 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Notice } from "~/components/segments/parts";
 import { CampaignForm } from "./campaigns.ui/CampaignForm";
+import { TRY_OUT_ACTIONS } from "./campaigns.ui/try-out";
 import { campaignIdParam, editorAction, loadEditor } from "./campaigns.ui/editor.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign?.name ?? "Campaign"} · Edit · Segment console` }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args, campaignIdParam(args.params.id));
+// the form's preview and test send change nothing the page loaded
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => (formAction && TRY_OUT_ACTIONS.includes(formAction) ? false : defaultShouldRevalidate);
+
 export const action = (args: ActionFunctionArgs) => editorAction(args, campaignIdParam(args.params.id));
 
 export default function EditCampaign() {
-  const { segments, store, storeQuietHours, variables, campaign } = useLoaderData<typeof loader>();
+  const { segments, store, storeQuietHours, variables, campaign, me } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useTranslation("campaigns");
   const c = campaign!;
@@ -39,6 +44,8 @@ export default function EditCampaign() {
           store={store}
           storeQuietHours={storeQuietHours}
           variables={variables}
+          ownEmail={me.email}
+          campaignId={c.id}
           errors={answer?.errors}
           submitLabel={t("editor.saveChanges")}
           cancelTo={`/campaigns/${c.id}`}

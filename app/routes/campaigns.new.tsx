@@ -1,18 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { CampaignForm } from "./campaigns.ui/CampaignForm";
+import { TRY_OUT_ACTIONS } from "./campaigns.ui/try-out";
 import { editorAction, loadEditor } from "./campaigns.ui/editor.server";
 import { newCampaignValues } from "./campaigns.ui/form";
 
 export const meta: MetaFunction = () => [{ title: "New campaign · Segment console" }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args);
+// the form's preview and test send change nothing the page loaded
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => (formAction && TRY_OUT_ACTIONS.includes(formAction) ? false : defaultShouldRevalidate);
+
 export const action = (args: ActionFunctionArgs) => editorAction(args);
 
 export default function NewCampaign() {
-  const { segments, store, storeQuietHours, variables } = useLoaderData<typeof loader>();
+  const { segments, store, storeQuietHours, variables, me } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useTranslation("campaigns");
   return (
@@ -30,6 +35,7 @@ export default function NewCampaign() {
         store={store}
         storeQuietHours={storeQuietHours}
         variables={variables}
+        ownEmail={me.email}
         errors={answer?.errors}
         submitLabel={t("editor.saveDraft")}
         cancelTo="/campaigns"

@@ -5,6 +5,7 @@ import type { Database } from "../../models/db";
 import type { ChannelName, RenderedMessage } from "../channels/channel";
 import { createEngines, DEFAULT_RENDER_MS } from "./engine";
 import { loadTemplateContexts } from "./context.server";
+import { sampleContext } from "./context";
 import { messageProblem, prepareTemplate, renderMessage } from "./message";
 import { smsParts, type SmsParts } from "./limits";
 import type { TemplateInput, TemplateProblem } from "./types";
@@ -101,4 +102,42 @@ export async function previewTemplate(db: Database, input: TemplateInput, custom
     smsParts: input.channel === "sms" ? smsParts(rendered.message.text) : null,
     problems: problem ? [problem] : [],
   };
+}
+
+/** The sample customer's name in answers: what "for the sample customer" means on the page. */
+export const SAMPLE_CUSTOMER = "sample";
+
+/**
+ * Each template rendered for one customer the marketer picked, or for the sample customer of the
+ * variables reference when `customerId` is null: the editor's preview of a whole chain, and the
+ * message a test send carries. One load of the customer's context for every channel.
+ */
+export async function previewTemplates(
+  db: Database,
+  inputs: TemplateInput[],
+  customerId: number | null,
+  options: RenderOptions,
+): Promise<{ ok: true; previews: Array<{ channel: ChannelName; result: PreviewResult }> } | { ok: false; reason: "customer_not_found" }> {
+  const loaded = await loadTemplateContexts(db, customerId === null ? [] : [customerId], { now: options.now });
+  const base = customerId === null ? sampleContext(loaded.fieldKeys) : loaded.contexts.get(customerId);
+  if (!base) return { ok: false, reason: "customer_not_found" };
+  const whose = customerId === null ? "for the sample customer" : "for this customer";
+  const engines = createEngines({ locale: loaded.locale, localNow: loaded.localNow });
+  const fieldKeys = new Set(loaded.fieldKeys);
+  const previews = inputs.map((input) => {
+    const prepared = prepareTemplate(input, engines, fieldKeys);
+    if (!prepared.ok) return { channel: input.channel, result: { ok: false, reason: "template", problems: prepared.problems } as PreviewResult };
+    const context = { ...base, unsubscribe_url: options.unsubscribeUrl(customerId ?? 0, input.channel) };
+    const rendered = renderMessage(prepared.template, engines, context, { renderMs: options.timeoutMs ?? DEFAULT_RENDER_MS });
+    if (!rendered.ok) return { channel: input.channel, result: { ok: false, reason: "template", problems: [rendered.problem] } as PreviewResult };
+    const problem = messageProblem(rendered.message, whose);
+    const result: PreviewResult = {
+      ok: true,
+      message: rendered.message,
+      smsParts: input.channel === "sms" ? smsParts(rendered.message.text) : null,
+      problems: problem ? [problem] : [],
+    };
+    return { channel: input.channel, result };
+  });
+  return { ok: true, previews };
 }

@@ -155,6 +155,20 @@ const CASES: Record<string, ActionCase> = {
     form: async () => campaignFields(`Renamed ${next()}`),
   },
   "routes/campaigns.$id": { mayPost: ["admin", "marketer"], path: () => `/campaigns/${editedCampaign}`, form: async () => ({ intent: "duplicate" }) },
+  "routes/campaigns.preview": {
+    mayPost: ["admin", "marketer"],
+    path: () => "/campaigns/preview",
+    page: () => "/campaigns/new",
+    form: async () => ({ customerId: String(customerId), channels: "sms", "templates.sms.textBody": "Hello {{ customer.first_name }}" }),
+    changesData: false,
+  },
+  "routes/campaigns.test-send": {
+    mayPost: ["admin", "marketer"],
+    path: () => "/campaigns/test-send",
+    page: () => "/campaigns/new",
+    // no credentials: the test message is kept in the outbox (and audited)
+    form: async () => ({ channel: "sms", customerId: String(customerId), to: "+359888123456", "templates.sms.textBody": "Hello {{ customer.first_name }}" }),
+  },
   "routes/imports.new": {
     mayPost: ["admin", "marketer"],
     path: () => "/imports/new",

@@ -11,6 +11,7 @@ import type { FieldError } from "../../../models/ingest/schemas";
 import { formatNumber } from "~/format";
 import { emptyTemplate, errorsAt, errorsUnder, type CampaignFormValues, type TemplateValues } from "./form";
 import { SmsCounter, VariablesReference } from "./parts";
+import { TryOutPanel } from "./TryOut";
 
 export interface SegmentChoice {
   id: number;
@@ -29,6 +30,10 @@ interface Props {
   errors?: FieldError[];
   submitLabel: string;
   cancelTo: string;
+  /** The saved campaign being edited (the test send's audit names it); null for a new one. */
+  campaignId?: number | null;
+  /** The signed-in user's address: where a test email goes. */
+  ownEmail: string;
 }
 
 function Problems({ messages, id }: { messages: string[]; id?: string }) {
@@ -40,7 +45,7 @@ function Problems({ messages, id }: { messages: string[]; id?: string }) {
   );
 }
 
-export function CampaignForm({ initial, segments, store, storeQuietHours, variables, errors, submitLabel, cancelTo }: Props) {
+export function CampaignForm({ initial, segments, store, storeQuietHours, variables, errors, submitLabel, cancelTo, campaignId = null, ownEmail }: Props) {
   const { t } = useTranslation("campaigns");
   const navigation = useNavigation();
   const [channels, setChannels] = useState<CampaignChannel[]>(initial.channels);
@@ -240,6 +245,8 @@ export function CampaignForm({ initial, segments, store, storeQuietHours, variab
           <VariablesReference variables={variables} />
         </div>
       </div>
+
+      <TryOutPanel channels={channels} templates={templates} campaignId={campaignId} ownEmail={ownEmail} />
 
       <div className="flex flex-wrap items-center justify-end gap-2">
         <Link to={cancelTo} className="btn-secondary">

@@ -11,6 +11,9 @@ import { AudienceError, resolveAudience } from "../../../campaigns/audience.serv
 import { checkTemplate, smsParts } from "../../../campaigns/templates/render.server";
 import { TEMPLATE_VARIABLES } from "../../../campaigns/templates/variables";
 import { getMarketingSettings } from "../../../models/marketing-settings.server";
+import type { AuditActor } from "../../../models/audit.server";
+import type { PreviewRequest, TestSendRequest } from "../../../campaigns/try-out";
+import { previewChain, sendTestMessage, type PreviewOutcome, type TestSendOutcome } from "../../../campaigns/try-out.server";
 
 /** What starting, pausing, resuming, cancelling or resending did: the campaign's state after it, or why not. */
 export type ControlOutcome = { ok: true; status: CampaignStatus } | { ok: false; reason: string };
@@ -150,4 +153,26 @@ export function campaignSaveHooks(services: ConsoleServices): CampaignSaveHooks 
       if (at) await saveStartJob(services.jobs, campaign.id, at, transaction);
     },
   };
+}
+
+/**
+ * The link `unsubscribe_url` and List-Unsubscribe carry in a preview or a test send: it unsubscribes
+ * nobody (the page says the link is not valid). A customer's real link in a message to the
+ * marketer would let a mail client's one-click button unsubscribe that customer.
+ */
+export function tryOutUnsubscribeUrl(services: Pick<ConsoleServices, "config">): () => string {
+  const url = `${services.config.publicUrl.replace(/\/+$/, "")}/unsubscribe/test-message`;
+  return () => url;
+}
+
+/** The chain's messages rendered from the form's unsaved drafts for a customer (null: the sample customer). */
+export function previewCampaignChain(services: ConsoleServices, request: PreviewRequest, now: Date): Promise<PreviewOutcome> {
+  return previewChain(services.db, request, { now, unsubscribeUrl: tryOutUnsubscribeUrl(services) });
+}
+
+/** One channel's message sent to the marketer (email: `ownEmail`), through the channel as configured now. */
+export function sendCampaignTest(services: ConsoleServices, request: TestSendRequest, ownEmail: string, actor: AuditActor, now: Date): Promise<TestSendOutcome> {
+  const { db, config } = services;
+  const to = request.channel === "email" ? ownEmail : request.to;
+  return sendTestMessage(db, config.channels ?? {}, config.sessionSecret, { ...request, to }, actor, { now, unsubscribeUrl: tryOutUnsubscribeUrl(services) });
 }

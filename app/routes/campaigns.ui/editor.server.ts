@@ -56,7 +56,7 @@ export function formValuesOf(c: CampaignView, storeTimeZone: string): CampaignFo
 }
 
 export async function loadEditor({ request, context }: LoaderFunctionArgs, campaignId?: number) {
-  await requireRole(request, context, ...CAMPAIGN_ROLES);
+  const user = await requireRole(request, context, ...CAMPAIGN_ROLES);
   const db = context.services.db;
   const [store, marketing, segments, campaign] = await Promise.all([getStoreSettings(db), getMarketingSettings(db), listSegments(db), campaignId ? getCampaign(db, campaignId) : null]);
   if (campaignId && !campaign) throw new Response("No such campaign.", { status: 404, statusText: "Not Found" });
@@ -66,6 +66,8 @@ export async function loadEditor({ request, context }: LoaderFunctionArgs, campa
     segments: segments.map((s) => ({ id: s.id, name: s.name, code: s.code, memberCount: s.memberCount, isActive: s.isActive })),
     campaign: campaign ? { id: campaign.id, name: campaign.name, status: campaign.status, refusal: editRefusal(campaign), values: formValuesOf(campaign, store.timeZone) } : null,
     variables: templateVariables(),
+    /** Where a test email goes: the signed-in user's own address. */
+    me: { email: user.email },
   });
 }
 
