@@ -89,6 +89,14 @@ describe("quiet hours", () => {
     expect(iso(nextAllowedInstant(at("2026-10-25T01:10:00Z"), { start: "21:00", end: "03:30" }, "Europe/Sofia"))).toBe("2026-10-25T01:30:00.000Z");
   });
 
+  it("quiet hours that begin inside the hour the clocks fall back over end when the clocks turn back before their start", () => {
+    // quiet from 03:30 in Sofia on 26 October 2025: at 03:59 EEST (00:59 UTC) the clocks go back to 03:00 EET,
+    // a minute before 03:30 again, so the message goes at the fall, not at midnight (found by the property below)
+    expect(iso(nextAllowedInstant(at("2025-10-26T00:59:00Z"), { start: "03:30", end: "00:00" }, "Europe/Sofia"))).toBe("2025-10-26T01:00:00.000Z");
+    // the second pass reaches 03:30 again: quiet until midnight
+    expect(iso(nextAllowedInstant(at("2025-10-26T01:30:00Z"), { start: "03:30", end: "00:00" }, "Europe/Sofia"))).toBe("2025-10-26T22:00:00.000Z");
+  });
+
   it("the campaign's quiet hours win over the store's; half-set ones do not count; equal ends mean none", () => {
     const store = { quietHoursStart: "21:00", quietHoursEnd: "09:00" };
     expect(quietHoursFor({ quietHoursStart: "13:00", quietHoursEnd: "14:00" }, store)).toEqual({ start: "13:00", end: "14:00" });

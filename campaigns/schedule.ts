@@ -217,11 +217,30 @@ export function nextAllowedInstant(instant: Date, quiet: QuietHours, zoneName: s
     const minute = Math.floor((wall - day * DAY) / MINUTE);
     if (!isQuietMinute(minute, start, end)) return new Date(t);
     const endDay = start > end && minute >= start ? day + 1 : day;
-    const next = firstReaching(zone, endDay * DAY + end * MINUTE, t);
+    let next = firstReaching(zone, endDay * DAY + end * MINUTE, t);
+    // the clocks falling back before that end can turn them back to a minute before the quiet hours began
+    // (quiet from 03:30, 04:00 falling back to 03:00): the moment of the fall is then the first allowed one
+    if (next !== undefined && offsetAt(zone, next) < offsetAt(zone, t)) {
+      const fall = fallBetween(zone, t, next);
+      if (!isQuietMinute(Math.floor((((wallOf(zone, fall) % DAY) + DAY) % DAY) / MINUTE), start, end)) return new Date(fall);
+    }
     // never expected (the end of the quiet hours always comes after a moment inside them); step on a minute
     t = next !== undefined && next > t ? next : Math.floor(t / MINUTE) * MINUTE + MINUTE;
   }
   throw new ScheduleError(`no minute outside quiet hours ${quiet.start}–${quiet.end} in ${zoneName} after ${instant.toISOString()}`);
+}
+
+/** The first whole minute after `from`, at or before `to`, whose offset is `to`'s (the clocks fell back in between). */
+function fallBetween(zone: IANAZone, from: number, to: number): number {
+  const after = offsetAt(zone, to);
+  let lo = Math.floor(from / MINUTE) * MINUTE;
+  let hi = Math.ceil(to / MINUTE) * MINUTE;
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (offsetAt(zone, mid) === after) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 // --- the due instant -------------------------------------------------------------------------
