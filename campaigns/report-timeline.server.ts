@@ -56,7 +56,7 @@ export async function deliveryTimeline(db: Database, campaignId: number, timeZon
           [fn("COUNT", col("id")), "n"],
         ],
         where: { campaignId, [ATTRIBUTE[moment]]: { [Op.ne]: null } },
-        group: [literal("bucket")],
+        group: [col("bucket")],
         raw: true,
       })) as unknown as Array<{ bucket: number | string; n: number | string }>;
       return [moment, new Map(rows.map((r) => [Number(r.bucket), Number(r.n)]))] as const;
