@@ -6,6 +6,8 @@ import { hasStoreSettings, saveStoreSettings } from "../models/store.server";
 import { seedDemoStore } from "../models/demo/seed";
 import { seedDemoSegments } from "../models/demo/segments";
 import type { SegmentSaveHooks } from "../segments/store.server";
+import type { ConsoleServices } from "../models/context";
+import { seedDemoCampaigns } from "./demo-campaigns";
 
 export interface FirstLogin {
   role: Role;
@@ -25,7 +27,14 @@ const FIRST_USERS: Array<{ role: Role; email: string; name: string }> = [
  */
 export async function prepareFirstRun(
   db: Database,
-  options: { demoCustomers: number; demoSeed: number; log: (line: string) => void; segmentHooks?: SegmentSaveHooks },
+  options: {
+    demoCustomers: number;
+    demoSeed: number;
+    log: (line: string) => void;
+    segmentHooks?: SegmentSaveHooks;
+    /** The process's services: the demo store then gets its campaigns, one sent and one scheduled. */
+    services?: ConsoleServices;
+  },
 ): Promise<FirstLogin[]> {
   if ((await countUsers(db)) > 0) return [];
   if (!(await hasStoreSettings(db))) {
@@ -43,6 +52,7 @@ export async function prepareFirstRun(
     await seedDemoStore(db, { customers: options.demoCustomers, seed: options.demoSeed, now: new Date(), log: options.log });
     // the marketer made them: theirs are the notifications when one takes long to form
     await seedDemoSegments(db, { userId: ids.get("marketer") ?? null }, options.segmentHooks ?? {}, options.log);
+    if (options.services) await seedDemoCampaigns(options.services, { userId: ids.get("marketer") ?? null, seed: options.demoSeed, now: new Date(), log: options.log });
   }
   return logins;
 }

@@ -46,6 +46,7 @@ async function main() {
         demoSeed: config.DEMO_SEED,
         log: step,
         segmentHooks: segmentScheduleHooks(services.jobs),
+        services,
       })
     : [];
   const segments = services.segments;

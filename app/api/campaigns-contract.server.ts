@@ -48,6 +48,14 @@ const campaignFields = {
   finishedAt: Moment.nullable(),
 };
 
+const ProgressCounts = z
+  .strictObject({
+    total: z.number().int(),
+    byStatus: z.strictObject(Object.fromEntries(STATUSES_OF_DELIVERIES.map((s) => [s, z.number().int()])) as Record<(typeof STATUSES_OF_DELIVERIES)[number], z.ZodNumber>),
+    skipped: z.strictObject(Object.fromEntries(REASONS_OF_SKIPS.map((r) => [r, z.number().int()])) as Record<(typeof REASONS_OF_SKIPS)[number], z.ZodNumber>),
+  })
+  .meta({ description: "The delivery rows by status, and the skipped ones by reason (all zero before sending starts)." });
+
 export const CampaignSummary = z
   .strictObject({
     ...campaignFields,
@@ -62,13 +70,7 @@ export const CampaignRecord = z
     templates: CampaignTemplates,
     pausedAt: Moment.nullable(),
     cancelledAt: Moment.nullable(),
-    progress: z
-      .strictObject({
-        total: z.number().int(),
-        byStatus: z.strictObject(Object.fromEntries(STATUSES_OF_DELIVERIES.map((s) => [s, z.number().int()])) as Record<(typeof STATUSES_OF_DELIVERIES)[number], z.ZodNumber>),
-        skipped: z.strictObject(Object.fromEntries(REASONS_OF_SKIPS.map((r) => [r, z.number().int()])) as Record<(typeof REASONS_OF_SKIPS)[number], z.ZodNumber>),
-      })
-      .meta({ description: "The delivery rows by status, and the skipped ones by reason (all zero before sending starts)." }),
+    progress: ProgressCounts,
   })
   .meta({ description: "A campaign with its templates and its progress; its fields are those CampaignInput takes, so a GET can be edited and sent back." });
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
@@ -131,6 +133,33 @@ export const DeliveryPage = z
     nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
   })
   .meta({ description: "A page of a campaign's deliveries (one per recipient), in the order they were written." });
+
+export const CampaignReport = z
+  .strictObject({
+    id: z.number().int(),
+    status: CampaignStatusName,
+    progress: ProgressCounts,
+    timeline: z.strictObject({
+      timeZone: z.string().meta({ description: "The store's time zone: days and hours are cut on its clock." }),
+      bucket: z
+        .strictObject({
+          unit: z.enum(["minute", "hour", "day", "week"]),
+          count: z.number().int().meta({ description: "Units per bucket (5 for five-minute buckets)." }),
+          seconds: z.number().int().meta({ description: "The bucket's length; a day across a clock change is 23 or 25 hours all the same." }),
+        })
+        .nullable()
+        .meta({ description: "Chosen from the span the messages cover, so that it takes at most 48 buckets (weeks past 46 weeks); null when nothing was sent yet." }),
+      buckets: z.array(
+        z.strictObject({
+          start: Moment,
+          sent: z.number().int().meta({ description: "Messages handed to the provider (or the outbox) in the bucket." }),
+          delivered: z.number().int().meta({ description: "Messages reported delivered (or read) in the bucket." }),
+          failed: z.number().int().meta({ description: "Messages the provider refused, or reported failed, in the bucket." }),
+        }),
+      ),
+    }),
+  })
+  .meta({ description: "A campaign's report: its deliveries by status and skip reason, and sends, deliveries and failures over time, every bucket from the first to the last." });
 
 const idParam = { id: { description: "The campaign's id.", schema: z.string().max(10, "must be a campaign id").regex(/^[1-9]\d{0,9}$/, "must be a campaign id") } };
 const refusedNote = "Refused with 409 (code conflict) when the campaign's state does not allow it; the message says why.";
@@ -248,6 +277,16 @@ export const campaignContract = {
     query: DeliveryListQuery,
     responses: { 200: { description: "A page of deliveries.", schema: DeliveryPage } },
   },
+  getCampaignReport: {
+    operationId: "getCampaignReport",
+    method: "GET",
+    path: "/campaigns/{id}/report",
+    summary: "Get a campaign's report: counts by status and skip reason, and over time",
+    tag: "Campaigns",
+    scope: "campaigns:read",
+    pathParams: idParam,
+    responses: { 200: { description: "The report.", schema: CampaignReport } },
+  },
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the campaign schemas in the OpenAPI document. */
@@ -262,4 +301,5 @@ export const CAMPAIGN_SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ["CampaignDeleted", CampaignDeleted],
   ["CampaignControlResult", CampaignControlResult],
   ["CampaignDeliveryPage", DeliveryPage],
+  ["CampaignReport", CampaignReport],
 ];

@@ -3,6 +3,7 @@
 // app/routes/campaigns.ui/domain.server.ts.
 export { checkCampaign, createCampaign, updateCampaign, getCampaign, listCampaigns, deleteCampaign, duplicateCampaign, editRefusal } from "../../campaigns/campaigns.server";
 export { deliveryCounts, listRecipients, recipientsCsv } from "../../campaigns/report.server";
+export { deliveryTimeline } from "../../campaigns/report-timeline.server";
 export { searchOutbox, campaignOfDelivery, getOutboxEntry } from "../../models/notifications/outbox-search.server";
 export { listSegments } from "../../segments/store.server";
 export { getStoreSettings } from "../../models/store.server";

@@ -6,3 +6,4 @@ export { getCustomerPage } from "../../models/customers/page.server";
 export { storeCountry } from "../../models/customers/store-country";
 export { displayPhone } from "../../models/customers/phone-display";
 export { readPrefilledCriteria } from "../../models/customers/list-segment.server";
+export { listCustomerCampaigns } from "../../campaigns/customer-history.server";

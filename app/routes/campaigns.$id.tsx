@@ -12,13 +12,14 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Notice } from "~/components/segments/parts";
 import { formatAmount, formatDateTime, formatEventCustomer, formatNumber } from "~/format";
-import { deleteCampaign, deliveryCounts, duplicateCampaign, editRefusal, getCampaign, getMarketingSettings, getStoreSettings, listRecipients } from "~/domain/campaigns.server";
+import { deleteCampaign, deliveryCounts, deliveryTimeline, duplicateCampaign, editRefusal, getCampaign, getMarketingSettings, getStoreSettings, listRecipients } from "~/domain/campaigns.server";
 import { CAMPAIGN_CHANNELS, STATUSES_OF_DELIVERIES } from "../../campaigns/definition";
 import type { CampaignStatus, DeliveryStatus } from "../../models/campaign-models";
 import { CAMPAIGN_ROLES, campaignIdParam } from "./campaigns.ui/editor.server";
 import { controlCampaign, type ReachView } from "./campaigns.ui/domain.server";
 import { CONTROL_ACTIONS, type ControlAction } from "./campaigns.ui/controls";
 import { CampaignStatusBadge, ChannelChain, DeliveryStatusBadge, ScheduleText } from "./campaigns.ui/parts";
+import { ReportChart } from "./campaigns.ui/report-chart";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaign"} · Campaigns · Segment console` }];
 
@@ -47,6 +48,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     deliveryCounts(db, id),
     listRecipients(db, id, { status: query.status, after: query.after, limit: RECIPIENTS_PAGE }),
   ]);
+  // nothing was sent before the start: a draft or scheduled campaign spares the report's reads
+  const timeline = campaign.startedAt ? await deliveryTimeline(db, id, store.timeZone) : null;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return json({
     store: { locale: store.locale, timeZone: store.timeZone, currency: store.currency },
@@ -70,6 +73,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       cancelledAt: iso(campaign.cancelledAt),
     },
     counts,
+    timeline: timeline && { ...timeline, buckets: timeline.buckets.map((b) => ({ ...b, start: b.start.toISOString() })) },
     recipients: {
       status: query.status ?? "",
       isFirstPage: query.after === undefined,
@@ -167,6 +171,7 @@ export default function CampaignPage() {
 
       <ControlPanel data={data} />
       <ProgressPanel data={data} />
+      {data.timeline && <ReportChart timeline={data.timeline} locale={data.store.locale} />}
       <div className="grid gap-5 xl:grid-cols-2">
         <SummaryCard data={data} />
         <ReachCard data={data} />

@@ -94,6 +94,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "POST /campaigns/{id}/resume",
         "POST /campaigns/{id}/cancel",
         "GET /campaigns/{id}/deliveries",
+        "GET /campaigns/{id}/report",
         "GET /openapi.json",
       ].sort(),
     );
@@ -171,6 +172,14 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("get", "/campaigns/{id}", "/campaigns/999999")).status).toBe(404);
     expect((await call("patch", "/campaigns/{id}", `/campaigns/${campaignId}`, { body: { name: "Spring, renamed" } })).status).toBe(200);
     expect((await call("get", "/campaigns/{id}/deliveries", `/campaigns/${campaignId}/deliveries?limit=5`)).status).toBe(200);
+    const reported = (await call("post", "/campaigns", "/campaigns", { body: { ...campaign, name: "Reported" } })).body.id as number;
+    const sentAt = new Date("2026-02-01T10:00:00Z");
+    await app.db.models.CampaignDelivery.create({ campaignId: reported, customerId: ana, channel: "viber", address: "v-1", status: "delivered", dueAt: sentAt, sentAt, deliveredAt: new Date("2026-02-01T10:03:00Z"), createdAt: sentAt, updatedAt: sentAt });
+    const report = await call("get", "/campaigns/{id}/report", `/campaigns/${reported}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.timeline.buckets.map((b: { sent: number; delivered: number }) => [b.sent, b.delivered])).toEqual([[1, 0], [0, 0], [0, 0], [0, 1]]);
+    expect((await call("get", "/campaigns/{id}/report", `/campaigns/${campaignId}/report`)).status).toBe(200);
+    expect((await call("get", "/campaigns/{id}/report", "/campaigns/999999/report")).status).toBe(404);
     expect((await call("delete", "/campaigns/{id}", `/campaigns/${doomed}`)).status).toBe(200);
     for (const action of ["start", "pause", "resume", "cancel"]) {
       // 409 until the sending part is merged (and for pausing a draft after it)

@@ -7,7 +7,7 @@ import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
 import type { CampaignRecord } from "~/api/campaigns-contract.server";
-import { answerOnce, createCampaign, deleteCampaign, deliveryCounts, getCampaign, listCampaigns, listRecipients, updateCampaign, writeOnce } from "~/domain/campaigns.server";
+import { answerOnce, createCampaign, deleteCampaign, deliveryCounts, deliveryTimeline, getCampaign, getStoreSettings, listCampaigns, listRecipients, updateCampaign, writeOnce } from "~/domain/campaigns.server";
 import { campaignSaveHooks, controlCampaign, templateFieldErrors, type ControlAction } from "../campaigns.ui/domain.server";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -156,6 +156,22 @@ export function deliveriesEndpoint(): Endpoint {
           error: r.error,
         })),
         nextCursor: page.nextAfter === null ? null : String(page.nextAfter),
+      });
+    }),
+  );
+}
+
+/** GET /campaigns/{id}/report: the counts of the progress panel and the chart's buckets, on the store's clock. */
+export function reportEndpoint(): Endpoint {
+  return endpoint(contract.getCampaignReport, (call) =>
+    withCampaign(call, async (c) => {
+      const store = await getStoreSettings(call.db);
+      const [counts, timeline] = await Promise.all([deliveryCounts(call.db, c.id), deliveryTimeline(call.db, c.id, store.timeZone)]);
+      return reply(200, {
+        id: c.id,
+        status: c.status,
+        progress: { total: counts.total, byStatus: counts.byStatus, skipped: counts.skipped },
+        timeline: { timeZone: timeline.timeZone, bucket: timeline.bucket, buckets: timeline.buckets.map((b) => ({ ...b, start: b.start.toISOString() })) },
       });
     }),
   );

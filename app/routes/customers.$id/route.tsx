@@ -6,12 +6,13 @@ import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney, formatNumber, formatPlainDate } from "~/format";
 import { getStoreSettings } from "~/domain/store.server";
-import { displayPhone, getCustomerPage } from "~/domain/customers.server";
+import { displayPhone, getCustomerPage, listCustomerCampaigns } from "~/domain/customers.server";
 import { countryName, customerName, languageName } from "../customers.ui/display";
 import { Card } from "../customers.ui/card";
 import { OrdersCard, CartsCard } from "./orders";
 import { TimelineCard } from "./timeline";
 import { SegmentsCard } from "./segments";
+import { CampaignsCard } from "./campaigns";
 import { segmentVocabulary, whyCustomerIsIn } from "~/domain/segments.server";
 import { namesUsedBy } from "~/components/segments/words";
 
@@ -39,7 +40,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   if (!result.ok) throw new Response("No such customer.", { status: 404, statusText: "Not Found" });
   const { profile, orders, carts, timeline } = result.page;
-  const [memberships, vocabulary] = await Promise.all([whyCustomerIsIn(context.services.segments, profile.id, new Date()), segmentVocabulary(db)]);
+  // after the access check: a manager sees the campaigns of their own customers only
+  const [memberships, vocabulary, campaigns] = await Promise.all([
+    whyCustomerIsIn(context.services.segments, profile.id, new Date()),
+    segmentVocabulary(db),
+    listCustomerCampaigns(db, { customerId: profile.id, cursor: url.searchParams.get("campaigns") }),
+  ]);
+  const mayOpenCampaigns = user.role === "admin" || user.role === "marketer";
   const memberOf = new Set(memberships.map((m) => m.segmentId));
   return json({
     segments: {
@@ -58,6 +65,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     orders,
     carts,
     timeline,
+    campaigns: {
+      total: campaigns.total,
+      olderCursor: campaigns.olderCursor,
+      // managers cannot open campaign pages: no links to them
+      canOpen: mayOpenCampaigns,
+      entries: campaigns.entries.map((e) => ({ ...e, at: e.at.toISOString() })),
+    },
     store,
   });
 }
@@ -121,6 +135,7 @@ export default function CustomerPage() {
         <div className="min-w-0 space-y-5 lg:col-span-2">
           <OrdersCard data={data} />
           <CartsCard data={data} />
+          <CampaignsCard data={data} />
           <TimelineCard data={data} />
         </div>
       </div>
