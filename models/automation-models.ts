@@ -35,6 +35,7 @@ export const FIRING_SKIP_REASONS = [
   "no_user",
   "segment_unusable",
   "customer_gone",
+  "template_problem",
 ] as const;
 export type FiringSkipReason = (typeof FIRING_SKIP_REASONS)[number];
 
