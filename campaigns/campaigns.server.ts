@@ -142,7 +142,8 @@ async function viewOf(db: Database, row: CampaignRow, transaction?: Transaction)
 /** One campaign with its templates and the names of its segments, or null. */
 export async function getCampaign(db: Database, id: number, transaction?: Transaction): Promise<CampaignView | null> {
   const row = await db.models.Campaign.findByPk(id, { transaction });
-  return row ? viewOf(db, row, transaction) : null;
+  // an automation's hidden campaign is the automation's business, not a campaign of the list (decision 0031)
+  return row && !row.automationId ? viewOf(db, row, transaction) : null;
 }
 
 /** The wall time "2026-12-24T10:00" read at the latest offset on Earth (UTC−12): past there, it is past everywhere. */
@@ -413,7 +414,11 @@ const SENT_STATUSES: DeliveryStatus[] = ["sent", "delivered", "read"];
  */
 export async function listCampaigns(db: Database, query: CampaignListQuery): Promise<{ campaigns: CampaignListItem[]; nextBefore: number | null }> {
   const limit = Math.min(Math.max(query.limit, 1), 200);
-  const where = { ...(query.status ? { status: query.status } : {}), ...(query.before !== undefined ? { id: { [Op.lt]: query.before } } : {}) };
+  const where = {
+    automationId: { [Op.is]: null },
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.before !== undefined ? { id: { [Op.lt]: query.before } } : {}),
+  };
   let ids: number[];
   let hasMore: boolean;
   const needle = query.search?.trim() ? foldForSearch(query.search.trim()) : null;

@@ -68,7 +68,7 @@ export async function upsertResendDeliveries(db: Database, campaignId: number, r
     TABLE,
     columns,
     rows.map((d) => [...newRow(campaignId, d, now), null, null, null]),
-    { transaction, conflict: { keys: ["campaign_id", "customer_id"], update: ["channel", "address", "status", "skip_reason", "due_at", "error", "claimed_by", "claimed_at", "updated_at"] } },
+    { transaction, conflict: { keys: ["campaign_id", "customer_id", "firing_id"], update: ["channel", "address", "status", "skip_reason", "due_at", "error", "claimed_by", "claimed_at", "updated_at"] } },
   );
 }
 

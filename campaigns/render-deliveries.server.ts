@@ -31,7 +31,9 @@ export function campaignRenderer(
   clock: () => Date,
 ): RenderDeliveries {
   return async (campaign: CampaignRow, deliveries: ClaimedDelivery[]) => {
-    const rows = await db.models.MessageTemplate.findAll({ where: { ownerKind: "campaign", ownerId: campaign.id }, raw: true });
+    // an automation's hidden campaign sends the automation's own templates (decision 0031)
+    const owner = campaign.automationId ? { ownerKind: "automation" as const, ownerId: campaign.automationId } : { ownerKind: "campaign" as const, ownerId: campaign.id };
+    const rows = await db.models.MessageTemplate.findAll({ where: owner, raw: true });
     const templates = rows.map((t) => ({ channel: t.channel as ChannelName, subject: t.subject, htmlBody: t.htmlBody, textBody: t.textBody }));
     const byCustomer = await renderForCustomers(db, templates, [...new Set(deliveries.map((d) => d.customerId))], { now: clock(), unsubscribeUrl });
     const messages = new Map<number, RenderOutcome>();

@@ -207,7 +207,7 @@ async function sendBatch(
       const delivery = claimed[next++];
       await calls.take();
       try {
-        outcomes.push(await sendOne(deps, campaign.id, delivery, rendered.get(delivery.id), throttles));
+        outcomes.push(await sendOne(deps, campaign, delivery, rendered.get(delivery.id), throttles));
       } finally {
         calls.give();
       }
@@ -217,7 +217,12 @@ async function sendBatch(
   return outcomes;
 }
 
-async function sendOne(deps: SenderDeps, campaignId: number, delivery: ClaimedDelivery, message: RenderOutcome | undefined, throttles: ChannelThrottles): Promise<Outcome> {
+/** The message's deterministic key: per customer for a campaign; per delivery row (one per firing) for an automation's. */
+function deliveryKeyOf(campaign: CampaignRow, delivery: ClaimedDelivery): string {
+  return campaign.automationId ? `automation-${campaign.automationId}-delivery-${delivery.id}` : `campaign-${campaign.id}-customer-${delivery.customerId}`;
+}
+
+async function sendOne(deps: SenderDeps, campaign: CampaignRow, delivery: ClaimedDelivery, message: RenderOutcome | undefined, throttles: ChannelThrottles): Promise<Outcome> {
   const { id } = delivery;
   if (!message) return { id, status: "failed", error: "The message could not be made for this customer." };
   if ("problem" in message) return { id, status: "failed", error: `Template: ${message.problem.message}`.slice(0, 2000) };
@@ -226,7 +231,7 @@ async function sendOne(deps: SenderDeps, campaignId: number, delivery: ClaimedDe
   await throttles.for(delivery.channel, rateOf(deps, delivery.channel)).acquire();
   try {
     const result = await sender.send({
-      deliveryKey: `campaign-${campaignId}-customer-${delivery.customerId}`,
+      deliveryKey: deliveryKeyOf(campaign, delivery),
       deliveryId: id,
       customerId: delivery.customerId,
       to: delivery.address,

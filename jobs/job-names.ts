@@ -15,6 +15,10 @@ export const JOB_NAMES = {
   startCampaign: "start-campaign",
   /** Sends a campaign's due messages in batches, then reschedules itself for the next due one (unique by campaign id). */
   sendCampaign: "send-campaign",
+  /** One for the whole store, repeating: turns new segment events into automation firings. */
+  followSegmentEvents: "follow-segment-events",
+  /** One for the whole store, repeating: acts on due automation firings. */
+  runAutomationFirings: "run-automation-firings",
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];

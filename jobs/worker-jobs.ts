@@ -6,6 +6,8 @@ import { defineRecomputeSegment } from "./recompute-segment";
 import { defineRunImport } from "./run-import";
 import { defineSendCampaign } from "./send-campaign";
 import { defineStartCampaign } from "./start-campaign";
+import { defineFollowSegmentEvents } from "./follow-segment-events";
+import { defineRunAutomationFirings } from "./run-automation-firings";
 import type { WorkerDeps } from "./worker-deps";
 
 /** Defines every job a worker runs on its Agenda. */
@@ -17,4 +19,6 @@ export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
   definePruneIdempotencyKeys(agenda, deps);
   defineStartCampaign(agenda, deps);
   defineSendCampaign(agenda, deps);
+  defineFollowSegmentEvents(agenda, deps);
+  defineRunAutomationFirings(agenda, deps);
 }

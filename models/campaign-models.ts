@@ -34,6 +34,8 @@ export interface CampaignRow extends Model<Attrs<CampaignRow>, Create<CampaignRo
   finishedAt: CreationOptional<Date | null>;
   pausedAt: CreationOptional<Date | null>;
   cancelledAt: CreationOptional<Date | null>;
+  /** Set on an automation's hidden campaign, the owner of its messages on the sending path (decision 0031). */
+  automationId: CreationOptional<number | null>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -71,6 +73,8 @@ export interface CampaignDelivery extends Model<Attrs<CampaignDelivery>, Create<
   deliveredAt: CreationOptional<Date | null>;
   readAt: CreationOptional<Date | null>;
   failedAt: CreationOptional<Date | null>;
+  /** The automation firing this message is (0 for a campaign's own rows). */
+  firingId: CreationOptional<number>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -124,6 +128,7 @@ export function defineCampaignModels(sequelize: Sequelize): CampaignModels {
     finishedAt: time(),
     pausedAt: time(),
     cancelledAt: time(),
+    automationId: { type: DataTypes.INTEGER, allowNull: true },
     createdAt: time(false),
     updatedAt: time(false),
   });
@@ -156,6 +161,7 @@ export function defineCampaignModels(sequelize: Sequelize): CampaignModels {
     deliveredAt: time(),
     readAt: time(),
     failedAt: time(),
+    firingId: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
     createdAt: time(false),
     updatedAt: time(false),
   });

@@ -12,6 +12,7 @@ import { defineSegmentModels, type SegmentModels } from "./segment-models";
 import { defineNotificationModels, type NotificationModels } from "./notification-models";
 import { defineSessionModels, type SessionModels } from "./session-models";
 import { defineCampaignModels, type CampaignModels } from "./campaign-models";
+import { defineAutomationModels, type AutomationModels } from "./automation-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -378,7 +379,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -729,6 +730,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineNotificationModels(sequelize),
     ...defineSessionModels(sequelize),
     ...defineCampaignModels(sequelize),
+    ...defineAutomationModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

@@ -44,9 +44,11 @@ async function change(
   customerIds: number[],
   now: Date,
   actor: AuditActor,
+  outer?: Transaction,
 ): Promise<ManualChange> {
   const ids = [...new Set(customerIds)];
-  return db.sequelize.transaction(async (transaction) => {
+  // inside a caller's transaction (an automation's action commits with its firing): a savepoint
+  return db.sequelize.transaction({ transaction: outer }, async (transaction) => {
     const locked = await lockManualSegment(db, segmentId, transaction);
     if (!locked.ok) return locked;
     const { segment } = locked;
@@ -80,11 +82,11 @@ async function change(
 }
 
 /** Adds customers to a manual segment; those already in (or unknown) are counted as unchanged. */
-export function addMembers(db: Database, segmentId: number, customerIds: number[], now: Date, actor: AuditActor = {}): Promise<ManualChange> {
-  return change(db, "entered", segmentId, customerIds, now, actor);
+export function addMembers(db: Database, segmentId: number, customerIds: number[], now: Date, actor: AuditActor = {}, transaction?: Transaction): Promise<ManualChange> {
+  return change(db, "entered", segmentId, customerIds, now, actor, transaction);
 }
 
 /** Removes customers from a manual segment; those not in it are counted as unchanged. */
-export function removeMembers(db: Database, segmentId: number, customerIds: number[], now: Date, actor: AuditActor = {}): Promise<ManualChange> {
-  return change(db, "left", segmentId, customerIds, now, actor);
+export function removeMembers(db: Database, segmentId: number, customerIds: number[], now: Date, actor: AuditActor = {}, transaction?: Transaction): Promise<ManualChange> {
+  return change(db, "left", segmentId, customerIds, now, actor, transaction);
 }

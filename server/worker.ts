@@ -5,6 +5,8 @@ import { JOB_NAMES } from "../jobs/job-names";
 import { PRUNE_IDEMPOTENCY_EVERY } from "../jobs/prune-idempotency-keys";
 import { reconcileRecomputeJobs } from "../jobs/segment-schedule";
 import { defineWorkerJobs } from "../jobs/worker-jobs";
+import { FOLLOW_EVENTS_EVERY_MS } from "../jobs/follow-segment-events";
+import { RUN_FIRINGS_EVERY_MS } from "../jobs/run-automation-firings";
 import { ChannelThrottles } from "../campaigns/throttle";
 import { campaignWiring, type CampaignWiring } from "./campaign-wiring";
 
@@ -62,6 +64,8 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   if (reconciled.created + reconciled.updated + reconciled.removed > 0) log.info(reconciled, "segment recompute jobs brought in line with the segments");
   await agenda.every(FOLLOW_EVERY_MS, JOB_NAMES.followCustomerChanges);
   await agenda.every(PRUNE_IDEMPOTENCY_EVERY, JOB_NAMES.pruneIdempotencyKeys);
+  await agenda.every(FOLLOW_EVENTS_EVERY_MS, JOB_NAMES.followSegmentEvents);
+  await agenda.every(RUN_FIRINGS_EVERY_MS, JOB_NAMES.runAutomationFirings);
   await agenda.start();
   log.info({ name: agenda.attrs.name }, "worker processing jobs");
 

@@ -18,6 +18,7 @@ import * as customerListEdges from "./0019-customer-list-edges";
 import * as campaigns from "./0014-campaigns";
 import * as deliveryClaimsByChannel from "./0015-delivery-claims-by-channel";
 import * as customerOrderTotals from "./0020-customer-order-totals";
+import * as automations from "./0016-automations";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -43,6 +44,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0014-campaigns", campaigns],
   ["0015-delivery-claims-by-channel", deliveryClaimsByChannel],
   ["0020-customer-order-totals", customerOrderTotals],
+  ["0016-automations", automations],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {

@@ -1,0 +1,383 @@
+// The firing runner (docs/decisions/0031): claims due firings, works out what each should do
+// (still in the segment? inside the firing hours? the action's own checks), then acts in one
+// transaction per firing that also ends its claim: a guarded move from "claimed by this run" to
+// done or skipped. Two runners never act on one firing (the claim, then the guard); a dead runner's
+// claims have not acted and go back in line after the lease. A message is not sent here: the firing
+// writes a delivery row of the automation's hidden campaign, and the campaign sender sends it with
+// consent, quiet hours, throttling, the outbox and the in_flight → unknown rule.
+import { Op, QueryTypes, type Transaction } from "sequelize";
+import type { Database } from "../models/db";
+import type { AutomationRow, FiringSkipReason } from "../models/automation-models";
+import { sqlLiteral } from "../models/sql/bulk";
+import { createNotification } from "../models/notifications/notifications.server";
+import { queueEmail } from "../models/notifications/outbox.server";
+import { reachOf } from "../campaigns/audience.server";
+import { sendingTransaction } from "../campaigns/delivery-sql";
+import { customersAtCap } from "../campaigns/frequency-cap.server";
+import { customerZoneName, frequencyCapOf, nextAllowedInstant, quietHoursFor } from "../campaigns/schedule";
+import { saveSendJob } from "../campaigns/send.server";
+import { CHANNELS, type ChannelName } from "../campaigns/channels/channel";
+import { createEngines } from "../campaigns/templates/engine";
+import { loadTemplateContexts } from "../campaigns/templates/context.server";
+import { prepareTemplate, renderMessage } from "../campaigns/templates/message";
+import { addMembers, removeMembers } from "../segments/manual.server";
+import { enqueueEmailDelivery } from "../jobs/deliver-email";
+import { JOB_NAMES } from "../jobs/job-names";
+import type { JobQueue } from "../jobs/job-queue";
+import { claimDueFirings, nextPendingDue, releaseAbandonedClaims, type ClaimedFiring } from "./claim-sql";
+import { firingHoursOf, nextFiringInstant } from "./timing";
+
+/** A claim older than this belongs to a runner that died: the run job's lock lifetime. */
+export const FIRING_LEASE_MS = 2 * 60_000;
+
+/** The notification kind of a new task, worded by the UI catalogue. */
+export const TASK_ASSIGNED = "task.assigned";
+/** The notification kind of a notify action. */
+export const AUTOMATION_NOTICE = "automation.notice";
+
+export interface RunnerDeps {
+  db: Database;
+  queue: JobQueue;
+  clock: () => Date;
+  /** The console's address, for links in emails. */
+  publicUrl: string;
+  log: { warn(detail: object, message: string): void };
+}
+
+export interface RunnerOptions {
+  batchSize?: number;
+  /** The run stops claiming after this long. */
+  maxRunMs?: number;
+  leaseMs?: number;
+}
+
+export interface RunnerResult {
+  claimed: number;
+  done: number;
+  skipped: number;
+  /** Moved to a later time (firing hours) or held (paused) or cancelled (deleted) instead of acting. */
+  deferred: number;
+  released: number;
+  /** When a pending firing is next due; null when none waits. */
+  nextDueAt: Date | null;
+}
+
+/** What a firing is to do, worked out before its transaction. */
+type Plan =
+  | { kind: "skip"; reason: FiringSkipReason; error?: string }
+  | { kind: "later"; dueAt: Date }
+  | { kind: "message"; channel: ChannelName; address: string; dueAt: Date }
+  | { kind: "task"; assigneeId: number; title: string; description: string | null; dueAt: Date | null }
+  | { kind: "notify"; userId: number }
+  | { kind: "segment"; segmentId: number; add: boolean };
+
+interface Batch {
+  automations: Map<number, AutomationRow>;
+  store: { timeZone: string; quietHoursStart: string | null; quietHoursEnd: string | null; frequencyCapCount: number | null; frequencyCapDays: number | null };
+  members: Set<string>;
+  customers: Map<number, { id: number; managerId: number | null; acceptsMarketing: boolean; timeZone: string | null; lastInteractionAt: Date | null }>;
+  identities: Map<number, Map<ChannelName, { address: string | null; isSubscribed: boolean }>>;
+  descriptions: Map<string, string | { problem: string }>;
+  activeUsers: Set<number>;
+  capped: Set<number>;
+}
+
+/**
+ * Acts on every due firing until none is due or the run's time is up. Returns what it did and when
+ * the next pending firing is due.
+ */
+export async function runDueFirings(deps: RunnerDeps, runToken: string, options: RunnerOptions = {}): Promise<RunnerResult> {
+  const { db } = deps;
+  const started = Date.now();
+  const lease = options.leaseMs ?? FIRING_LEASE_MS;
+  const result: RunnerResult = { claimed: 0, done: 0, skipped: 0, deferred: 0, released: 0, nextDueAt: null };
+  const at = deps.clock();
+  result.released = await releaseAbandonedClaims(db, runToken, new Date(at.getTime() - lease), at);
+  if (result.released > 0) deps.log.warn({ firings: result.released }, "automation firings claimed by a stopped runner put back in line");
+  while (Date.now() - started < (options.maxRunMs ?? 60_000)) {
+    const now = deps.clock();
+    const claimed = await claimDueFirings(db, { runToken, now, limit: options.batchSize ?? 200 });
+    if (claimed.length === 0) break;
+    result.claimed += claimed.length;
+    const batch = await loadBatch(db, claimed, now);
+    for (const firing of claimed) {
+      const outcome = await actOn(deps, runToken, firing, batch, now);
+      if (outcome === "done") result.done++;
+      else if (outcome === "skipped") result.skipped++;
+      else if (outcome === "deferred") result.deferred++;
+    }
+  }
+  result.nextDueAt = await nextPendingDue(db);
+  return result;
+}
+
+const memberKey = (segmentId: number, customerId: number) => `${segmentId}:${customerId}`;
+
+/** What the batch's plans read, a few queries for the whole batch. */
+async function loadBatch(db: Database, firings: ClaimedFiring[], now: Date): Promise<Batch> {
+  const automationIds = [...new Set(firings.map((f) => f.automationId))];
+  const customerIds = [...new Set(firings.map((f) => f.customerId))];
+  const automations = new Map((await db.models.Automation.findAll({ where: { id: { [Op.in]: automationIds } }, raw: true })).map((a) => [a.id, a]));
+  const storeRow = await db.models.StoreSettings.findByPk(1, { raw: true });
+  const store = {
+    timeZone: storeRow?.timeZone ?? "UTC",
+    quietHoursStart: storeRow?.quietHoursStart ?? null,
+    quietHoursEnd: storeRow?.quietHoursEnd ?? null,
+    frequencyCapCount: storeRow?.frequencyCapCount ?? null,
+    frequencyCapDays: storeRow?.frequencyCapDays ?? null,
+  };
+  const segmentIds = [...new Set([...automations.values()].map((a) => a.segmentId))];
+  const memberRows = (await db.sequelize.query("SELECT segment_id AS s, customer_id AS c FROM segment_members WHERE segment_id IN (:segmentIds) AND customer_id IN (:customerIds)", {
+    replacements: { segmentIds, customerIds },
+    type: QueryTypes.SELECT,
+  })) as Array<{ s: number; c: number }>;
+  const members = new Set(memberRows.map((r) => memberKey(Number(r.s), Number(r.c))));
+  const customerRows = await db.models.Customer.findAll({
+    attributes: ["id", "managerId", "acceptsMarketing", "timeZone", "lastInteractionAt"],
+    where: { id: { [Op.in]: customerIds } },
+    raw: true,
+  });
+  const customers = new Map(customerRows.map((c) => [c.id, { id: c.id, managerId: c.managerId, acceptsMarketing: Boolean(c.acceptsMarketing), timeZone: c.timeZone ?? null, lastInteractionAt: c.lastInteractionAt ? new Date(c.lastInteractionAt) : null }]));
+  const identities = new Map<number, Map<ChannelName, { address: string | null; isSubscribed: boolean }>>();
+  const messaged = firings.filter((f) => automations.get(f.automationId)?.actionKind === "message").map((f) => f.customerId);
+  if (messaged.length) {
+    const rows = await db.models.ChannelIdentity.findAll({ where: { customerId: { [Op.in]: [...new Set(messaged)] } }, raw: true });
+    for (const r of rows) {
+      if (!(CHANNELS as readonly string[]).includes(r.channel)) continue;
+      let mine = identities.get(r.customerId);
+      if (!mine) identities.set(r.customerId, (mine = new Map()));
+      mine.set(r.channel as ChannelName, { address: r.address, isSubscribed: Boolean(r.isSubscribed) });
+    }
+  }
+  const cap = frequencyCapOf(store);
+  const capped = cap && messaged.length ? await customersAtCap(db, [...new Set(messaged)], now, cap) : new Set<number>();
+  const userIds = new Set<number>();
+  for (const a of automations.values()) {
+    if (a.fallbackUserId) userIds.add(a.fallbackUserId);
+    if (a.notifyUserId) userIds.add(a.notifyUserId);
+  }
+  for (const c of customers.values()) if (c.managerId) userIds.add(c.managerId);
+  const activeUsers = new Set(
+    userIds.size ? (await db.models.User.findAll({ attributes: ["id"], where: { id: { [Op.in]: [...userIds] }, isActive: true }, raw: true })).map((u) => u.id) : [],
+  );
+  const descriptions = await renderDescriptions(db, firings, automations, now);
+  return { automations, store, members, customers, identities, descriptions, activeUsers, capped };
+}
+
+/** Task descriptions rendered with each customer's context (Liquid, as message templates are), keyed by automation and customer. */
+async function renderDescriptions(db: Database, firings: ClaimedFiring[], automations: Map<number, AutomationRow>, now: Date) {
+  const out = new Map<string, string | { problem: string }>();
+  const wanted = firings.filter((f) => {
+    const a = automations.get(f.automationId);
+    return a?.actionKind === "task" && a.taskDescription;
+  });
+  if (wanted.length === 0) return out;
+  const loaded = await loadTemplateContexts(db, [...new Set(wanted.map((f) => f.customerId))], { now });
+  const engines = createEngines({ locale: loaded.locale, localNow: loaded.localNow });
+  for (const f of wanted) {
+    const a = automations.get(f.automationId)!;
+    const base = loaded.contexts.get(f.customerId);
+    if (!base) continue;
+    const prepared = prepareTemplate({ channel: "viber", textBody: a.taskDescription }, engines, new Set(loaded.fieldKeys));
+    if (!prepared.ok) {
+      out.set(`${a.id}:${f.customerId}`, { problem: prepared.problems[0].message });
+      continue;
+    }
+    const rendered = renderMessage(prepared.template, engines, { ...base, unsubscribe_url: "" });
+    out.set(`${a.id}:${f.customerId}`, rendered.ok ? rendered.message.text : { problem: rendered.problem.message });
+  }
+  return out;
+}
+
+/** What a claimed firing is to do now. */
+function planOf(firing: ClaimedFiring, a: AutomationRow, batch: Batch, now: Date): Plan {
+  const hours = firingHoursOf(a);
+  const allowed = nextFiringInstant(now, hours, batch.store.timeZone);
+  if (allowed.getTime() > now.getTime()) return { kind: "later", dueAt: allowed };
+  const isMember = batch.members.has(memberKey(a.segmentId, firing.customerId));
+  if (firing.eventKind === "entered" && !isMember) return { kind: "skip", reason: "left_before_delay" };
+  if (firing.eventKind === "left" && isMember) return { kind: "skip", reason: "came_back_before_delay" };
+  const customer = batch.customers.get(firing.customerId);
+  switch (a.actionKind) {
+    case "message": {
+      if (!customer) return { kind: "skip", reason: "customer_gone" };
+      const chain = (a.channels ?? "").split(",").filter((c): c is ChannelName => (CHANNELS as readonly string[]).includes(c));
+      const zone = customerZoneName(customer.timeZone, batch.store.timeZone);
+      const quiet = quietHoursFor({ quietHoursStart: null, quietHoursEnd: null }, batch.store);
+      const dueAt = quiet ? nextAllowedInstant(now, quiet, zone) : now;
+      const reach = reachOf(
+        { acceptsMarketing: customer.acceptsMarketing, timeZone: customer.timeZone, lastInteractionMs: customer.lastInteractionAt?.getTime() ?? null },
+        batch.identities.get(customer.id) ?? new Map(),
+        chain,
+        dueAt,
+      );
+      if ("skipReason" in reach) return { kind: "skip", reason: reach.skipReason };
+      if (batch.capped.has(customer.id)) return { kind: "skip", reason: "frequency_cap" };
+      return { kind: "message", channel: reach.channel, address: reach.address, dueAt };
+    }
+    case "task": {
+      if (!customer) return { kind: "skip", reason: "customer_gone" };
+      const assigneeId = customer.managerId && batch.activeUsers.has(customer.managerId) ? customer.managerId : a.fallbackUserId && batch.activeUsers.has(a.fallbackUserId) ? a.fallbackUserId : null;
+      if (!assigneeId) return { kind: "skip", reason: "no_assignee" };
+      const description = a.taskDescription ? batch.descriptions.get(`${a.id}:${customer.id}`) : null;
+      if (description && typeof description === "object") return { kind: "skip", reason: "template_problem", error: `Task description: ${description.problem}` };
+      const dueAt = a.taskDueHours === null ? null : new Date(now.getTime() + a.taskDueHours * 3_600_000);
+      return { kind: "task", assigneeId, title: a.taskTitle ?? a.name, description: description ?? null, dueAt };
+    }
+    case "notify":
+      return a.notifyUserId && batch.activeUsers.has(a.notifyUserId) ? { kind: "notify", userId: a.notifyUserId } : { kind: "skip", reason: "no_user" };
+    case "add_to_segment":
+    case "remove_from_segment":
+      return a.targetSegmentId ? { kind: "segment", segmentId: a.targetSegmentId, add: a.actionKind === "add_to_segment" } : { kind: "skip", reason: "segment_unusable" };
+  }
+}
+
+/** Runs an UPDATE and returns how many rows it changed, on either dialect. */
+async function affected(db: Database, sql: string, transaction: Transaction): Promise<number> {
+  const result = (await db.sequelize.query(sql, { type: QueryTypes.UPDATE, transaction })) as unknown as [unknown, number];
+  return Number(result[1] ?? 0);
+}
+
+/**
+ * The automation's cap for this customer, taken for this firing if it allows one more: a row per
+ * (automation, customer) holding its last firing. Race-free on both dialects: the primary key
+ * admits one first row, and the conditional UPDATE one taker per window (InnoDB's row lock; SQLite's
+ * single writer).
+ */
+async function takeCap(db: Database, a: AutomationRow, firing: ClaimedFiring, now: Date, transaction: Transaction): Promise<boolean> {
+  if (a.capKind === "none") return true;
+  const ignore = db.dialect === "mysql" ? "INSERT IGNORE" : "INSERT OR IGNORE";
+  await db.sequelize.query(
+    `${ignore} INTO automation_caps (automation_id, customer_id, firing_id, fired_at) VALUES (${a.id}, ${firing.customerId}, ${firing.id}, ${sqlLiteral(now, db)})`,
+    { type: QueryTypes.INSERT, transaction },
+  );
+  if (a.capKind === "days") {
+    const windowStart = new Date(now.getTime() - (a.capDays ?? 1) * 86_400_000);
+    await affected(
+      db,
+      `UPDATE automation_caps SET firing_id = ${firing.id}, fired_at = ${sqlLiteral(now, db)}
+       WHERE automation_id = ${a.id} AND customer_id = ${firing.customerId} AND firing_id <> ${firing.id} AND fired_at <= ${sqlLiteral(windowStart, db)}`,
+      transaction,
+    );
+  }
+  const [row] = await db.sequelize.query<{ firing_id: number | string }>(
+    `SELECT firing_id FROM automation_caps WHERE automation_id = ${a.id} AND customer_id = ${firing.customerId}${db.dialect === "mysql" ? " FOR UPDATE" : ""}`,
+    { type: QueryTypes.SELECT, transaction },
+  );
+  return Number(row?.firing_id) === firing.id;
+}
+
+type ActOutcome = "done" | "skipped" | "deferred" | "lost";
+
+/** Plans and acts on one claimed firing in one transaction; "lost" when the claim was no longer this run's. */
+async function actOn(deps: RunnerDeps, runToken: string, firing: ClaimedFiring, batch: Batch, now: Date): Promise<ActOutcome> {
+  const { db } = deps;
+  const a = batch.automations.get(firing.automationId);
+  const plan: Plan = a ? planOf(firing, a, batch, now) : { kind: "skip", reason: "segment_unusable" };
+  return sendingTransaction(db, async (transaction) => {
+    const lock = db.dialect === "mysql" ? " FOR UPDATE" : "";
+    const [mine] = await db.sequelize.query<{ status: string; claimed_by: string | null }>(`SELECT status, claimed_by FROM automation_firings WHERE id = ${firing.id}${lock}`, {
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    if (!mine || mine.status !== "claimed" || mine.claimed_by !== runToken) return "lost";
+    const [automation] = await db.sequelize.query<{ is_active: number | boolean; deleted_at: unknown }>(
+      `SELECT is_active, deleted_at FROM automations WHERE id = ${firing.automationId}${db.dialect === "mysql" ? " LOCK IN SHARE MODE" : ""}`,
+      { type: QueryTypes.SELECT, transaction },
+    );
+    const finish = (fields: Record<string, unknown>) =>
+      db.models.AutomationFiring.update({ claimedBy: null, claimedAt: null, updatedAt: now, ...fields }, { where: { id: firing.id }, transaction });
+    // made by the follower just as the automation was paused or deleted
+    if (!automation || automation.deleted_at) return (await finish({ status: "cancelled" }), "deferred");
+    if (!Number(automation.is_active)) return (await finish({ status: "held" }), "deferred");
+    if (plan.kind === "later") return (await finish({ status: "pending", dueAt: plan.dueAt }), "deferred");
+    if (plan.kind === "skip") return (await finish({ status: "skipped", skipReason: plan.reason, error: plan.error ?? null, actedAt: now }), "skipped");
+    if (!(await takeCap(db, a!, firing, now, transaction))) return (await finish({ status: "skipped", skipReason: "automation_cap", actedAt: now }), "skipped");
+    const refs = await perform(deps, a!, firing, plan, now, transaction);
+    if ("skip" in refs) return (await finish({ status: "skipped", skipReason: refs.skip, actedAt: now }), "skipped");
+    await finish({ status: "done", actedAt: now, skipReason: null, ...refs });
+    return "done";
+  });
+}
+
+/** The action's writes, in the firing's transaction; returns what it made, or why it could not. */
+async function perform(
+  deps: RunnerDeps,
+  a: AutomationRow,
+  firing: ClaimedFiring,
+  plan: Exclude<Plan, { kind: "skip" } | { kind: "later" }>,
+  now: Date,
+  transaction: Transaction,
+): Promise<{ deliveryId?: number; taskId?: number; notificationId?: number } | { skip: FiringSkipReason }> {
+  const { db, queue } = deps;
+  switch (plan.kind) {
+    case "message": {
+      const campaign = await db.models.Campaign.findOne({ where: { automationId: a.id }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+      if (!campaign || campaign.status === "cancelled") return { skip: "segment_unusable" };
+      // the sender finishes the hidden campaign whenever nothing is left; a new message opens it again
+      const reopened = campaign.status === "finished";
+      if (reopened) await db.models.Campaign.update({ status: "sending", finishedAt: null, updatedAt: now }, { where: { id: campaign.id }, transaction });
+      const delivery = await db.models.CampaignDelivery.create(
+        { campaignId: campaign.id, customerId: firing.customerId, firingId: firing.id, channel: plan.channel, address: plan.address, status: "queued", skipReason: null, dueAt: plan.dueAt, createdAt: now, updatedAt: now },
+        { transaction },
+      );
+      const job = await queue.repository.getUniqueJob(JOB_NAMES.sendCampaign, { "data.campaignId": campaign.id }, { transaction });
+      const next = job?.nextRunAt ? new Date(job.nextRunAt) : null;
+      if (reopened || !next || next.getTime() > plan.dueAt.getTime()) await saveSendJob(queue, campaign.id, plan.dueAt, transaction);
+      return { deliveryId: Number(delivery.id) };
+    }
+    case "task": {
+      const task = await db.models.Task.create(
+        {
+          customerId: firing.customerId,
+          assigneeId: plan.assigneeId,
+          title: plan.title,
+          description: plan.description,
+          dueAt: plan.dueAt,
+          status: "open",
+          automationId: a.id,
+          firingId: firing.id,
+          createdById: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        { transaction },
+      );
+      const taskId = Number(task.id);
+      const link = `/tasks/${taskId}`;
+      const notificationId = await createNotification(db, { userId: plan.assigneeId, kind: TASK_ASSIGNED, params: { taskId, title: plan.title, customerId: firing.customerId, automationId: a.id }, link }, now, transaction);
+      const user = await db.models.User.findByPk(plan.assigneeId, { attributes: ["email", "notifyByEmail"], raw: true, transaction });
+      if (user?.notifyByEmail) {
+        const url = new URL(link, deps.publicUrl).toString();
+        const emailId = await queueEmail(
+          db,
+          {
+            recipient: user.email,
+            subject: `New task: ${plan.title}`,
+            text: [plan.title, "", plan.description ?? "", "", plan.dueAt ? `Due: ${plan.dueAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "", `Open it: ${url}`].filter((l, i, all) => l !== "" || all[i - 1] !== "").join("\n"),
+            purpose: "notification",
+            userId: plan.assigneeId,
+            customerId: firing.customerId,
+          },
+          now,
+          transaction,
+        );
+        await enqueueEmailDelivery(queue, emailId, now, transaction);
+      }
+      return { taskId, notificationId };
+    }
+    case "notify": {
+      const notificationId = await createNotification(
+        db,
+        { userId: plan.userId, kind: AUTOMATION_NOTICE, params: { automationId: a.id, name: a.name, customerId: firing.customerId, event: firing.eventKind }, link: `/customers/${firing.customerId}` },
+        now,
+        transaction,
+      );
+      return { notificationId };
+    }
+    case "segment": {
+      const change = plan.add ? await addMembers(db, plan.segmentId, [firing.customerId], now, {}, transaction) : await removeMembers(db, plan.segmentId, [firing.customerId], now, {}, transaction);
+      return change.ok ? {} : { skip: "segment_unusable" };
+    }
+  }
+}
