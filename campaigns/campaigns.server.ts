@@ -311,7 +311,7 @@ export async function updateCampaign(
   if (!checked.ok) return { ok: false, kind: "invalid", errors: checked.errors };
   return inTransaction(db, options.transaction, async (transaction) => {
     // the row is held while it changes, so sending cannot start halfway through the edit
-    const row = await db.models.Campaign.findByPk(id, { transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+    const row = await db.models.Campaign.findOne({ where: { id, automationId: { [Op.is]: null } }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
     if (!row) return { ok: false as const, kind: "not_found" as const };
     const previous = await viewOf(db, row, transaction);
     const lateRefusal = editRefusal(previous);
@@ -333,7 +333,7 @@ export async function updateCampaign(
 /** Deletes a draft and its templates; a campaign that was ever scheduled stays, for its history. */
 export async function deleteCampaign(db: Database, id: number, actor: AuditActor, now: Date, options: { transaction?: Transaction } = {}): Promise<{ ok: true; name: string } | CampaignRefusal> {
   return inTransaction(db, options.transaction, async (transaction) => {
-    const row = await db.models.Campaign.findByPk(id, { transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+    const row = await db.models.Campaign.findOne({ where: { id, automationId: { [Op.is]: null } }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
     if (!row) return { ok: false as const, kind: "not_found" as const };
     if (row.status !== "draft") {
       return { ok: false as const, kind: "refused" as const, status: row.status, reason: `The campaign is ${row.status}: only a draft can be deleted. Cancel it instead, and its report stays.` };

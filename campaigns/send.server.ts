@@ -48,9 +48,12 @@ export function firstStartInstant(campaign: Pick<CampaignRow, "scheduleKind" | "
   return new Date(Math.max(at, now.getTime()));
 }
 
-/** The campaign's row, locked until the transaction ends (MariaDB; SQLite's write transaction holds the whole file). */
+/**
+ * The campaign's row, locked until the transaction ends (MariaDB; SQLite's write transaction holds the whole file).
+ * An automation's hidden campaign is not one a marketer controls: it is not found here.
+ */
 async function lockCampaign(db: Database, campaignId: number, transaction: Transaction): Promise<CampaignRow | null> {
-  return db.models.Campaign.findOne({ where: { id: campaignId }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+  return db.models.Campaign.findOne({ where: { id: campaignId, automationId: { [Op.is]: null } }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
 }
 
 /** The campaign's one send job (unique by campaign): saved again, it runs at `at` (or on at once if it is running). */

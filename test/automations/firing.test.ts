@@ -18,6 +18,8 @@ import { followSegmentEvents, newFollowerState } from "../../automations/follow.
 import { runDueFirings, FIRING_LEASE_MS } from "../../automations/run.server";
 import { claimDueFirings } from "../../automations/claim-sql";
 import type { AutomationInputIn } from "../../automations/definition";
+import { cancelCampaign, pauseCampaign, requestStart, resumeCampaign } from "../../campaigns/send.server";
+import { deleteCampaign, getCampaign, updateCampaign } from "../../campaigns/campaigns.server";
 
 const T0 = new Date("2026-05-04T09:00:00.000Z");
 const HOUR = 3_600_000;
@@ -334,5 +336,20 @@ describe(`automations on ${testDialect}`, () => {
     const refusedRefs = await createAutomation(db, { name: "x", trigger: { segmentId: 987654, kind: "entered" }, action: { kind: "notify", userId: 987654 } }, { userId: marketerId }, now);
     expect(refusedRefs.ok ? [] : "errors" in refusedRefs ? refusedRefs.errors.map((e) => e.field).sort() : []).toEqual(["action.userId", "trigger.segmentId"]);
     expect(await db.models.Automation.count()).toBe(before);
+  });
+
+  it("a message automation's hidden campaign is not one a marketer can read, edit, start, pause, cancel or delete", async () => {
+    const id = await automation(await segment());
+    const hidden = await db.models.Campaign.findOne({ where: { automationId: id }, raw: true });
+    expect(hidden).not.toBeNull();
+    const campaignId = hidden!.id;
+    const actor = { userId: marketerId, ip: null };
+    expect(await getCampaign(db, campaignId)).toBeNull();
+    for (const control of [requestStart, pauseCampaign, resumeCampaign, cancelCampaign]) {
+      expect(await control(db, queue, campaignId, now)).toMatchObject({ ok: false });
+    }
+    expect(await updateCampaign(db, campaignId, { name: "Taken over" }, actor, now, { patch: true })).toMatchObject({ ok: false, kind: "not_found" });
+    expect(await deleteCampaign(db, campaignId, actor, now)).toMatchObject({ ok: false, kind: "not_found" });
+    expect(await db.models.Campaign.findByPk(campaignId, { raw: true })).toMatchObject({ name: hidden!.name, status: hidden!.status });
   });
 });
