@@ -90,5 +90,9 @@ describe(`the notification bell and page on ${testDialect}`, () => {
     const text = notificationText({ kind: "segment.formed", params: { name: "Big spenders", size: 12345, seconds: 12.5 } }, i18n.t, "de-DE");
     expect(text).toBe("Segment “Big spenders” is formed: 12.345 customers, took 12,5 s.");
     expect(notificationText({ kind: "campaign.sent", params: {} }, i18n.t, "en")).toBe("Something happened (campaign.sent).");
+    // the automations' kinds: a task for a manager, and a notice when a customer enters or leaves
+    expect(notificationText({ kind: "task.assigned", params: { title: "Call Ana about her order" } }, i18n.t, "en")).toBe("New task for you: “Call Ana about her order”.");
+    expect(notificationText({ kind: "automation.notice", params: { name: "Lapsed VIP", event: "left" } }, i18n.t, "en")).toBe("Automation “Lapsed VIP”: a customer left its segment.");
+    expect(notificationText({ kind: "automation.notice", params: { name: "Lapsed VIP", event: "entered" } }, i18n.t, "en")).toBe("Automation “Lapsed VIP”: a customer entered its segment.");
   });
 });

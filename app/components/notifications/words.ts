@@ -16,6 +16,10 @@ export function notificationText(n: NotificationLike, t: TFunction, locale: stri
   switch (n.kind) {
     case "segment.formed":
       return t("notifications.kinds.segment_formed", { name: text(n.params.name), size: number(n.params.size, locale), count: typeof n.params.size === "number" ? n.params.size : 0, seconds: number(n.params.seconds, locale) });
+    case "task.assigned":
+      return t("notifications.kinds.task_assigned", { title: text(n.params.title) });
+    case "automation.notice":
+      return t(n.params.event === "left" ? "notifications.kinds.automation_notice_left" : "notifications.kinds.automation_notice_entered", { name: text(n.params.name) });
     default:
       return t("notifications.kinds.unknown", { kind: n.kind });
   }
