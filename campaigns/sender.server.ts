@@ -45,6 +45,8 @@ export interface SenderDeps {
   render: RenderDeliveries;
   /** Messages per second allowed on the channel now (its settings, else the provider's default). */
   ratePerSecond(channel: ChannelName): number;
+  /** Asked before each batch is claimed: brings `senders` and `ratePerSecond` in line with the channels' settings. */
+  refreshChannels?: () => Promise<void>;
   /** The process's throttles, shared by the campaigns it sends; a run of its own when absent. */
   throttles?: ChannelThrottles;
   clock: () => Date;
@@ -108,7 +110,6 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
   // calls. A channel of its own per lane: a slow channel of the fallback chain (an SMS number's one
   // message a second) holds back only its own messages.
   const lane = async (channel: ChannelName | null) => {
-    const limit = claimLimit(channel === null ? chainOf(campaign) : [channel], deps, options.batchSize);
     let misses = 0;
     try {
       while (!failed) {
@@ -116,6 +117,8 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
           outOfTime = true;
           return;
         }
+        await deps.refreshChannels?.();
+        const limit = claimLimit(channel === null ? chainOf(campaign) : [channel], deps, options.batchSize);
         const now = deps.clock();
         const claimed = await claimDueDeliveries(db, { campaignId, runToken, now, limit, channel });
         if (claimed.length === 0) {
