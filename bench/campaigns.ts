@@ -82,9 +82,10 @@ function instantSenders(): Record<ChannelName, ChannelSender> {
   let next = 0;
   const sender = (channel: ChannelName): ChannelSender => ({
     channel,
-    provider: "outbox",
+    // a provider, not the outbox: the sender would store outbox messages inside its outcome writes
+    provider: "smtp",
     defaultRatePerSecond: 1_000_000,
-    send: async () => ({ providerMessageId: `instant-${++next}`, provider: "outbox" }),
+    send: async () => ({ providerMessageId: `instant-${++next}`, provider: "smtp" }),
     close: async () => {},
   });
   return Object.fromEntries(CHANNELS.map((channel) => [channel, sender(channel)])) as Record<ChannelName, ChannelSender>;
