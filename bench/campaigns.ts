@@ -19,6 +19,7 @@ import { runSender, type SenderDeps } from "../campaigns/sender.server";
 import { ChannelThrottles } from "../campaigns/throttle";
 import { CHANNELS, type ChannelName, type ChannelSender } from "../campaigns/channels/channel";
 import { postMessage, standInSenders, type StandInStats } from "../test/campaigns/stand-in";
+import { addCampaignRow } from "../test/support/campaign-row";
 import { createBenchDatabase, type BenchContext, type BenchDatabase } from "./support";
 
 const RECIPIENTS = 100_000;
@@ -81,9 +82,10 @@ function instantSenders(): Record<ChannelName, ChannelSender> {
   let next = 0;
   const sender = (channel: ChannelName): ChannelSender => ({
     channel,
-    provider: "outbox",
+    // a provider, not the outbox: the sender would store outbox messages inside its outcome writes
+    provider: "smtp",
     defaultRatePerSecond: 1_000_000,
-    send: async () => ({ providerMessageId: `instant-${++next}`, provider: "outbox" }),
+    send: async () => ({ providerMessageId: `instant-${++next}`, provider: "smtp" }),
     close: async () => {},
   });
   return Object.fromEntries(CHANNELS.map((channel) => [channel, sender(channel)])) as Record<ChannelName, ChannelSender>;
@@ -97,22 +99,7 @@ async function sendCampaign(
   log: (line: string) => void,
 ): Promise<{ seconds: number; sent: number }> {
   const now = new Date();
-  const campaign = await db.models.Campaign.create({
-    name: `bench ${count}`,
-    status: "draft",
-    channels: "email",
-    includeSegmentIds: "[]",
-    excludeSegmentIds: "[]",
-    scheduleKind: "now",
-    timeZoneMode: "store",
-    sendAt: null,
-    localSendAt: null,
-    quietHoursStart: null,
-    quietHoursEnd: null,
-    createdById: null,
-    createdAt: now,
-    updatedAt: now,
-  } as never);
+  const campaign = await addCampaignRow(db, now, { name: `bench ${count}` });
   const queue = new JobQueue(db, { name: "bench", processEveryMs: 1_000 });
   const senders = url ? standInSenders(url, { maxSockets: 128 }) : instantSenders();
   const deps: SenderDeps = {

@@ -12,6 +12,7 @@ import { addMembers } from "../segments/manual.server";
 import { recomputeSegment } from "../segments/recompute.server";
 import { saveSegment } from "../segments/store.server";
 import { addChannel, addCustomers, addTag } from "../test/customers/factory";
+import { addCampaignRow } from "../test/support/campaign-row";
 import { createTestDatabase, testDialect } from "../test/support/db";
 import { referenceAudience, type PlainCustomer, type PlainDelivery } from "./audience-reference";
 import { AudienceError, resolveAudience } from "./audience.server";
@@ -29,25 +30,8 @@ describe(`campaign audience on ${testDialect}`, () => {
   /** Earlier campaigns, one per message a customer had before (one delivery per campaign and customer). */
   const earlier: number[] = [];
 
-  async function newCampaign(over: Partial<Record<string, unknown>>): Promise<CampaignRow> {
-    return db.models.Campaign.create({
-      name: "Summer sale",
-      status: "draft",
-      channels: "viber,sms",
-      includeSegmentIds: JSON.stringify([segment.get("vip")]),
-      excludeSegmentIds: "[]",
-      scheduleKind: "now",
-      timeZoneMode: "store",
-      sendAt: null,
-      localSendAt: null,
-      quietHoursStart: null,
-      quietHoursEnd: null,
-      createdById: null,
-      createdAt: now,
-      updatedAt: now,
-      ...over,
-    } as never);
-  }
+  const newCampaign = (over: Partial<Record<keyof CampaignRow, unknown>>) =>
+    addCampaignRow(db, now, { name: "Summer sale", channels: "viber,sms", includeSegmentIds: JSON.stringify([segment.get("vip")]), ...over });
 
   async function makeSegment(code: string, type: string, tag: string | null) {
     const out = await saveSegment(db, { name: code, code, type, criteria: tag ? [{ field: "tag", values: [{ value: tag }] }] : [] }, { userId: null });

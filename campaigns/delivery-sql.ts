@@ -216,6 +216,16 @@ export async function settleClaimed(db: Database, runToken: string, outcome: Cla
   );
 }
 
+/** Which of these rows are still in flight under this run's claim, locked (MariaDB) until `transaction` ends. */
+export async function heldClaims(db: Database, runToken: string, ids: number[], transaction: Transaction): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.sequelize.query<{ id: number | string }>(
+    `SELECT id FROM ${TABLE} WHERE id IN (${ids.map(Number).join(",")}) AND status = 'in_flight' AND claimed_by = ${sqlLiteral(runToken, db)}${db.dialect === "mysql" ? " FOR UPDATE" : ""}`,
+    { type: QueryTypes.SELECT, transaction },
+  );
+  return new Set(rows.map((row) => Number(row.id)));
+}
+
 /**
  * Marks unknown the in-flight rows of a campaign claimed at or before `claimedBefore` by a run other
  * than this one: that run died between its claim and its outcome, so each may have gone out.

@@ -16,6 +16,7 @@ import {
   type Schedule,
   type Timing,
 } from "./schedule";
+import { offsetChanges } from "../test/support/zones";
 import { referenceDue, referenceIsQuiet, referenceScheduled, referenceWall, referenceZone } from "./schedule-reference";
 
 const ZONES = [
@@ -147,27 +148,7 @@ describe("the due instant", () => {
 // --- randomised: schedules, quiet hours and zones, weighted to the days clocks change ---------
 
 /** Every offset change of each zone from 2025 to 2028, found to the minute. */
-function transitions(zone: string): number[] {
-  const out: number[] = [];
-  let t = DateTime.fromObject({ year: 2025 }, { zone });
-  const end = DateTime.fromObject({ year: 2028 }, { zone });
-  while (t < end) {
-    const next = t.plus({ hours: 12 });
-    if (next.offset !== t.offset) {
-      let lo = t.toMillis();
-      let hi = next.toMillis();
-      while (hi - lo > 60_000) {
-        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-        if (DateTime.fromMillis(mid, { zone }).offset === t.offset) lo = mid;
-        else hi = mid;
-      }
-      out.push(hi);
-    }
-    t = next;
-  }
-  return out;
-}
-const TRANSITIONS = new Map(ZONES.map((z) => [z, transitions(z)]));
+const TRANSITIONS = new Map(ZONES.map((z) => [z, offsetChanges(z, 2025, 2028, { hours: 12 })]));
 
 const MINUTE = 60_000;
 const wallText = (wall: number) => new Date(wall).toISOString().slice(0, 16);

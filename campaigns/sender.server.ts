@@ -5,11 +5,13 @@
 // that dies leaves its rows in flight; the next run marks them unknown once the lease has passed,
 // and never sends them again on its own.
 import { performance } from "node:perf_hooks";
+import type { Transaction } from "sequelize";
 import type { Database } from "../models/db";
 import type { CampaignRow } from "../models/campaign-models";
-import { CHANNELS, SendFailure, type ChannelName, type ChannelSender, type RenderedMessage } from "./channels/channel";
+import { CHANNELS, SendFailure, type ChannelName, type ChannelSender, type OutgoingMessage, type RenderedMessage } from "./channels/channel";
+import { isOutboxSender, type OutboxSender } from "./channels/outbox.server";
 import { ChannelThrottles } from "./throttle";
-import { claimDueDeliveries, hasClaimable, markAbandonedUnknown, pendingTimes, sendingTransaction, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
+import { claimDueDeliveries, hasClaimable, heldClaims, markAbandonedUnknown, pendingTimes, sendingTransaction, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
 import { cancelQueued } from "./send.server";
 
 /** A claim older than this belongs to a run that died: the send job's lock lifetime. */
@@ -45,6 +47,8 @@ export interface SenderDeps {
   render: RenderDeliveries;
   /** Messages per second allowed on the channel now (its settings, else the provider's default). */
   ratePerSecond(channel: ChannelName): number;
+  /** Asked before each batch is claimed: brings `senders` and `ratePerSecond` in line with the channels' settings. */
+  refreshChannels?: () => Promise<void>;
   /** The process's throttles, shared by the campaigns it sends; a run of its own when absent. */
   throttles?: ChannelThrottles;
   clock: () => Date;
@@ -80,6 +84,8 @@ export interface SenderRun {
 
 type Outcome =
   | { id: number; status: "sent"; providerMessageId: string }
+  /** For the outbox: stored in the transaction that writes the batch's outcomes, with "sent" (0019, rule 4). */
+  | { id: number; status: "store"; sender: OutboxSender; message: OutgoingMessage }
   | { id: number; status: "failed" | "unknown"; error: string }
   | { id: number; status: "queued"; error: string | null; dueAt: Date };
 
@@ -108,7 +114,6 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
   // calls. A channel of its own per lane: a slow channel of the fallback chain (an SMS number's one
   // message a second) holds back only its own messages.
   const lane = async (channel: ChannelName | null) => {
-    const limit = claimLimit(channel === null ? chainOf(campaign) : [channel], deps, options.batchSize);
     let misses = 0;
     try {
       while (!failed) {
@@ -116,6 +121,8 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
           outOfTime = true;
           return;
         }
+        await deps.refreshChannels?.();
+        const limit = claimLimit(channel === null ? chainOf(campaign) : [channel], deps, options.batchSize);
         const now = deps.clock();
         const claimed = await claimDueDeliveries(db, { campaignId, runToken, now, limit, channel });
         if (claimed.length === 0) {
@@ -229,14 +236,10 @@ async function sendOne(deps: SenderDeps, campaign: CampaignRow, delivery: Claime
   const sender = deps.senders[delivery.channel];
   if (!sender) return { id, status: "failed", error: `No sender is set up for ${delivery.channel}.` };
   await throttles.for(delivery.channel, rateOf(deps, delivery.channel)).acquire();
+  const outgoing: OutgoingMessage = { deliveryKey: deliveryKeyOf(campaign, delivery), deliveryId: id, customerId: delivery.customerId, to: delivery.address, message };
+  if (isOutboxSender(sender)) return { id, status: "store", sender, message: outgoing };
   try {
-    const result = await sender.send({
-      deliveryKey: deliveryKeyOf(campaign, delivery),
-      deliveryId: id,
-      customerId: delivery.customerId,
-      to: delivery.address,
-      message,
-    });
+    const result = await sender.send(outgoing);
     return { id, status: "sent", providerMessageId: result.providerMessageId };
   } catch (error) {
     if (!(error instanceof SendFailure) || error.kind === "maybe_sent") {
@@ -273,24 +276,48 @@ class Slots {
   }
 }
 
-/** A batch's outcomes, one statement per kind, in one transaction (one commit, not four). */
+/**
+ * A batch's outcomes, one statement per kind, in one transaction (one commit, not four). Messages for
+ * the outbox are stored in it too, so a stored message and its delivery's "sent" commit together; if
+ * the transaction fails, those rows go back in line (certainly not stored) before the error goes on.
+ */
 async function writeOutcomes(db: Database, runToken: string, outcomes: Outcome[], now: Date, counts: SenderRun["counts"]): Promise<void> {
   const of = <S extends Outcome["status"]>(status: S) => outcomes.filter((o): o is Extract<Outcome, { status: S }> => o.status === status);
-  const batches: ClaimOutcome[] = [
-    { status: "sent", rows: of("sent") },
-    { status: "failed", rows: of("failed") },
-    { status: "unknown", rows: of("unknown") },
-    { status: "queued", rows: of("queued") },
-  ];
-  const took = await sendingTransaction(db, async (transaction) => {
-    const changed: number[] = [];
-    for (const batch of batches) changed.push(await settleClaimed(db, runToken, batch, now, transaction));
-    return changed;
-  });
-  batches.forEach((batch, i) => {
-    if (batch.status === "queued") counts.retried += took[i];
-    else counts[batch.status] += took[i];
-  });
+  const toStore = of("store");
+  let took: number[];
+  try {
+    took = await sendingTransaction(db, async (transaction) => {
+      const batches: ClaimOutcome[] = [
+        { status: "sent", rows: [...of("sent"), ...(await storeInOutbox(db, runToken, toStore, transaction))] },
+        { status: "failed", rows: of("failed") },
+        { status: "unknown", rows: of("unknown") },
+        { status: "queued", rows: of("queued") },
+      ];
+      const changed: number[] = [];
+      for (const batch of batches) changed.push(await settleClaimed(db, runToken, batch, now, transaction));
+      return changed;
+    });
+  } catch (error) {
+    if (toStore.length) await settleClaimed(db, runToken, { status: "queued", rows: toStore.map((o) => ({ id: o.id, error: null, dueAt: now })) }, now);
+    throw error;
+  }
+  counts.sent += took[0];
+  counts.failed += took[1];
+  counts.unknown += took[2];
+  counts.retried += took[3];
+}
+
+/** Stores the outbox's messages of rows this run still holds (locked until the outcomes commit); returns them as sent. */
+async function storeInOutbox(db: Database, runToken: string, toStore: Array<Extract<Outcome, { status: "store" }>>, transaction: Transaction) {
+  if (toStore.length === 0) return [];
+  const held = await heldClaims(db, runToken, toStore.map((o) => o.id), transaction);
+  const sent: Array<{ id: number; providerMessageId: string }> = [];
+  for (const o of toStore) {
+    if (!held.has(o.id)) continue;
+    const result = await o.sender.send(o.message, transaction);
+    sent.push({ id: o.id, providerMessageId: result.providerMessageId });
+  }
+  return sent;
 }
 
 /**

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { exponential, type Agenda, type Job } from "agenda";
-import { channelRates, runSender, SEND_LEASE_MS } from "../campaigns/sender.server";
+import { channelRates, runSender, SEND_LEASE_MS, type SenderDeps } from "../campaigns/sender.server";
 import { JOB_NAMES, type CampaignJobData } from "./job-names";
 import type { WorkerDeps } from "./worker-deps";
 
@@ -8,6 +8,17 @@ import type { WorkerDeps } from "./worker-deps";
 export const SEND_RUN_MS = 60_000;
 export const SEND_BATCH_SIZE = 500;
 const TOUCH_EVERY_MS = 10_000;
+
+/** What a run of the send job sends with: the worker's senders and rates, brought in line with the channels' settings before each batch. */
+export async function sendingDeps(deps: Pick<WorkerDeps, "db" | "channels" | "renderDeliveries" | "throttles" | "clock" | "log">): Promise<SenderDeps> {
+  const { senders } = deps.channels;
+  let rates = await channelRates(deps.db, senders);
+  const refreshChannels = async () => {
+    // an admin saved a channel's settings: its sender was rebuilt, and its rate may have changed
+    if ((await deps.channels.refresh()).length) rates = await channelRates(deps.db, senders);
+  };
+  return { db: deps.db, senders, render: deps.renderDeliveries, ratePerSecond: (channel) => rates(channel), refreshChannels, throttles: deps.throttles, clock: deps.clock, log: deps.log };
+}
 
 /**
  * The send job: one per campaign (unique by its id), so one worker sends a campaign at a time; each
@@ -23,7 +34,7 @@ export function defineSendCampaign(agenda: Agenda, deps: WorkerDeps) {
       const runToken = `${(agenda.attrs.name ?? "worker").slice(0, 27)}/${crypto.randomUUID()}`;
       let lastTouch = Date.now();
       const run = await runSender(
-        { db: deps.db, senders: deps.senders, render: deps.renderDeliveries, ratePerSecond: await channelRates(deps.db, deps.senders), throttles: deps.throttles, clock: deps.clock, log: deps.log },
+        await sendingDeps(deps),
         campaignId,
         runToken,
         {

@@ -1,7 +1,7 @@
 import type { Database } from "../models/db";
 import type { Mailer } from "../models/notifications/mailer.server";
 import type { SegmentEngine } from "../segments/engine.server";
-import type { ChannelName, ChannelSender } from "../campaigns/channels/channel";
+import type { SenderSet } from "../campaigns/channels/current-senders.server";
 import type { RenderDeliveries } from "../campaigns/sender.server";
 import type { ChannelThrottles } from "../campaigns/throttle";
 import type { JobQueue } from "./job-queue";
@@ -29,8 +29,8 @@ export interface WorkerDeps {
   clock: () => Date;
   /** Aborted when the worker stops: jobs that never end on their own (the change follower) end then. */
   stopping: AbortSignal;
-  /** Each channel's way out: its provider, or the outbox when the channel has no credentials. */
-  senders: Record<ChannelName, ChannelSender>;
+  /** Each channel's way out: its provider, or the outbox when the channel has no credentials; kept in line with the channels page. */
+  channels: SenderSet;
   /** Fixes a campaign's audience when sending starts. */
   resolveAudience: ResolveAudience;
   /** Renders a claimed batch's messages from the campaign's templates. */

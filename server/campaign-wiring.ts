@@ -3,7 +3,7 @@
 // the templates (campaigns/templates/render.server.ts, through campaigns/render-deliveries.server.ts).
 // This is the one place they are put together; tests hand their own to startWorker.
 import type { ChannelName, ChannelSender } from "../campaigns/channels/channel";
-import { channelSenders } from "../campaigns/channels/senders.server";
+import { currentSenders, fixedSenders, type SenderSet } from "../campaigns/channels/current-senders.server";
 import { resolveAudience } from "../campaigns/audience.server";
 import { campaignRenderer } from "../campaigns/render-deliveries.server";
 import { renderForCustomers } from "../campaigns/templates/render.server";
@@ -27,16 +27,18 @@ export function unsubscribeLinks(services: Pick<ConsoleServices, "config">) {
 /**
  * The campaign parts of this process's worker: those `given` (tests aim senders at stand-ins), the
  * rest made here: each channel's provider from the channels page or the environment (the outbox
- * without credentials), the audience through the segment engine, and messages rendered from the
- * campaign's templates with a signed unsubscribe link. `ownsSenders`: the senders were made here,
- * and the worker closes them. They are made when the worker starts: a worker started after a
- * channel's settings change sends with the new ones.
+ * without credentials), rebuilt when an admin saves a channel's settings; the audience through the
+ * segment engine; and messages rendered from the campaign's templates with a signed unsubscribe
+ * link. `channels.close()` closes only the senders made here.
  */
-export async function campaignWiring(services: ConsoleServices, given: Partial<CampaignWiring> = {}, clock: () => Date = () => new Date()): Promise<CampaignWiring & { ownsSenders: boolean }> {
-  const senders = given.senders ?? (await channelSenders(services.db, services.config.channels ?? {}, services.config.sessionSecret));
+export async function campaignWiring(
+  services: ConsoleServices,
+  given: Partial<CampaignWiring> = {},
+  clock: () => Date = () => new Date(),
+): Promise<Omit<CampaignWiring, "senders"> & { channels: SenderSet }> {
+  const channels = given.senders ? fixedSenders(given.senders) : await currentSenders(services.db, services.config.channels ?? {}, services.config.sessionSecret);
   return {
-    senders,
-    ownsSenders: !given.senders,
+    channels,
     resolveAudience: given.resolveAudience ?? resolveAudience,
     renderDeliveries: given.renderDeliveries ?? campaignRenderer(services.db, renderForCustomers, unsubscribeLinks(services), clock),
   };

@@ -54,7 +54,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
     log,
     clock,
     stopping: stopping.signal,
-    senders: campaigns.senders,
+    channels: campaigns.channels,
     resolveAudience: campaigns.resolveAudience,
     renderDeliveries: campaigns.renderDeliveries,
     throttles: new ChannelThrottles(),
@@ -80,7 +80,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
       if (waiting.length) await queue.repository.unlockJobs(waiting.map((job) => String(job.attrs._id)));
       options.mailer?.close();
       // the senders this worker made (pooled SMTP connections); those handed in belong to the caller
-      if (campaigns.ownsSenders) await Promise.all(Object.values(campaigns.senders).map((sender) => sender.close().catch(() => {})));
+      await campaigns.channels.close();
       return { stillRunning: drained.running };
     },
   };

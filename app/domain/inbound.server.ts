@@ -4,3 +4,4 @@ export type { WebhookAnswer, WebhookRequest } from "../../campaigns/inbound/rece
 export { unsubscribeByLink, unsubscribeLinkState } from "../../campaigns/inbound/apply.server";
 export { readUnsubscribeToken } from "../../campaigns/inbound/unsubscribe-token";
 export { webhookSecrets } from "../../campaigns/inbound/secrets";
+export { currentWebhookSecrets } from "../../campaigns/inbound/secrets.server";

@@ -1,7 +1,7 @@
 // What the three webhook routes share: POST only, the raw body read once (bounded), the secrets
 // from the load context, and the domain's answer turned into a Response.
 import type { AppLoadContext } from "@remix-run/node";
-import { webhookSecrets, type WebhookAnswer, type WebhookRequest } from "~/domain/inbound.server";
+import { currentWebhookSecrets, webhookSecrets, type WebhookAnswer, type WebhookRequest } from "~/domain/inbound.server";
 import { readBodyWithin } from "./body.server";
 
 // providers post a few kilobytes; Messenger batches stay far below this
@@ -14,9 +14,10 @@ export function toResponse(answer: WebhookAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers: { "Content-Type": answer.contentType, "Cache-Control": "no-store" } });
 }
 
-/** The webhooks' secrets of this process (server/main.ts puts them in the services). */
+/** The webhooks' secrets now: a channel's saved settings, else the environment's (server/main.ts puts those in the services). */
 export function secretsOf(context: AppLoadContext) {
-  return context.services.config.webhooks ?? webhookSecrets({});
+  const { db, config } = context.services;
+  return currentWebhookSecrets(db, config.sessionSecret, config.webhooks ?? webhookSecrets({}));
 }
 
 export const onlyPost = () => plain(405, "Method not allowed: providers POST to this address.", { Allow: "POST" });

@@ -1,9 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
-import { useState } from "react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { DataTable, type Column } from "~/components/ui/DataTable";
+import { FilterBar } from "~/components/ui/FilterBar";
 import { ConfirmForm } from "~/components/ui/ConfirmSubmit";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "../../models/zod";
@@ -122,7 +122,12 @@ export default function CampaignList() {
         </Notice>
       )}
 
-      <FilterBar filter={data.filter} />
+      <FilterBar
+        testId="campaigns-filter"
+        search={{ label: t("list.search"), placeholder: t("list.searchPlaceholder"), value: data.filter.q }}
+        choices={[{ name: "status", label: t("list.status"), value: data.filter.status, anyLabel: t("list.anyStatus"), options: STATUSES_OF_CAMPAIGNS.map((s) => ({ value: s, label: t(`statuses.${s}`) })) }]}
+        submitLabel={t("list.filter")}
+      />
 
       <div className="card overflow-hidden p-0">
         <DataTable
@@ -236,42 +241,6 @@ function columns(t: TFunction<"campaigns">, store: { locale: string; timeZone: s
       ),
     },
   ];
-}
-
-function FilterBar({ filter }: { filter: { q: string; status: string } }) {
-  const { t } = useTranslation("campaigns");
-  const submit = useSubmit();
-  const [text, setText] = useState(filter.q);
-  return (
-    <Form
-      method="get"
-      role="search"
-      className="flex flex-wrap items-end gap-3"
-      data-testid="campaigns-filter"
-      onChange={(e) => {
-        if ((e.target as HTMLElement).tagName === "SELECT") submit(e.currentTarget, { replace: true });
-      }}
-    >
-      <label className="block min-w-[12rem] flex-1">
-        <span className="label text-xs">{t("list.search")}</span>
-        <input type="search" name="q" value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder={t("list.searchPlaceholder")} className="input mt-1 w-full" />
-      </label>
-      <label className="block">
-        <span className="label text-xs">{t("list.status")}</span>
-        <select name="status" defaultValue={filter.status} className="input mt-1">
-          <option value="">{t("list.anyStatus")}</option>
-          {STATUSES_OF_CAMPAIGNS.map((s) => (
-            <option key={s} value={s}>
-              {t(`statuses.${s}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" className="btn-secondary">
-        {t("list.filter")}
-      </button>
-    </Form>
-  );
 }
 
 export function ErrorBoundary() {

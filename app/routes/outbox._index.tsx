@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
-import { useState } from "react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DataTable } from "~/components/ui/DataTable";
+import { FilterBar } from "~/components/ui/FilterBar";
 import { z } from "../../models/zod";
 import { withoutControlCharacters } from "../../models/ingest/text";
 import { requireRole } from "~/auth/session.server";
@@ -65,7 +65,15 @@ export default function Outbox() {
         <h1 className="page-title">{t("outbox.title")}</h1>
         <p className="text-sm text-slate-500">{t("outbox.subtitle")}</p>
       </div>
-      <OutboxFilter filter={data.filter} />
+      <FilterBar
+        testId="outbox-filter"
+        search={{ label: t("outbox.search"), placeholder: t("outbox.searchPlaceholder"), value: data.filter.q, testId: "outbox-search" }}
+        choices={[
+          { name: "channel", label: t("outbox.channel"), value: data.filter.channel, anyLabel: t("outbox.anyChannel"), options: CAMPAIGN_CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) })) },
+          { name: "purpose", label: t("outbox.purpose"), value: data.filter.purpose, anyLabel: t("outbox.anyPurpose"), options: PURPOSES.map((p) => ({ value: p, label: t(`outbox.purposes.${p}`) })) },
+        ]}
+        submitLabel={t("list.filter")}
+      />
       <div className="card overflow-hidden p-0">
         <DataTable
           testId="outbox-table"
@@ -113,53 +121,6 @@ export default function Outbox() {
         )}
       </div>
     </div>
-  );
-}
-
-function OutboxFilter({ filter }: { filter: { q: string; channel: string; purpose: string } }) {
-  const { t } = useTranslation("campaigns");
-  const submit = useSubmit();
-  const [text, setText] = useState(filter.q);
-  return (
-    <Form
-      method="get"
-      role="search"
-      className="flex flex-wrap items-end gap-3"
-      data-testid="outbox-filter"
-      onChange={(e) => {
-        if ((e.target as HTMLElement).tagName === "SELECT") submit(e.currentTarget, { replace: true });
-      }}
-    >
-      <label className="block min-w-[12rem] flex-1">
-        <span className="label text-xs">{t("outbox.search")}</span>
-        <input type="search" name="q" value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder={t("outbox.searchPlaceholder")} className="input mt-1 w-full" data-testid="outbox-search" />
-      </label>
-      <label className="block">
-        <span className="label text-xs">{t("outbox.channel")}</span>
-        <select name="channel" defaultValue={filter.channel} className="input mt-1">
-          <option value="">{t("outbox.anyChannel")}</option>
-          {CAMPAIGN_CHANNELS.map((c) => (
-            <option key={c} value={c}>
-              {t(`channels.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="block">
-        <span className="label text-xs">{t("outbox.purpose")}</span>
-        <select name="purpose" defaultValue={filter.purpose} className="input mt-1">
-          <option value="">{t("outbox.anyPurpose")}</option>
-          {PURPOSES.map((p) => (
-            <option key={p} value={p}>
-              {t(`outbox.purposes.${p}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" className="btn-secondary">
-        {t("list.filter")}
-      </button>
-    </Form>
   );
 }
 

@@ -6,4 +6,4 @@ import { onlyPost, secretsOf, serveWebhook } from "~/inbound/webhook.server";
 export const loader = onlyPost;
 
 export const action = ({ request, context }: ActionFunctionArgs) =>
-  serveWebhook(request, (hook) => receiveTwilioWebhook(context.services.db, secretsOf(context).twilioAuthToken, context.services.config.publicUrl, hook, new Date()));
+  serveWebhook(request, async (hook) => receiveTwilioWebhook(context.services.db, (await secretsOf(context)).twilioAuthToken, context.services.config.publicUrl, hook, new Date()));

@@ -5,4 +5,4 @@ import { onlyPost, secretsOf, serveWebhook } from "~/inbound/webhook.server";
 export const loader = onlyPost;
 
 export const action = ({ request, context }: ActionFunctionArgs) =>
-  serveWebhook(request, (hook) => receiveViberWebhook(context.services.db, secretsOf(context).viberAuthToken, hook, new Date()));
+  serveWebhook(request, async (hook) => receiveViberWebhook(context.services.db, (await secretsOf(context)).viberAuthToken, hook, new Date()));

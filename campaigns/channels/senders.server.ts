@@ -7,7 +7,7 @@ import { createMessengerSender, MESSENGER_API_VERSION, MESSENGER_RATE } from "./
 import { createOutboxSender, OUTBOX_RATE } from "./outbox.server";
 import { createSmsSender, twilioDefaultRate } from "./sms";
 import { createViberSender, VIBER_RATE } from "./viber";
-import { hasCredentials, readChannelSettings, type ChannelSettingsRecord } from "./settings.server";
+import { hasCredentials, readChannelSettings, usesSavedSettings, type ChannelSettingsRecord } from "./settings.server";
 
 /** The channel variables of the environment (server/config.ts reads and checks them). */
 export interface ChannelEnv {
@@ -102,7 +102,7 @@ function providerDefaultRate(channel: ChannelName, values: Values): number {
 async function choose(db: Database, env: ChannelEnv, secret: string, channel: ChannelName): Promise<ChannelChoice & { values: Values }> {
   const saved = await readChannelSettings(db, channel, secret);
   const fromEnv = envValues(channel, env);
-  const source: ChannelSource = saved && hasCredentials(channel, saved.values) ? "settings" : hasCredentials(channel, fromEnv) ? "env" : "outbox";
+  const source: ChannelSource = usesSavedSettings(channel, saved) ? "settings" : hasCredentials(channel, fromEnv) ? "env" : "outbox";
   const values: Values = source === "settings" ? saved!.values : source === "env" ? fromEnv : {};
   const envRate = env[channel]?.ratePerSecond;
   const [fallbackRatePerSecond, fallbackSource]: [number, ChannelChoice["rateSource"]] =

@@ -60,6 +60,14 @@ export function hasCredentials(channel: ChannelName, values: Record<string, stri
   return missingFields(channel, values).length === 0;
 }
 
+/**
+ * Whether a channel sends through its saved settings rather than the environment's: they hold all
+ * the provider needs. The senders and the webhooks' secrets follow this one rule.
+ */
+export function usesSavedSettings(channel: ChannelName, saved: ChannelSettingsRecord | null): saved is ChannelSettingsRecord {
+  return saved !== null && hasCredentials(channel, saved.values);
+}
+
 /** The fields still needed to send through these values (catalogue keys by field). */
 export function missingFields(channel: ChannelName, values: Record<string, string | number | undefined>): Array<{ field: string; error: string }> {
   const present = (name: string) => values[name] !== undefined && values[name] !== "";

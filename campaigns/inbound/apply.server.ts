@@ -118,36 +118,73 @@ async function moveDeliveries(db: Database, rows: DeliveryRow[], event: StatusEv
   }
 }
 
-async function applyStatus(db: Database, event: StatusEvent, now: Date, t: Transaction): Promise<void> {
-  const where: WhereOptions<CampaignDelivery> = { providerMessageId: { [Op.in]: event.providerMessageIds }, channel: event.channel };
-  if (event.address) Object.assign(where, { address: event.address });
-  const rows = await findDeliveries(db, where, t);
+/**
+ * A delivery report's row once, then the deliveries it found moved by it. `payload`: what the report
+ * named, with the ids of the deliveries it found.
+ */
+async function applyReport(
+  db: Database,
+  event: StatusEvent | WatermarkEvent,
+  rows: DeliveryRow[],
+  payload: (deliveries: number[]) => unknown,
+  now: Date,
+  t: Transaction,
+): Promise<void> {
   const at = event.occurredAt ?? now;
   // a report that finds no delivery is kept all the same (delivery_id empty), with the ids it names
+  const deliveryId = rows.length === 1 ? rows[0].id : null;
+  await recordEvent(db, { provider: event.provider, eventKey: event.eventKey, type: event.report, deliveryId, occurredAt: at, payload: payload(rows.map((r) => r.id)) }, now, t);
+  await moveDeliveries(db, rows, event, at, now, t);
+}
+
+/**
+ * A subscription change's row once, then the customers' identities on the channel changed through the
+ * API's own write: identity and change log together, and a change older than the stored state is ignored.
+ */
+async function applySubscriptionChange(
+  db: Database,
+  change: { provider: InboundProvider; eventKey: string; channel: ChannelName; isSubscribed: boolean; customers: Array<{ id: number; externalId: string }>; at: Date },
+  now: Date,
+  t: Transaction,
+): Promise<void> {
+  const { channel, isSubscribed, customers, at } = change;
   await recordEvent(
     db,
     {
-      provider: event.provider,
-      eventKey: event.eventKey,
-      type: event.report,
-      deliveryId: rows.length === 1 ? rows[0].id : null,
+      provider: change.provider,
+      eventKey: change.eventKey,
+      type: isSubscribed ? "subscribed" : "unsubscribed",
+      deliveryId: null,
       occurredAt: at,
-      payload: { providerMessageIds: event.providerMessageIds, deliveries: rows.map((r) => r.id), error: event.error },
+      payload: { channel, customerIds: customers.map((c) => c.id) },
     },
     now,
     t,
   );
-  await moveDeliveries(db, rows, event, at, now, t);
+  if (customers.length === 0) return;
+  const outcome = await changeSubscriptions(
+    db,
+    customers.map((c) => ({ customerExternalId: c.externalId, channel, subscribed: isSubscribed, at })),
+    { source: "webhook", transaction: t, now },
+  );
+  if (!outcome.ok) throw new Error(`subscription change refused: ${outcome.errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`);
+}
+
+/** The customers with an identity at this address on this channel. */
+async function customerIdsAt(db: Database, channel: ChannelName, address: string, t: Transaction): Promise<number[]> {
+  const identities = await db.models.ChannelIdentity.findAll({ where: { channel, address }, attributes: ["customerId"], transaction: t, raw: true });
+  return identities.map((i) => i.customerId);
+}
+
+async function applyStatus(db: Database, event: StatusEvent, now: Date, t: Transaction): Promise<void> {
+  const where: WhereOptions<CampaignDelivery> = { providerMessageId: { [Op.in]: event.providerMessageIds }, channel: event.channel };
+  if (event.address) Object.assign(where, { address: event.address });
+  const rows = await findDeliveries(db, where, t);
+  await applyReport(db, event, rows, (deliveries) => ({ providerMessageIds: event.providerMessageIds, deliveries, error: event.error }), now, t);
 }
 
 async function applyWatermark(db: Database, event: WatermarkEvent, now: Date, t: Transaction): Promise<void> {
-  const identities = await db.models.ChannelIdentity.findAll({
-    where: { channel: event.channel, address: event.address },
-    attributes: ["customerId"],
-    transaction: t,
-    raw: true,
-  });
-  const customerIds = identities.map((i) => i.customerId);
+  const customerIds = await customerIdsAt(db, event.channel, event.address, t);
   const named: WhereOptions<CampaignDelivery>[] = [];
   if (event.providerMessageIds.length) named.push({ providerMessageId: { [Op.in]: event.providerMessageIds } });
   if (customerIds.length) {
@@ -160,73 +197,16 @@ async function applyWatermark(db: Database, event: WatermarkEvent, now: Date, t:
     });
   }
   const rows = named.length ? await findDeliveries(db, { channel: event.channel, [Op.or]: named }, t) : [];
-  const at = event.occurredAt ?? now;
-  await recordEvent(
-    db,
-    {
-      provider: event.provider,
-      eventKey: event.eventKey,
-      type: event.report,
-      deliveryId: rows.length === 1 ? rows[0].id : null,
-      occurredAt: at,
-      payload: { watermark: event.watermark.toISOString(), providerMessageIds: event.providerMessageIds, deliveries: rows.map((r) => r.id) },
-    },
-    now,
-    t,
-  );
-  await moveDeliveries(db, rows, event, at, now, t);
+  await applyReport(db, event, rows, (deliveries) => ({ watermark: event.watermark.toISOString(), providerMessageIds: event.providerMessageIds, deliveries }), now, t);
 }
 
 async function applySubscription(db: Database, event: SubscriptionEvent, now: Date, t: Transaction): Promise<void> {
-  const identities = await db.models.ChannelIdentity.findAll({
-    where: { channel: event.channel, address: event.address },
-    attributes: ["customerId"],
-    transaction: t,
-    raw: true,
-  });
-  const customers = identities.length
-    ? await db.models.Customer.findAll({
-        where: { id: { [Op.in]: identities.map((i) => i.customerId) } },
-        attributes: ["id", "externalId"],
-        order: [["id", "ASC"]],
-        transaction: t,
-        raw: true,
-      })
+  const customerIds = await customerIdsAt(db, event.channel, event.address, t);
+  const customers = customerIds.length
+    ? await db.models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ["id", "externalId"], order: [["id", "ASC"]], transaction: t, raw: true })
     : [];
-  const at = event.occurredAt ?? now;
-  await recordEvent(
-    db,
-    {
-      provider: event.provider,
-      eventKey: event.eventKey,
-      type: event.isSubscribed ? "subscribed" : "unsubscribed",
-      deliveryId: null,
-      occurredAt: at,
-      payload: { channel: event.channel, customerIds: customers.map((c) => c.id) },
-    },
-    now,
-    t,
-  );
-  await changeSubscriptionsOf(db, customers, event.channel, event.isSubscribed, at, now, t);
-}
-
-/** Through the API's own write: identity and change log together, and a change older than the stored state is ignored. */
-async function changeSubscriptionsOf(
-  db: Database,
-  customers: Array<{ externalId: string }>,
-  channel: ChannelName,
-  isSubscribed: boolean,
-  at: Date,
-  now: Date,
-  t: Transaction,
-): Promise<void> {
-  if (customers.length === 0) return;
-  const outcome = await changeSubscriptions(
-    db,
-    customers.map((c) => ({ customerExternalId: c.externalId, channel, subscribed: isSubscribed, at })),
-    { source: "webhook", transaction: t, now },
-  );
-  if (!outcome.ok) throw new Error(`subscription change refused: ${outcome.errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`);
+  const change = { provider: event.provider, eventKey: event.eventKey, channel: event.channel, isSubscribed: event.isSubscribed, customers, at: event.occurredAt ?? now };
+  await applySubscriptionChange(db, change, now, t);
 }
 
 export type LinkUnsubscribe = { ok: true; changed: boolean } | { ok: false; reason: "unknown_customer" };
@@ -256,20 +236,8 @@ export async function unsubscribeByLink(db: Database, link: { customerId: number
     if (identity && !identity.isSubscribed) return;
     // one unsubscribe per subscription: the key names the state it ends, so two clicks at once apply once
     const since = readTimestamp(identity?.subscriptionChangedAt)?.getTime() ?? "never";
-    await recordEvent(
-      db,
-      {
-        provider: "unsubscribe-link",
-        eventKey: `${link.customerId}:${link.channel}:${since}`,
-        type: "unsubscribed",
-        deliveryId: null,
-        occurredAt: now,
-        payload: { channel: link.channel, customerIds: [link.customerId] },
-      },
-      now,
-      t,
-    );
-    await changeSubscriptionsOf(db, [customer], link.channel, false, now, now, t);
+    const change = { provider: "unsubscribe-link" as const, eventKey: `${link.customerId}:${link.channel}:${since}`, channel: link.channel, isSubscribed: false, customers: [customer], at: now };
+    await applySubscriptionChange(db, change, now, t);
     answer = { ok: true, changed: true };
   });
   return outcome === "duplicate" ? { ok: true, changed: false } : answer;

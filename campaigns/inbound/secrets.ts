@@ -14,14 +14,15 @@ export interface WebhookEnv {
   VIBER_AUTH_TOKEN?: string;
 }
 
-const given = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+/** A secret as given: blank counts as none. */
+export const givenSecret = (value: string | number | null | undefined) => (value !== undefined && value !== null && String(value).trim() ? String(value).trim() : null);
 
-/** The webhooks' secrets: those saved on the admin's channel settings page first, else the environment's. */
-export function webhookSecrets(env: WebhookEnv, saved: Partial<WebhookSecrets> = {}): WebhookSecrets {
+/** The webhooks' secrets from the environment (a channel's saved settings replace them: secrets.server.ts). */
+export function webhookSecrets(env: WebhookEnv): WebhookSecrets {
   return {
-    twilioAuthToken: given(saved.twilioAuthToken) ?? given(env.TWILIO_AUTH_TOKEN),
-    messengerAppSecret: given(saved.messengerAppSecret) ?? given(env.MESSENGER_APP_SECRET),
-    messengerVerifyToken: given(saved.messengerVerifyToken) ?? given(env.MESSENGER_VERIFY_TOKEN),
-    viberAuthToken: given(saved.viberAuthToken) ?? given(env.VIBER_AUTH_TOKEN),
+    twilioAuthToken: givenSecret(env.TWILIO_AUTH_TOKEN),
+    messengerAppSecret: givenSecret(env.MESSENGER_APP_SECRET),
+    messengerVerifyToken: givenSecret(env.MESSENGER_VERIFY_TOKEN),
+    viberAuthToken: givenSecret(env.VIBER_AUTH_TOKEN),
   };
 }

@@ -4,29 +4,14 @@
 import type { Database } from "../../models/db";
 import type { CampaignRow, DeliveryStatus, SkipReason } from "../../models/campaign-models";
 import { saveSegment } from "../../segments/store.server";
+import { addCampaignRow } from "../support/campaign-row";
 import type { ChannelName, ChannelSender, RenderedMessage } from "../../campaigns/channels/channel";
 import type { SendRecipient } from "../../campaigns/send.server";
 import type { RenderDeliveries, RenderOutcome, SenderDeps } from "../../campaigns/sender.server";
 
+/** A campaign row (test/support/campaign-row.ts); returns its id. */
 export async function createCampaign(db: Database, now: Date, fields: Partial<CampaignRow> = {}): Promise<number> {
-  const campaign = await db.models.Campaign.create({
-    name: "Spring sale",
-    status: "draft",
-    channels: "email",
-    includeSegmentIds: "[]",
-    excludeSegmentIds: "[]",
-    scheduleKind: "now",
-    timeZoneMode: "store",
-    sendAt: null,
-    localSendAt: null,
-    quietHoursStart: null,
-    quietHoursEnd: null,
-    createdById: null,
-    createdAt: now,
-    updatedAt: now,
-    ...fields,
-  } as never);
-  return campaign.id;
+  return (await addCampaignRow(db, now, fields)).id;
 }
 
 /** Customers `from`..`from + count - 1`, each reachable on `channel` at an address named by its id. */

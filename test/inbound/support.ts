@@ -8,6 +8,7 @@ import type { DeliveryStatus } from "../../models/campaign-models";
 import type { WebhookSecrets } from "../../campaigns/inbound/secrets";
 import { rowCounts } from "../support/db";
 import { startTestApp } from "../support/app";
+import { addCampaignRow } from "../support/campaign-row";
 
 export const SECRETS: WebhookSecrets = {
   twilioAuthToken: "0123456789abcdef0123456789abcdef",
@@ -33,24 +34,7 @@ export function hexHmac(secret: string, body: string): string {
 }
 
 export async function addCampaign(db: Database, name = "Spring sale"): Promise<number> {
-  const now = new Date("2025-03-01T09:00:00Z");
-  const row = await db.models.Campaign.create({
-    name,
-    status: "sending",
-    channels: "viber,sms",
-    includeSegmentIds: "[]",
-    excludeSegmentIds: "[]",
-    scheduleKind: "now",
-    timeZoneMode: "store",
-    sendAt: null,
-    localSendAt: null,
-    quietHoursStart: null,
-    quietHoursEnd: null,
-    createdById: null,
-    createdAt: now,
-    updatedAt: now,
-  });
-  return row.id;
+  return (await addCampaignRow(db, new Date("2025-03-01T09:00:00Z"), { name, status: "sending", channels: "viber,sms" })).id;
 }
 
 export interface DeliverySpec {

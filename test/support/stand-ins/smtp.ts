@@ -90,6 +90,11 @@ export class SmtpPeer {
     return this;
   }
 
+  /** Connections from clients still open (a closed pool leaves none). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   failNext(failure: SmtpFailure): void {
     this.failures.push(failure);
   }
