@@ -119,7 +119,7 @@ async function emptiedIfUnchanged(admin: Sequelize, name: string): Promise<boole
   if (!kept || kept !== (await schemaFingerprint(admin, name))) return false;
   const [tables] = (await admin.query(
     "SELECT TABLE_NAME AS t, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = :name AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT IN (:skip)",
-    { replacements: { name, skip: [POOL_TABLE, "SequelizeMeta"] } },
+    { replacements: { name, skip: [POOL_TABLE, "schema_migrations"] } },
   )) as [Array<{ t: string; next: number | string | null }>, unknown];
   // one connection, so the foreign key switch holds for every statement
   await admin.transaction(async (transaction) => {
