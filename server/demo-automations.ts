@@ -1,15 +1,18 @@
 // The demo store's automations: a "welcome back" email to lapsed buyers entering their segment, and
 // a call task for the customer's manager when a big spender enters theirs. Both are made with
-// createAutomation, as the page and the API make them. So that the managers' inboxes are not empty
-// on the first visit, the task automation then fires for the newest few entries into its segment
-// (those of the segment's first forming): its starting point (since_event_id) is moved back to just
-// before them, and the real follower and runner turn those events into firings and tasks, with the
-// bell and the email each new task brings. Nothing else is backdated.
+// createAutomation, as the page and the API make them, after their two segments have formed (a
+// recompute now rather than the worker's first one, so the automations do not fire for every
+// member of the first forming). So that the managers' inboxes are not empty on the first visit,
+// the task automation then fires for the newest few entries into its segment: its starting point
+// (since_event_id) is moved back to just before them, and the real follower and runner turn those
+// events into firings and tasks, with the bell and the email each new task brings. Nothing else
+// is backdated.
 import type { ConsoleServices } from "../models/context";
 import type { AutomationInputIn } from "../automations/definition";
 import { createAutomation } from "../automations/automations.server";
 import { followSegmentEvents, newFollowerState } from "../automations/follow.server";
 import { runDueFirings } from "../automations/run.server";
+import { recomputeSegment } from "../segments/recompute.server";
 
 export const WELCOME_BACK_NAME = "Welcome back: lapsed buyers get 10% off";
 export const CALL_TASK_NAME = "Call big spenders who just became VIPs";
@@ -34,6 +37,7 @@ export async function seedDemoAutomations(services: ConsoleServices, options: { 
     options.log("automations: none, the demo segments are missing");
     return;
   }
+  for (const id of [lapsed, bigSpenders]) await recomputeSegment(services.segments, Number(id), options.now, "save");
   const manager = await db.models.User.findOne({ attributes: ["id"], where: { email: options.managerEmail, role: "manager" }, raw: true });
   const actor = { userId: options.userId };
 
