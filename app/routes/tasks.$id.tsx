@@ -65,7 +65,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       assignee: item.assignee ? { id: item.assignee.id, name: item.assignee.name } : null,
     },
     // the customer's name only when they are another manager's (docs/decisions/0015)
-    customerName: item.customer ? (customerName(item.customer) ?? item.customer.externalId) : null,
+    customerName: item.customer ? (customerName(item.customer) ?? (panel ? item.customer.externalId : "—")) : null,
     customerState: task.customerId === null ? ("none" as const) : customer?.ok ? ("shown" as const) : customer?.reason === "forbidden" ? ("notYours" as const) : ("gone" as const),
     origin: origin
       ? {

@@ -57,7 +57,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       dueAt: t.dueAt?.toISOString() ?? null,
       completedAt: t.completedAt?.toISOString() ?? null,
       // another manager's customer is named only (docs/decisions/0015)
-      customer: t.customer ? { name: customerName(t.customer) ?? t.customer.externalId, id: seesDetailsOf(user, t.customer) ? t.customer.id : null } : null,
+      customer: t.customer
+        ? seesDetailsOf(user, t.customer)
+          ? { name: customerName(t.customer) ?? t.customer.externalId, id: t.customer.id }
+          : { name: customerName(t.customer) ?? "—", id: null }
+        : null,
       assignee: viewer.canSeeAll ? (t.assignee?.name ?? null) : null,
       automation: t.automation?.name ?? null,
     })),
