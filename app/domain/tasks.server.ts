@@ -13,7 +13,6 @@ export {
   userNames,
 } from "../../automations/task-inbox.server";
 export type { TaskListItem } from "../../automations/task-inbox.server";
-export { TaskComment } from "../../automations/definition";
 
 import type { Role } from "../../models/models";
 
