@@ -70,7 +70,8 @@ export async function seedDemoAutomations(services: ConsoleServices, options: { 
       description:
         "{{ customer.first_name | default: 'This customer' }} has just joined our big spenders. Call to thank them, ask how their last order went, and offer early access to the new collection.",
       dueInHours: 48,
-      fallbackUserId: manager ? Number(manager.id) : null,
+      // a big spender nobody manages is skipped (no_assignee), as the automation's report shows
+      fallbackUserId: null,
     },
     cap: { kind: "once" },
   };
@@ -95,7 +96,7 @@ export async function seedDemoAutomations(services: ConsoleServices, options: { 
 
 /**
  * The id just before the newest entries into the segment that give the first-start manager
- * FIRST_MANAGER_TASKS tasks (at most MOST_TASKS entries in all); null when it has none.
+ * FIRST_MANAGER_TASKS tasks (at most MOST_TASKS tasks in all); null when it has none.
  */
 async function firstEntriesToFire(services: ConsoleServices, segmentId: number, managerId: number | null): Promise<number | null> {
   const { db } = services;
@@ -109,8 +110,10 @@ async function firstEntriesToFire(services: ConsoleServices, segmentId: number, 
   for (const e of events) {
     if (taken >= MOST_TASKS || theirs >= FIRST_MANAGER_TASKS) break;
     oldest = Number(e.id);
-    taken++;
-    if (managerId !== null && managerOf.get(e.customerId) === managerId) theirs++;
+    const manager = managerOf.get(e.customerId) ?? null;
+    // a customer nobody manages makes a skipped firing, not a task
+    if (manager !== null) taken++;
+    if (managerId !== null && manager === managerId) theirs++;
   }
   return oldest - 1;
 }

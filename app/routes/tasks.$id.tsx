@@ -67,7 +67,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     // the customer's name only when they are another manager's (docs/decisions/0015)
     customerName: item.customer ? (customerName(item.customer) ?? (panel ? item.customer.externalId : "—")) : null,
-    customerState: task.customerId === null ? ("none" as const) : customer?.ok ? ("shown" as const) : customer?.reason === "forbidden" ? ("notYours" as const) : ("gone" as const),
+    customerState:
+      task.customerId === null
+        ? ("none" as const)
+        : customer?.ok
+          ? ("shown" as const)
+          : customer?.reason === "forbidden"
+            ? item.customer?.managerId === null
+              ? ("unassigned" as const)
+              : ("notYours" as const)
+            : ("gone" as const),
     origin: origin
       ? {
           automation: origin.automation,
@@ -358,7 +367,8 @@ function CustomerPanel() {
   const { t } = useTranslation("tasks");
   const { customer } = data;
   if (!customer) {
-    const text = data.customerState === "notYours" ? t("page.notYours") : data.customerState === "gone" ? t("page.customerGone") : t("list.noCustomer");
+    const text =
+      data.customerState === "notYours" ? t("page.notYours") : data.customerState === "unassigned" ? t("page.unassigned") : data.customerState === "gone" ? t("page.customerGone") : t("list.noCustomer");
     return (
       <Card title={data.customerName ?? t("page.customer")} testId="task-customer-hidden">
         <p className="text-sm text-slate-600">{text}</p>
@@ -379,17 +389,18 @@ function CustomerPanel() {
           </Link>
         </div>
       </div>
+      {/* profile beside channels and segments; the orders and the history take the panel's whole width, as on the customer page */}
       <div className="grid gap-5 xl:grid-cols-2">
-        <div className="min-w-0 space-y-5">
+        <div className="min-w-0">
           <ProfileCard data={panel} />
+        </div>
+        <div className="min-w-0 space-y-5">
           <ChannelsCard data={panel} />
           <SegmentsCard data={panel} />
         </div>
-        <div className="min-w-0 space-y-5">
-          <OrdersCard data={panel} />
-          <TimelineCard data={panel} />
-        </div>
       </div>
+      <OrdersCard data={panel} />
+      <TimelineCard data={panel} />
     </>
   );
 }
