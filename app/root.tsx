@@ -10,6 +10,7 @@ import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
 import { useNonce } from "./components/Nonce";
 import { getStoreSettings } from "./domain/store.server";
 import { countUnreadNotifications } from "./domain/notifications.server";
+import { countOwnOpenTasks } from "./domain/tasks.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -25,10 +26,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getStoreSettings(context.services.db),
   ]);
   // the bell's badge: one COUNT on the (user_id, read_at) index
-  const unreadNotifications = user ? await countUnreadNotifications(context.services.db, user.id) : 0;
+  const [unreadNotifications, openTasks] = user
+    ? await Promise.all([countUnreadNotifications(context.services.db, user.id), user.role === "marketer" ? 0 : countOwnOpenTasks(context.services.db, user.id)])
+    : [0, 0];
   const [csrf, csrfCookie] = await formToken(request, context);
   return json(
-    { user, locale, store, csrf, requestId: context.requestId, unreadNotifications },
+    { user, locale, store, csrf, requestId: context.requestId, unreadNotifications, openTasks },
     { headers: csrfCookie ? { "Set-Cookie": csrfCookie } : {} },
   );
 }
@@ -70,7 +73,7 @@ export default function App() {
   return (
     <AuthenticityTokenProvider token={data?.csrf ?? ""}>
       {data?.user ? (
-        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} locale={data.store.locale}>
+        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} openTasks={data.openTasks} locale={data.store.locale}>
           <Outlet />
         </AppShell>
       ) : (

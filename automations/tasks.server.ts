@@ -1,9 +1,9 @@
 // The managers' tasks: an inbox per user (open first, the overdue first), one task with its
 // comments, completing, reassigning and commenting. Ownership is checked inside each query: a
 // manager reaches only tasks assigned to them (`viewer.canSeeAll` for admins and marketers).
-import { Op } from "sequelize";
+import { Op, type Transaction } from "sequelize";
 import type { Database } from "../models/db";
-import { recordAudit } from "../models/audit.server";
+import { recordAudit, type AuditActor } from "../models/audit.server";
 import { createNotification } from "../models/notifications/notifications.server";
 import { TASK_ASSIGNED } from "./run.server";
 
@@ -79,31 +79,32 @@ export async function getTask(db: Database, viewer: TaskViewer, id: number, now:
   return { task: toView(row, now), comments: comments.map((c) => ({ id: Number(c.id), authorId: c.authorId, body: c.body, createdAt: new Date(c.createdAt) })) };
 }
 
-/** Marks a task done (twice is a no-op). */
-export async function completeTask(db: Database, viewer: TaskViewer, id: number, now: Date): Promise<{ ok: true; task: TaskView } | { ok: false; kind: "missing" }> {
+/** Marks a task done (twice is a no-op); `actor` is who did it when not the viewer (an API key). */
+export async function completeTask(db: Database, viewer: TaskViewer, id: number, now: Date, actor: AuditActor = { userId: viewer.userId }): Promise<{ ok: true; task: TaskView } | { ok: false; kind: "missing" }> {
   return db.sequelize.transaction(async (transaction) => {
     const row = await db.models.Task.findOne({ where: { id, ...visible(viewer) }, transaction });
     if (!row) return { ok: false as const, kind: "missing" as const };
     if (row.status === "open") {
-      await db.models.Task.update({ status: "done", completedAt: now, completedById: viewer.userId, updatedAt: now }, { where: { id, status: "open" }, transaction });
-      await recordAudit(db, { userId: viewer.userId }, "task.complete", { type: "task", id }, transaction, now);
+      await db.models.Task.update({ status: "done", completedAt: now, completedById: actor.userId ?? null, updatedAt: now }, { where: { id, status: "open" }, transaction });
+      await recordAudit(db, actor, "task.complete", { type: "task", id }, transaction, now);
     }
     const saved = (await db.models.Task.findByPk(id, { raw: true, transaction }))!;
     return { ok: true as const, task: toView(saved, now) };
   });
 }
 
-/** Gives a task to another active user, who is told by the bell. */
-export async function reassignTask(db: Database, viewer: TaskViewer, id: number, assigneeId: number, now: Date): Promise<{ ok: true; task: TaskView } | { ok: false; kind: "missing" } | { ok: false; kind: "invalid"; field: string; reason: string }> {
+/** Gives a task to another active manager or admin, who is told by the bell. */
+export async function reassignTask(db: Database, viewer: TaskViewer, id: number, assigneeId: number, now: Date, actor: AuditActor = { userId: viewer.userId }): Promise<{ ok: true; task: TaskView } | { ok: false; kind: "missing" } | { ok: false; kind: "invalid"; field: string; reason: string }> {
   return db.sequelize.transaction(async (transaction) => {
     const row = await db.models.Task.findOne({ where: { id, ...visible(viewer) }, transaction });
     if (!row) return { ok: false as const, kind: "missing" as const };
-    const user = await db.models.User.findOne({ attributes: ["id"], where: { id: assigneeId, isActive: true }, raw: true, transaction });
-    if (!user) return { ok: false as const, kind: "invalid" as const, field: "assigneeId", reason: `is not an active user (no active user has id ${assigneeId})` };
+    // a task is work from an inbox: marketers have none
+    const user = await db.models.User.findOne({ attributes: ["id"], where: { id: assigneeId, isActive: true, role: ["manager", "admin"] }, raw: true, transaction });
+    if (!user) return { ok: false as const, kind: "invalid" as const, field: "assigneeId", reason: `is not an active manager or admin (none has id ${assigneeId})` };
     if (row.assigneeId !== assigneeId) {
       await db.models.Task.update({ assigneeId, updatedAt: now }, { where: { id }, transaction });
       await createNotification(db, { userId: assigneeId, kind: TASK_ASSIGNED, params: { taskId: id, title: row.title, customerId: row.customerId }, link: `/tasks/${id}` }, now, transaction);
-      await recordAudit(db, { userId: viewer.userId }, "task.reassign", { type: "task", id, detail: { from: row.assigneeId, to: assigneeId } }, transaction, now);
+      await recordAudit(db, actor, "task.reassign", { type: "task", id, detail: { from: row.assigneeId, to: assigneeId } }, transaction, now);
     }
     const saved = (await db.models.Task.findByPk(id, { raw: true, transaction }))!;
     return { ok: true as const, task: toView(saved, now) };
@@ -111,11 +112,13 @@ export async function reassignTask(db: Database, viewer: TaskViewer, id: number,
 }
 
 /** Adds a comment to a task the viewer may see; `body` is checked by definition.ts's TaskComment. */
-export async function commentOnTask(db: Database, viewer: TaskViewer, id: number, body: string, now: Date): Promise<{ ok: true; commentId: number } | { ok: false; kind: "missing" }> {
-  return db.sequelize.transaction(async (transaction) => {
+export async function commentOnTask(db: Database, viewer: TaskViewer, id: number, body: string, now: Date, outer?: Transaction, authorId: number | null = viewer.userId): Promise<{ ok: true; commentId: number } | { ok: false; kind: "missing" }> {
+  // inside the caller's transaction when given (the API's Idempotency-Key is kept in the same one)
+  const within = <T>(work: (transaction: Transaction) => Promise<T>) => (outer ? work(outer) : db.sequelize.transaction(work));
+  return within(async (transaction) => {
     const row = await db.models.Task.findOne({ attributes: ["id"], where: { id, ...visible(viewer) }, raw: true, transaction });
     if (!row) return { ok: false as const, kind: "missing" as const };
-    const comment = await db.models.TaskComment.create({ taskId: id, authorId: viewer.userId, body, createdAt: now }, { transaction });
+    const comment = await db.models.TaskComment.create({ taskId: id, authorId, body, createdAt: now }, { transaction });
     return { ok: true as const, commentId: Number(comment.id) };
   });
 }

@@ -8,6 +8,7 @@ import { seedDemoSegments } from "../models/demo/segments";
 import type { SegmentSaveHooks } from "../segments/store.server";
 import type { ConsoleServices } from "../models/context";
 import { seedDemoCampaigns } from "./demo-campaigns";
+import { seedDemoAutomations } from "./demo-automations";
 
 export interface FirstLogin {
   role: Role;
@@ -32,7 +33,7 @@ export async function prepareFirstRun(
     demoSeed: number;
     log: (line: string) => void;
     segmentHooks?: SegmentSaveHooks;
-    /** The process's services: the demo store then gets its campaigns, one sent and one scheduled. */
+    /** The process's services: the demo store then gets its campaigns (one sent, one scheduled) and automations (with the managers' first tasks). */
     services?: ConsoleServices;
   },
 ): Promise<FirstLogin[]> {
@@ -52,7 +53,10 @@ export async function prepareFirstRun(
     await seedDemoStore(db, { customers: options.demoCustomers, seed: options.demoSeed, now: new Date(), log: options.log });
     // the marketer made them: theirs are the notifications when one takes long to form
     await seedDemoSegments(db, { userId: ids.get("marketer") ?? null }, options.segmentHooks ?? {}, options.log);
-    if (options.services) await seedDemoCampaigns(options.services, { userId: ids.get("marketer") ?? null, seed: options.demoSeed, now: new Date(), log: options.log });
+    if (options.services) {
+      await seedDemoCampaigns(options.services, { userId: ids.get("marketer") ?? null, seed: options.demoSeed, now: new Date(), log: options.log });
+      await seedDemoAutomations(options.services, { userId: ids.get("marketer") ?? null, managerEmail: "manager@demo.store", now: new Date(), log: options.log });
+    }
   }
   return logins;
 }

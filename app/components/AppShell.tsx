@@ -10,6 +10,8 @@ interface NavItem {
   to: string;
   label: string;
   roles: Role[];
+  /** A count beside the label (the open tasks), hidden at zero. */
+  badge?: { count: number; label: string };
 }
 
 /** The signed-in frame: navigation for what this role may reach, the user, and log out. */
@@ -17,12 +19,15 @@ export function AppShell({
   user,
   storeName,
   unreadNotifications,
+  openTasks,
   locale,
   children,
 }: {
   user: SessionUser;
   storeName: string;
   unreadNotifications: number;
+  /** The user's own open tasks, for the badge beside "Tasks". */
+  openTasks: number;
   /** The store's locale, for the bell's count. */
   locale: string;
   children: React.ReactNode;
@@ -30,6 +35,7 @@ export function AppShell({
   const { t } = useTranslation();
   const main: NavItem[] = [
     { to: "/", label: t("nav.dashboard"), roles: ["admin", "marketer", "manager"] },
+    { to: "/tasks", label: t("nav.tasks"), roles: ["admin", "marketer", "manager"], badge: { count: openTasks, label: t("nav.openTasks", { count: openTasks }) } },
     { to: "/customers", label: t("nav.customers"), roles: ["admin", "marketer", "manager"] },
     { to: "/segments", label: t("nav.segments"), roles: ["admin", "marketer", "manager"] },
     { to: "/campaigns", label: t("nav.campaigns"), roles: ["admin", "marketer"] },
@@ -81,8 +87,13 @@ export function AppShell({
         >
           <nav className="flex-1 space-y-0.5 p-2" aria-label="Main">
             {visible(main).map((i) => (
-              <NavLink key={i.to} to={i.to} end={i.to === "/"} className={link}>
+              <NavLink key={i.to} to={i.to} end={i.to === "/"} className={(state) => `${link(state)} flex items-center justify-between gap-2`}>
                 {i.label}
+                {i.badge && i.badge.count > 0 && (
+                  <span className="badge bg-indigo-600 tabular-nums text-white" title={i.badge.label} aria-label={i.badge.label} data-testid="nav-open-tasks">
+                    {new Intl.NumberFormat(locale).format(i.badge.count)}
+                  </span>
+                )}
               </NavLink>
             ))}
             {visible(admin).length > 0 && (

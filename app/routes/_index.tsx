@@ -9,6 +9,8 @@ import { getStoreOverview, getStoreSettings, weekChanges, WEEK_MS } from "~/doma
 import { eventsForViewer, latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { RelativeTime } from "~/components/segments/parts";
+import { DateTime } from "luxon";
+import { taskCounts, taskViewerOf } from "~/domain/tasks.server";
 
 /** The segments the dashboard lists (largest active first) and the movements it shows. */
 const TOP_SEGMENTS = 8;
@@ -20,6 +22,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = context.services.db;
   const now = new Date();
   const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db, user), getStoreSettings(db), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
+  // a manager's own work first: their open tasks, the overdue, and those due before the store's day ends
+  const endOfToday = DateTime.fromJSDate(now, { zone: store.timeZone }).endOf("day").plus({ milliseconds: 1 }).toJSDate();
+  const tasks = user.role === "manager" ? await taskCounts(db, taskViewerOf(user), now, endOfToday) : null;
   const active = segments.filter((s) => s.isActive);
   const top = [...active].sort((a, b) => b.memberCount - a.memberCount || a.name.localeCompare(b.name)).slice(0, TOP_SEGMENTS);
   const [series, changes] = await Promise.all([sizeSeries(db, top.map((s) => s.id), { now, points: WEEK_POINTS, windowMs: WEEK_MS }), weekChanges(db, top, now)]);
@@ -27,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user,
     overview,
     store,
+    tasks,
     now: now.toISOString(),
     segmentCounts: { all: segments.length, active: active.length },
     segments: top.map((s) => {
@@ -56,7 +62,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { user, overview, store } = useLoaderData<typeof loader>();
+  const { user, overview, store, tasks } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const tiles = [
     { label: t("dashboard.customers"), value: formatNumber(overview.customers, store.locale) },
@@ -70,6 +76,7 @@ export default function Dashboard() {
         <h1 className="page-title">{t("dashboard.title")}</h1>
         <p className="text-sm text-slate-500">{t("dashboard.welcome", { name: user.name, role: t(`roles.${user.role}`) })}</p>
       </div>
+      {tasks && <TaskTiles counts={tasks} locale={store.locale} />}
       <StatGrid>
         {tiles.map((tile) => (
           <StatCard key={tile.label} label={tile.label} value={tile.value} testId="tile-value" />
@@ -167,6 +174,39 @@ function Movements() {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** A manager's open tasks, overdue and due later today, each leading to the inbox. */
+function TaskTiles({ counts, locale }: { counts: { open: number; overdue: number; dueToday: number }; locale: string }) {
+  const { t } = useTranslation("tasks");
+  const tile = (label: string, value: number, testId: string, tone = "") => (
+    <StatCard
+      label={label}
+      testId={testId}
+      value={
+        <Link to="/tasks" className={`hover:underline ${tone}`}>
+          {formatNumber(value, locale)}
+        </Link>
+      }
+    />
+  );
+  return (
+    <section aria-labelledby="dashboard-tasks" data-testid="dashboard-tasks">
+      <div className="mb-2 flex items-baseline justify-between gap-3">
+        <h2 id="dashboard-tasks" className="text-sm font-semibold text-slate-900">
+          {t("dashboard.title")}
+        </h2>
+        <Link to="/tasks" className="text-xs text-indigo-700 hover:underline">
+          {t("dashboard.all")}
+        </Link>
+      </div>
+      <StatGrid>
+        {tile(t("dashboard.open"), counts.open, "tasks-open", "text-slate-900")}
+        {tile(t("dashboard.overdue"), counts.overdue, "tasks-overdue", counts.overdue > 0 ? "text-rose-700" : "text-slate-900")}
+        {tile(t("dashboard.dueToday"), counts.dueToday, "tasks-due-today", "text-slate-900")}
+      </StatGrid>
     </section>
   );
 }

@@ -47,6 +47,7 @@ let manualSegment = 0;
 let importId = 0;
 let customerId = 0;
 let editedCampaign = 0;
+let managersTask = 0;
 let serial = 0;
 const next = () => ++serial;
 
@@ -169,6 +170,8 @@ const CASES: Record<string, ActionCase> = {
     // no credentials: the test message is kept in the outbox (and audited)
     form: async () => ({ channel: "sms", customerId: String(customerId), to: "+359888123456", "templates.sms.textBody": "Hello {{ customer.first_name }}" }),
   },
+  // managers their own tasks, admins every task; marketers read them only
+  "routes/tasks.$id": { mayPost: ["admin", "manager"], path: () => `/tasks/${managersTask}`, form: async () => ({ intent: "comment", body: `Note ${next()}` }) },
   "routes/imports.new": {
     mayPost: ["admin", "marketer"],
     path: () => "/imports/new",
@@ -208,6 +211,7 @@ beforeAll(async () => {
   manualSegment = manual.segment.id;
   importId = await addImport(db, users.admin.id, ["external_id,email", "imported,imported@access.test"]);
   editedCampaign = await draftCampaign("Edited by everyone allowed");
+  managersTask = Number((await db.models.Task.create({ customerId, assigneeId: users.manager.id, title: "Call Ivan", description: null, dueAt: null, status: "open", automationId: null, firingId: null, createdById: null, createdAt: new Date(), updatedAt: new Date() })).id);
   for (const role of ROLES) {
     visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
     strangers[role] = await Visitor.signIn(app.url, `${role}-2@access.test`, password);

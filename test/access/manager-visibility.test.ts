@@ -29,6 +29,8 @@ let segmentCode = "";
 let importId = 0;
 let campaignId = 0;
 let outboxId = 0;
+/** The manager's task about their own customer, the other manager's about theirs, and one about the other's customer given to the manager. */
+let taskIds: number[] = [];
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -77,6 +79,9 @@ beforeAll(async () => {
   outboxId = Number(
     (await db.models.OutboxMessage.create({ channel: "email", purpose: "campaign", recipient: theirs[0].email, customerId: theirs[0].id, userId: null, subject: "Hi", textBody: "Hi", htmlBody: "<p>Hi</p>", status: "stored", createdAt: written, updatedAt: written })).id,
   );
+  const task = async (assigneeId: number, customerId: number, title: string) =>
+    Number((await db.models.Task.create({ customerId, assigneeId, title, description: null, dueAt: written, status: "open", automationId: null, firingId: null, createdById: null, createdAt: written, updatedAt: written })).id);
+  taskIds = [await task(mine.id, own[0].id, "Call my customer"), await task(other.id, theirs[1].id, "Call their customer"), await task(mine.id, theirs[2].id, "Cover for a colleague")];
   for (const role of ["mine", "admin", "marketer"]) visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
 });
 
@@ -92,6 +97,7 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && route.pattern.startsWith("/imports/")) return [importId];
     if (param === "id" && (route.pattern.startsWith("/campaigns/") || route.pattern.startsWith("/api/v1/campaigns/"))) return [campaignId];
     if (param === "id" && route.pattern.startsWith("/outbox/")) return [outboxId];
+    if (param === "id" && (route.pattern.startsWith("/tasks/") || route.pattern.startsWith("/api/v1/tasks/"))) return taskIds;
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];
@@ -187,6 +193,22 @@ describe(`what a manager reads of customers, route by route, on ${testDialect}`,
     expect(ownPage.text).toContain(own[0].email);
     await request(app.url).get(`/customers/${theirs[0].id}?_data=${encodeURIComponent("routes/customers.$id")}`).set("Cookie", visitors.mine.cookieHeader).expect(403);
   }, 120_000);
+
+  it("a manager opens their own tasks with the customer beside them; another manager's is a 404; a task about another's customer names them only", async () => {
+    const [mineTask, theirsTask, covering] = taskIds;
+    const as = (id: number) => request(app.url).get(`/tasks/${id}?_data=${encodeURIComponent("routes/tasks.$id")}`).set("Cookie", visitors.mine.cookieHeader);
+    expect((await as(mineTask).expect(200)).text).toContain(own[0].email);
+    const refused = await as(theirsTask).expect(404);
+    expect(refused.text).not.toContain("Call their customer");
+    expect(refused.text).not.toContain("Foreign");
+    const named = await as(covering).expect(200);
+    expect(named.body).toMatchObject({ customer: null, customerState: "notYours", customerName: "Foreign Shopper 2" });
+    const inbox = (await request(app.url).get(`/tasks?_data=${encodeURIComponent("routes/tasks._index")}`).set("Cookie", visitors.mine.cookieHeader).expect(200)).body as { tasks: Array<{ id: number }> };
+    expect(inbox.tasks.map((t) => t.id).sort()).toEqual([mineTask, covering].sort());
+    // the admin opens all three, with each customer's details
+    const admin = await request(app.url).get(`/tasks/${theirsTask}?_data=${encodeURIComponent("routes/tasks.$id")}`).set("Cookie", visitors.admin.cookieHeader).expect(200);
+    expect(admin.text).toContain(theirs[1].email);
+  });
 
   it("an admin reads every customer's details on the same pages, so the walk above can see a leak", async () => {
     const answers = await walk(visitors.admin);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { startCampaign } from "../../campaigns/send.server";
+import { createUser } from "../../models/users.server";
 
 type Doc = {
   openapi: string;
@@ -29,7 +30,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "tasks:read", "tasks:write"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -89,6 +90,12 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "POST /campaigns/{id}/cancel",
         "GET /campaigns/{id}/deliveries",
         "GET /campaigns/{id}/report",
+        "GET /tasks",
+        "GET /tasks/{id}",
+        "POST /tasks/{id}/complete",
+        "POST /tasks/{id}/reassign",
+        "GET /tasks/{id}/comments",
+        "POST /tasks/{id}/comments",
         "GET /openapi.json",
       ].sort(),
     );
@@ -192,6 +199,23 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("post", "/campaigns/{id}/cancel", `/campaigns/${sending}/cancel`)).body).toMatchObject({ status: "cancelled" });
     for (const action of ["start", "pause", "resume", "cancel"]) expect((await call("post", `/campaigns/{id}/${action}`, `/campaigns/999999/${action}`)).status).toBe(404);
 
+    // a manager's task about Ana, worked through the API
+    const manager = await createUser(app.db, { email: "tasks-manager@shop.test", name: "Mila Manager", password: "x".repeat(12), role: "manager" });
+    const other = await createUser(app.db, { email: "tasks-other@shop.test", name: "Oleg Other", password: "x".repeat(12), role: "manager" });
+    const at = new Date("2026-02-01T10:00:00Z");
+    const taskId = Number((await app.db.models.Task.create({ customerId: ana, assigneeId: manager.id, title: "Call Ana", description: "About her order", dueAt: at, status: "open", automationId: null, firingId: null, createdById: null, createdAt: at, updatedAt: at })).id);
+    await app.db.models.Task.create({ customerId: null, assigneeId: manager.id, title: "Undated", description: null, dueAt: null, status: "open", automationId: null, firingId: null, createdById: null, createdAt: at, updatedAt: at });
+    expect((await call("get", "/tasks", "/tasks?limit=1")).status).toBe(200);
+    expect((await call("get", "/tasks", `/tasks?assigneeId=${manager.id}&status=open&customerExternalId=C-1`)).body.tasks).toHaveLength(1);
+    expect((await call("get", "/tasks/{id}", `/tasks/${taskId}`)).status).toBe(200);
+    expect((await call("get", "/tasks/{id}", "/tasks/999999")).status).toBe(404);
+    expect((await call("post", "/tasks/{id}/comments", `/tasks/${taskId}/comments`, { body: { body: "Called, no answer" } })).status).toBe(201);
+    expect((await call("get", "/tasks/{id}/comments", `/tasks/${taskId}/comments`)).status).toBe(200);
+    expect((await call("post", "/tasks/{id}/reassign", `/tasks/${taskId}/reassign`, { body: { assigneeId: other.id } })).status).toBe(200);
+    expect((await call("post", "/tasks/{id}/reassign", `/tasks/${taskId}/reassign`, { body: { assigneeId: 999999 } })).status).toBe(422);
+    expect((await call("post", "/tasks/{id}/complete", `/tasks/${taskId}/complete`)).status).toBe(200);
+    expect((await call("post", "/tasks/{id}/complete", "/tasks/999999/complete")).status).toBe(404);
+
     // errors of every kind, on every endpoint
     for (const [template, ops] of Object.entries(doc.paths)) {
       if (template === "/openapi.json") {
@@ -203,7 +227,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         const hasBody = ops[method].requestBody !== undefined;
         expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
         expect((await call(method, template, path, { key: "sk_00000000_notarealkeynotarealkey00", ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
-        if (template.startsWith("/segments") || template.startsWith("/campaigns")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
+        if (template.startsWith("/segments") || template.startsWith("/campaigns") || template.startsWith("/tasks")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
         if (method === "post" && !hasBody && ops[method].parameters?.some((p) => p.name === "Idempotency-Key")) {
           const r = request(app.url).post(`/api/v1${path}`).set("Authorization", `Bearer ${full}`).set("Idempotency-Key", "not a usable key");
           const res = await r;
@@ -219,7 +243,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
           expect((await call(method, template, path, { body: {} })).status).toBe(422);
           expect((await call(method, template, path, { raw: "{oops", type: "application/json" })).status).toBe(400);
           expect((await call(method, template, path, { raw: "a=1", type: "application/x-www-form-urlencoded" })).status).toBe(415);
-        } else if (["/customers", "/segments/{code}/members", "/segments/{code}/events", "/campaigns", "/campaigns/{id}/deliveries"].includes(template) && method === "get") {
+        } else if (["/customers", "/segments/{code}/members", "/segments/{code}/events", "/campaigns", "/campaigns/{id}/deliveries", "/tasks"].includes(template) && method === "get") {
           expect((await call(method, template, `${path}?limit=0`)).status).toBe(422);
         }
       }

@@ -12,8 +12,8 @@ const WIDTHS = [390, 768, 1280] as const;
 const WALK_MS = 300_000;
 const PAGES: Record<Role, string[]> = {
   admin: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store"],
-  marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/notifications", "/account"],
-  manager: ["/", "/customers", "/segments", "/notifications", "/account"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/tasks", "/notifications", "/account"],
+  manager: ["/", "/tasks", "/customers", "/segments", "/notifications", "/account"],
 };
 /**
  * One picture per width of the marketer's daily pages: kept in docs/screenshots/widths (README)

@@ -6,7 +6,7 @@ import type { Role } from "../../models/models";
 export async function signIn(app: TestApp, role: Role) {
   const email = `${role}-${Math.random().toString(36).slice(2)}@shop.test`;
   const password = "pw-long-enough-123";
-  await createUser(app.db, { email, name: `${role[0].toUpperCase()}${role.slice(1)} Person`, password, role });
+  const user = await createUser(app.db, { email, name: `${role[0].toUpperCase()}${role.slice(1)} Person`, password, role });
   const jar = new Map<string, string>();
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
   const remember = (res: Response) => {
@@ -31,6 +31,8 @@ export async function signIn(app: TestApp, role: Role) {
   const res = await post("/login", login);
   if (res.status !== 302) throw new Error(`login failed: ${res.status}`);
   return {
+    /** The signed-in user's id. */
+    id: user.id,
     get,
     post,
     cookie,

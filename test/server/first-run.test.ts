@@ -40,7 +40,7 @@ describe(`the first start on ${testDialect}`, () => {
 
     // the demo campaigns: one sent yesterday at 10:00 in the store's zone (Sofia), finished through
     // the outbox with its receipts; one scheduled for 10:00 tomorrow, its start job saved
-    const campaigns = await db.models.Campaign.findAll({ order: [["id", "ASC"]], raw: true });
+    const campaigns = await db.models.Campaign.findAll({ where: { automationId: null }, order: [["id", "ASC"]], raw: true });
     expect(campaigns.map((c) => c.status)).toEqual(["finished", "scheduled"]);
     const [sent, scheduled] = campaigns;
     const sofia = (d: Date) => new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Sofia", hour: "2-digit", minute: "2-digit" }).format(d);
@@ -67,9 +67,32 @@ describe(`the first start on ${testDialect}`, () => {
     expect(waiting).toHaveLength(1);
     expect(new Date(waiting[0].nextRunAt!).getTime()).toBe(tomorrow.getTime());
 
+    // the demo automations: a welcome-back email on the lapsed buyers, and call tasks for big
+    // spenders that already fired through the follower and runner for the segment's newest entries
+    const automations = await db.models.Automation.findAll({ order: [["id", "ASC"]], raw: true });
+    expect(automations.map((a) => [a.actionKind, Boolean(a.isActive)])).toEqual([["message", true], ["task", true]]);
+    const segmentCodes = new Map(segments.map((s) => [s.id, s.code]));
+    expect(automations.map((a) => segmentCodes.get(a.segmentId))).toEqual(["lapsed-buyers", "vip-big-spenders"]);
+    const manager = await db.models.User.findOne({ where: { email: "manager@demo.store" }, raw: true });
+    const tasks = await db.models.Task.findAll({ raw: true });
+    expect(tasks.length).toBeGreaterThanOrEqual(3);
+    expect(tasks.every((t) => t.automationId === automations[1].id && t.firingId !== null && t.status === "open")).toBe(true);
+    expect(tasks.filter((t) => t.assigneeId === manager!.id).length).toBeGreaterThanOrEqual(2);
+    const firings = await db.models.AutomationFiring.findAll({ where: { automationId: automations[1].id }, raw: true });
+    expect(firings.filter((f) => f.status === "done").length).toBe(tasks.length);
+    // each customer's task went to their manager, who heard of it by the bell and by email; a customer nobody manages is skipped
+    const customers = await db.models.Customer.findAll({ where: { id: tasks.map((t) => t.customerId!) }, raw: true });
+    for (const t of tasks) expect(t.assigneeId).toBe(customers.find((c) => c.id === t.customerId)!.managerId);
+    expect(firings.filter((f) => f.status === "skipped").every((f) => f.skipReason === "no_assignee")).toBe(true);
+    expect(await db.models.Notification.count({ where: { kind: "task.assigned" } })).toBe(tasks.length);
+    expect(await db.models.OutboxMessage.count({ where: { purpose: "notification" } })).toBeGreaterThan(0);
+    expect(await db.models.AutomationFiring.count({ where: { automationId: automations[0].id } })).toBe(0);
+
     expect(await prepareFirstRun(db, options)).toEqual([]);
     expect((await listSegments(db)).length).toBe(7);
-    expect(await db.models.Campaign.count()).toBe(2);
+    expect(await db.models.Campaign.count({ where: { automationId: null } })).toBe(2);
+    expect(await db.models.Automation.count()).toBe(2);
+    expect(await db.models.Task.count()).toBe(tasks.length);
     expect(await db.models.User.count()).toBe(3 + 4);
   });
 });

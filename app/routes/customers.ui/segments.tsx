@@ -7,8 +7,8 @@ import type { Criterion } from "../../../segments/definition";
 import type { CriterionReason } from "../../../segments/evaluate";
 import { describeCriterion, describeReason, wordingFrom } from "~/components/segments/words";
 import { formatDateTime } from "~/format";
-import { Card } from "../customers.ui/card";
-import type { CustomerPageData } from "./route";
+import { Card } from "./card";
+import type { CustomerPageData } from "./page-data.server";
 import { WhyNotPicker } from "./why-not";
 
 export function SegmentsCard({ data }: { data: CustomerPageData }) {
@@ -35,28 +35,7 @@ export function SegmentsCard({ data }: { data: CustomerPageData }) {
               </div>
               {m.type === "manual" && <p className="text-xs text-slate-500">{t("why.byHand")}</p>}
               {m.type === "snapshot" && <p className="text-xs text-slate-500">{t("why.inSnapshot")}</p>}
-              {m.explanation ? (
-                <ul className="mt-1 space-y-0.5">
-                  {m.explanation.reasons.map((r) => {
-                    const criterion = m.criteria[r.index] as Criterion;
-                    return (
-                      <li key={r.index} className={r.matched ? "text-emerald-800" : "text-slate-500"} data-testid="segment-reason">
-                        {r.matched ? "✓ " : "✗ "}
-                        {describeReason(criterion, r as CriterionReason, t, wording)}
-                      </li>
-                    );
-                  })}
-                  {!m.explanation.matchesNow && <li className="text-amber-700">{t(m.type === "accumulating" ? "why.stays" : "why.leaves")}</li>}
-                </ul>
-              ) : (
-                m.criteria.length > 0 && (
-                  <ul className="mt-1 space-y-0.5 text-slate-600">
-                    {m.criteria.map((c, i) => (
-                      <li key={i}>{describeCriterion(c as Criterion, t, wording)}</li>
-                    ))}
-                  </ul>
-                )
-              )}
+              <MembershipReasons membership={m} wording={wording} />
             </li>
           ))}
         </ul>
@@ -68,4 +47,31 @@ export function SegmentsCard({ data }: { data: CustomerPageData }) {
       )}
     </Card>
   );
+}
+
+type Membership = CustomerPageData["segments"]["memberships"][number];
+
+/** Why the customer is in one segment: each criterion against their own values, or the criteria when none could be judged. */
+export function MembershipReasons({ membership: m, wording }: { membership: Membership; wording: ReturnType<typeof wordingFrom> }) {
+  const { t } = useTranslation("segments");
+  return m.explanation ? (
+    <ul className="mt-1 space-y-0.5">
+      {m.explanation.reasons.map((r) => {
+        const criterion = m.criteria[r.index] as Criterion;
+        return (
+          <li key={r.index} className={r.matched ? "text-emerald-800" : "text-slate-500"} data-testid="segment-reason">
+            {r.matched ? "✓ " : "✗ "}
+            {describeReason(criterion, r as CriterionReason, t, wording)}
+          </li>
+        );
+      })}
+      {!m.explanation.matchesNow && <li className="text-amber-700">{t(m.type === "accumulating" ? "why.stays" : "why.leaves")}</li>}
+    </ul>
+  ) : m.criteria.length > 0 ? (
+    <ul className="mt-1 space-y-0.5 text-slate-600">
+      {m.criteria.map((c, i) => (
+        <li key={i}>{describeCriterion(c as Criterion, t, wording)}</li>
+      ))}
+    </ul>
+  ) : null;
 }

@@ -2,9 +2,9 @@ import { Link, useSearchParams } from "@remix-run/react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { formatDateTime, formatMoney } from "~/format";
-import { Card } from "../customers.ui/card";
+import { Card } from "./card";
 import { StatusBadge, usePageLink } from "./orders";
-import type { CustomerPageData } from "./route";
+import type { CustomerPageData } from "./page-data.server";
 
 type TimelineEntry = CustomerPageData["timeline"]["entries"][number];
 

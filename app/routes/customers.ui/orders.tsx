@@ -2,8 +2,8 @@ import { Link, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime, formatMoney, formatNumber } from "~/format";
 import type { OrderStatus } from "../../../models/models";
-import { Card } from "../customers.ui/card";
-import type { CustomerPageData } from "./route";
+import { Card } from "./card";
+import type { CustomerPageData } from "./page-data.server";
 
 const STATUS_STYLE: Record<OrderStatus, string> = {
   completed: "bg-emerald-50 text-emerald-700",

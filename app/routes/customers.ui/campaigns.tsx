@@ -1,10 +1,10 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime, formatNumber } from "~/format";
-import { Card } from "../customers.ui/card";
+import { Card } from "./card";
 import { DeliveryStatusBadge } from "../campaigns.ui/parts";
 import { usePageLink } from "./orders";
-import type { CustomerPageData } from "./route";
+import type { CustomerPageData } from "./page-data.server";
 
 /** The campaigns that reached or skipped the customer, newest first; names link to the campaign for those who may open it. */
 export function CampaignsCard({ data }: { data: CustomerPageData }) {
