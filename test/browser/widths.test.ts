@@ -34,7 +34,8 @@ async function overflowAt(page: Page) {
     const root = document.documentElement;
     const cut: string[] = [];
     for (const el of Array.from(document.querySelectorAll<HTMLElement>("main *, aside *"))) {
-      if (el.closest("dialog:not([open])")) continue;
+      // a closed dialog, and what only screen readers get (a chart's table of figures), is not on the screen
+      if (el.closest("dialog:not([open])") || el.closest(".sr-only")) continue;
       const style = getComputedStyle(el);
       if (style.display === "none" || style.visibility === "hidden" || el.offsetWidth <= 1) continue;
       const clips = style.overflowX === "hidden" || style.overflowX === "clip" || style.textOverflow === "ellipsis";
@@ -43,7 +44,7 @@ async function overflowAt(page: Page) {
     }
     // text that runs out of its card (overflow visible, but over the card's edge), outside scrolling tables
     for (const el of Array.from(document.querySelectorAll<HTMLElement>(".card *"))) {
-      if (el.closest(".table-box") || el.children.length > 0 || !el.innerText?.trim() || el.offsetWidth <= 1) continue;
+      if (el.closest(".table-box") || el.closest(".sr-only") || el.children.length > 0 || !el.innerText?.trim() || el.offsetWidth <= 1) continue;
       const card = el.closest(".card")!.getBoundingClientRect();
       const box = el.getBoundingClientRect();
       if (box.right > card.right + 1 || box.left < card.left - 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" runs out of its card`);
