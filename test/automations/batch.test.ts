@@ -2,7 +2,8 @@
 // with the clock controlled: many firings of message, task and notify automations act once each with
 // their rows linked right; a second firing of one customer in the batch waits for the first's cap;
 // and a firing whose write fails (a trigger on the tasks table refuses one customer) neither stops
-// nor doubles the others, and acts once after the lease when the fault is gone.
+// nor doubles the others (its batch is tried in halves, the smallest failing part one by one), and
+// acts once after the lease when the fault is gone.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { QueryTypes } from "sequelize";
 import { createTestDatabase, testDialect } from "../support/db";
@@ -146,11 +147,11 @@ describe(`automation firings acted on in batches on ${testDialect}`, () => {
     expect(new Set(everyFirings.map((f) => f.notificationId)).size).toBe(2);
   });
 
-  it("one firing's failed write sends the batch to act one by one: the others act once, it waits for the lease and then acts once", async () => {
+  it("one firing's failed write sends the batch to act in halves, then alone: the others act once, it waits for the lease and then acts once", async () => {
     const seg = await addSegment(db, "Fault", `fault_${++serial}`);
     const task = await automation(seg, { action: { kind: "task", title: "Call", description: "", dueInHours: null, fallbackUserId: null } });
-    const ids = await customers(10);
-    const poisoned = ids[4];
+    const ids = await customers(40);
+    const poisoned = ids[17];
     if (testDialect === "mysql") {
       await db.sequelize.query(`CREATE TRIGGER refuse_task BEFORE INSERT ON tasks FOR EACH ROW BEGIN IF NEW.customer_id = ${poisoned} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF; END`);
     } else {
@@ -160,9 +161,9 @@ describe(`automation firings acted on in batches on ${testDialect}`, () => {
       await addMembers(db, seg, ids, now);
       await follow();
       const run = await runner();
-      expect(run).toMatchObject({ claimed: 10, done: 9, failed: 1 });
+      expect(run).toMatchObject({ claimed: 40, done: 39, failed: 1 });
       expect(warnings).toEqual([
-        "a batch of automation firings could not be written together: acting on each alone",
+        "a batch of automation firings could not be written together: trying it in parts",
         "an automation firing could not be acted on: it goes back in line after the lease",
       ]);
       const firings = await firingsOf(task);
@@ -177,7 +178,7 @@ describe(`automation firings acted on in batches on ${testDialect}`, () => {
     now = new Date(T0.getTime() + FIRING_LEASE_MS + 1);
     expect(await runner("runner-2")).toMatchObject({ released: 1, claimed: 1, done: 1 });
     const tasks = await db.models.Task.findAll({ where: { automationId: task }, raw: true });
-    expect(tasks).toHaveLength(10);
+    expect(tasks).toHaveLength(40);
     expect(new Set(tasks.map((t) => t.customerId))).toEqual(new Set(ids));
     expect((await firingsOf(task)).every((f) => f.status === "done")).toBe(true);
   });
