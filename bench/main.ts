@@ -18,6 +18,7 @@ const benches: Array<() => Promise<BenchModule>> = [
   () => import("./customers-list").then((m) => m.default),
   () => import("./incremental").then((m) => m.default),
   () => import("./campaigns").then((m) => m.default),
+  () => import("./automations").then((m) => m.default),
 ];
 
 async function main() {

@@ -10,6 +10,14 @@ export function enqueueEmailDelivery(queue: JobQueue, messageId: number, now: Da
   return queue.save(jobOf<DeliverEmailJobData>(JOB_NAMES.deliverEmail, { messageId }, now), transaction);
 }
 
+/** Enqueues the deliveries of many outbox emails, one job each, in the transaction that wrote them (multi-row INSERTs). */
+export function enqueueEmailDeliveries(queue: JobQueue, messageIds: number[], now: Date, transaction: Transaction) {
+  return queue.saveNew(
+    messageIds.map((messageId) => jobOf<DeliverEmailJobData>(JOB_NAMES.deliverEmail, { messageId }, now)),
+    transaction,
+  );
+}
+
 export function defineDeliverEmail(agenda: Agenda, deps: WorkerDeps) {
   agenda.define(
     JOB_NAMES.deliverEmail,

@@ -1,6 +1,8 @@
 import { Agenda, type JobParameters } from "agenda";
 import type { Transaction } from "sequelize";
 import type { Database } from "../models/db";
+import { bulkInsert, type SqlValue } from "../models/sql/bulk";
+import { writeJobData } from "./job-row";
 import { SequelizeBackend } from "./sequelize-backend";
 import type { SequelizeJobRepository } from "./job-repository";
 
@@ -52,6 +54,20 @@ export class JobQueue {
   /** Saves a job; inside `transaction` it exists if and only if that transaction commits. */
   save<DATA>(job: JobParameters<DATA>, transaction?: Transaction): Promise<JobParameters<DATA>> {
     return this.repository.saveJob(job, { transaction, lastModifiedBy: this.options.name });
+  }
+
+  /**
+   * Saves new plain jobs (never saved, neither single nor unique) as save() would insert each, in as
+   * few multi-row INSERTs as fit, inside `transaction`.
+   */
+  async saveNew<DATA>(jobs: Array<JobParameters<DATA>>, transaction: Transaction): Promise<void> {
+    if (jobs.length === 0) return;
+    for (const job of jobs) {
+      if (job._id !== undefined || job.unique || job.type === "single") throw new Error(`saveNew takes new plain jobs only (${job.name})`);
+    }
+    const columns = ["name", "priority", "type", "next_run_at", "data", "disabled", "fork", "schedule_version", "last_modified_by"];
+    const rows: SqlValue[][] = jobs.map((job) => [job.name, job.priority ?? 0, "normal", job.nextRunAt ? new Date(job.nextRunAt) : null, writeJobData(job.data), false, false, 0, this.options.name]);
+    await bulkInsert(this.db, String(this.repository.rows.getTableName()), columns, rows, { transaction });
   }
 }
 
