@@ -6,6 +6,7 @@ import admin from "./locales/en/admin.json";
 import segments from "./locales/en/segments.json";
 import unsubscribe from "./locales/en/unsubscribe.json";
 import campaigns from "./locales/en/campaigns.json";
+import automations from "./locales/en/automations.json";
 
 /** Languages with a complete catalogue. Bulgarian, Greek, Russian and Ukrainian follow. */
 export const supportedLngs = ["en"] as const;
@@ -13,7 +14,7 @@ export const fallbackLng = "en";
 export const defaultNS = "common";
 
 export const resources = {
-  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns },
+  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations },
 };
 
 export const i18nConfig = {

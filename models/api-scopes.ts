@@ -9,5 +9,7 @@ export const API_SCOPES = [
   "exports:read",
   "campaigns:read",
   "campaigns:write",
+  "automations:read",
+  "automations:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

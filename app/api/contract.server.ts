@@ -25,6 +25,7 @@ import { ApiError, BulkResult, CustomerListQuery, CustomerPage, CustomerRecord, 
 import { PlainDate } from "../../models/ingest/schemas";
 import { segmentContract, SEGMENT_SCHEMA_NAMES } from "./segments-contract.server";
 import { campaignContract, CAMPAIGN_SCHEMA_NAMES } from "./campaigns-contract.server";
+import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -221,6 +222,7 @@ export const contract = {
   },
   ...segmentContract,
   ...campaignContract,
+  ...automationContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -247,4 +249,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ["PlainDate", PlainDate],
   ...SEGMENT_SCHEMA_NAMES,
   ...CAMPAIGN_SCHEMA_NAMES,
+  ...AUTOMATION_SCHEMA_NAMES,
 ];
