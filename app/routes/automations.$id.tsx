@@ -24,7 +24,7 @@ import {
   resumeAutomation,
   seesDetailsOf,
 } from "~/domain/automations.server";
-import { FIRING_SKIP_REASONS, type FiringSkipReason, type FiringStatus } from "../../models/automation-models";
+import type { FiringSkipReason, FiringStatus } from "../../models/automation-models";
 import { AUTOMATION_EDITORS, AUTOMATION_READERS, automationIdParam } from "./automations.ui/editor.server";
 import { ActionText, ActiveBadge, TriggerText } from "./automations.ui/parts";
 import { ChannelChain } from "./campaigns.ui/parts";
@@ -74,7 +74,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     report: {
       byStatus: report.byStatus,
-      skipped: FIRING_SKIP_REASONS.filter((r) => report.skipped[r] > 0).map((r) => ({ reason: r, count: report.skipped[r] })),
+      skipped: (Object.entries(report.skipped) as Array<[FiringSkipReason, number]>).filter(([, count]) => count > 0).map(([reason, count]) => ({ reason, count })),
       perDay: report.settledPerDay,
     },
     firings: {
