@@ -27,7 +27,6 @@ import {
 import type { FiringSkipReason, FiringStatus } from "../../models/automation-models";
 import { AUTOMATION_EDITORS, AUTOMATION_READERS, automationIdParam } from "./automations.ui/editor.server";
 import { ActionText, ActiveBadge, TriggerText } from "./automations.ui/parts";
-import { ChannelChain } from "./campaigns.ui/parts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.automation.name ?? "Automation"} · Automations · Segment console` }];
 
@@ -261,7 +260,6 @@ function Settings({ data }: { data: Data }) {
   if (a.action.kind === "task") rows.push([t("form.taskFallback"), a.action.user ?? t("form.nobodySkip")]);
   if (a.action.kind === "notify") rows.push([t("form.notifyUser"), a.action.user ?? "—"]);
   rows.push([t("page.cap"), cap], [t("page.hoursLabel"), a.firingHours ? t("page.between", a.firingHours) : t("form.anyTime")]);
-  if (a.action.kind === "message") rows.push([t("page.channels"), <ChannelChain key="c" channels={a.action.channels} />]);
   return (
     <section className="card min-w-0" data-testid="automation-settings">
       <h2 className="text-sm font-semibold text-slate-900">{t("page.settings")}</h2>
