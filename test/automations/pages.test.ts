@@ -228,4 +228,22 @@ describe(`the automation pages on ${testDialect}`, () => {
     }
     expect(await tableContents(app.db)).toBe(before);
   });
+
+  it("editing a segment an automation uses shows, through the live preview before saving, who would enter and for how many the automation would fire", async () => {
+    const key = (await app.apiKey(["customers:write"])).secret;
+    const customers = Array.from({ length: 3 }, (_, i) => ({ externalId: `bg-${i}`, country: "BG" }));
+    const bulk = await fetch(`${app.url}/api/v1/customers/bulk`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ customers }) });
+    expect(bulk.status).toBe(200);
+    const definition = { name: "Bulgarians", code: "bulgarians", type: "dynamic", isActive: true, match: "all", recomputeEveryMinutes: 60, criteria: [{ field: "tag", values: [{ value: "nobody-has-it", mode: "include" }] }] };
+    const made = await marketer.submit("/segments/new", { intent: "save", definition: JSON.stringify(definition) });
+    expect(made.status).toBe(302);
+    const segmentId = Number(/\/segments\/(\d+)/.exec(made.headers.get("location") ?? "")![1]);
+    const onEnter = await marketer.submit("/automations/new", automationForm(segmentId, { name: "Welcome, Bulgarians" }));
+    expect(onEnter.status).toBe(302);
+    const edited = { ...definition, criteria: [{ field: "country", values: [{ value: "BG", mode: "include" }] }] };
+    const res = await marketer.submit("/segments/preview", { definition: JSON.stringify(edited), segmentId: String(segmentId), incomplete: "" }, `/segments/${segmentId}/edit`);
+    expect(res.status).toBe(200);
+    const impact = ((await res.json()) as { result: { impact: { entering: number; leaving: number; automations: Array<{ name: string; fires: number; triggerKind: string }> } } }).result.impact;
+    expect(impact).toMatchObject({ entering: 3, leaving: 0, automations: [{ name: "Welcome, Bulgarians", triggerKind: "entered", fires: 3 }] });
+  });
 });
