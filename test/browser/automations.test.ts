@@ -89,4 +89,50 @@ describe("the automation pages", () => {
     expect(await page.getByTestId("automation-controls").count()).toBe(0);
     await screenshot(page, "automation-page-manager");
   });
+
+  test("saving a segment edit that an automation would act on asks first, naming the automation and for how many", async ({ marketerPage: page }) => {
+    await open(page, "/segments");
+    const href = await page.getByRole("link", { name: "Big spenders of the last year", exact: true }).first().getAttribute("href");
+    const segmentId = Number(/\/segments\/(\d+)/.exec(href ?? "")![1]);
+    // a paused automation on it: its firings are held, so this test sets nothing off in the demo store
+    const name = `Held for big spenders ${Date.now().toString(36)}`;
+    await open(page, "/automations/new");
+    await page.getByLabel("Name").fill(name);
+    await page.getByTestId("trigger-segment").selectOption(String(segmentId));
+    await page.getByTestId("action-kind").selectOption("notify");
+    await page.getByLabel("User to notify").selectOption({ index: 1 });
+    await page.getByTestId("is-active").uncheck();
+    await Promise.all([page.waitForURL(/\/automations\/\d+\?saved=1/, { timeout: 30_000 }), page.getByTestId("save-automation").click()]);
+
+    await open(page, `/segments/${segmentId}/edit`);
+    const min = page.getByTestId("criterion-0-min");
+    const saved = await min.inputValue();
+    await min.fill("1");
+    await expect.poll(() => page.getByTestId("impact").getByTestId("impact-uses").innerText(), { timeout: 20_000 }).toContain(name);
+    await page.getByTestId("save-segment").click();
+    const dialog = page.getByTestId("confirm-impact");
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const said = await dialog.innerText();
+    expect(said).toMatch(/\d+ would enter/);
+    expect(said).toMatch(new RegExp(`${name} \\(on entering\\): would fire for \\d+ customers?`));
+    await bothWidths(page, "segment-save-impact");
+    // keep editing: nothing is saved
+    await page.getByRole("button", { name: "Keep editing" }).click();
+    expect(page.url()).toMatch(/\/edit$/);
+    // saving it after all: the dialog's button saves the edit
+    await page.getByTestId("save-segment").click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await Promise.all([page.waitForURL(/\/segments\/\d+\?saved=1/, { timeout: 30_000 }), page.getByTestId("confirm-save").click()]);
+    // put the amount back (those who came in leave: asked again) and delete the automation, as the demo store was
+    await open(page, `/segments/${segmentId}/edit`);
+    await min.fill(saved);
+    await expect.poll(() => page.getByTestId("impact").innerText(), { timeout: 20_000 }).toMatch(/would leave/);
+    await page.getByTestId("save-segment").click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await Promise.all([page.waitForURL(/\/segments\/\d+\?saved=1/, { timeout: 30_000 }), page.getByTestId("confirm-save").click()]);
+    await open(page, "/automations");
+    await Promise.all([page.waitForURL(/\/automations\/\d+$/), page.getByRole("link", { name, exact: true }).click()]);
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await Promise.all([page.waitForURL(/\/automations\?deleted=/), page.getByRole("button", { name: "Delete automation" }).click()]);
+  });
 });
