@@ -7,6 +7,7 @@ import segments from "./locales/en/segments.json";
 import unsubscribe from "./locales/en/unsubscribe.json";
 import campaigns from "./locales/en/campaigns.json";
 import tasks from "./locales/en/tasks.json";
+import automations from "./locales/en/automations.json";
 
 /** Languages with a complete catalogue. Bulgarian, Greek, Russian and Ukrainian follow. */
 export const supportedLngs = ["en"] as const;
@@ -14,7 +15,7 @@ export const fallbackLng = "en";
 export const defaultNS = "common";
 
 export const resources = {
-  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, tasks },
+  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks },
 };
 
 export const i18nConfig = {

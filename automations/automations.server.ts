@@ -223,11 +223,13 @@ async function lastEventId(db: Database, transaction: Transaction): Promise<numb
 }
 
 /** Creates an automation (active unless `isActive: false`); it fires for segment events from now on. */
-export async function createAutomation(db: Database, input: unknown, actor: AuditActor, now: Date, options: { queue?: JobQueue } = {}): Promise<SaveOutcome> {
-  const checked = await checkAutomation(db, input);
+export async function createAutomation(db: Database, input: unknown, actor: AuditActor, now: Date, options: { queue?: JobQueue; transaction?: Transaction } = {}): Promise<SaveOutcome> {
+  const checked = await checkAutomation(db, input, options.transaction);
   if (!checked.ok) return { ok: false, kind: "invalid", errors: checked.errors };
   const a = checked.automation;
-  return sendingTransaction(db, async (transaction) => {
+  // inside a caller's transaction (the API's idempotency key is written in the same one), or its own
+  const inTransaction = <T>(work: (transaction: Transaction) => Promise<T>) => (options.transaction ? work(options.transaction) : sendingTransaction(db, work));
+  return inTransaction(async (transaction) => {
     const row = await db.models.Automation.create(
       { ...columnsOf(a), isActive: a.isActive, pausedAt: a.isActive ? null : now, sinceEventId: await lastEventId(db, transaction), createdById: actor.userId ?? null, createdAt: now, updatedAt: now },
       { transaction },
@@ -365,13 +367,15 @@ export interface AutomationReport {
   skipped: Record<FiringSkipReason, number>;
   /** Firings that acted, per day (UTC) of acting, oldest first. */
   actedPerDay: Array<{ day: string; count: number }>;
+  /** Firings that acted and that were skipped, per day (UTC) they settled, oldest first. */
+  settledPerDay: Array<{ day: string; acted: number; skipped: number }>;
 }
 
 /** How often an automation fired, skipped (by reason) and waits, and its actions per day. */
-export async function automationReport(db: Database, automationId: number): Promise<AutomationReport> {
+export async function automationReport(db: Database, automationId: number, transaction?: Transaction): Promise<AutomationReport> {
   const rows = (await db.sequelize.query(
     "SELECT status, skip_reason AS reason, COUNT(*) AS n FROM automation_firings WHERE automation_id = :automationId GROUP BY status, skip_reason",
-    { replacements: { automationId }, type: QueryTypes.SELECT },
+    { replacements: { automationId }, type: QueryTypes.SELECT, transaction },
   )) as Array<{ status: FiringStatus; reason: FiringSkipReason | null; n: number | string }>;
   const byStatus = Object.fromEntries(FIRING_STATUSES.map((s) => [s, 0])) as Record<FiringStatus, number>;
   const skipped = Object.fromEntries(FIRING_SKIP_REASONS.map((r) => [r, 0])) as Record<FiringSkipReason, number>;
@@ -379,22 +383,31 @@ export async function automationReport(db: Database, automationId: number): Prom
     byStatus[r.status] = (byStatus[r.status] ?? 0) + Number(r.n);
     if (r.status === "skipped" && r.reason) skipped[r.reason] = (skipped[r.reason] ?? 0) + Number(r.n);
   }
-  const acted = await db.models.AutomationFiring.findAll({ attributes: ["actedAt"], where: { automationId, status: "done" }, raw: true });
-  const perDay = new Map<string, number>();
-  for (const f of acted) {
+  const settled = await db.models.AutomationFiring.findAll({ attributes: ["actedAt", "status"], where: { automationId, status: { [Op.in]: ["done", "skipped"] } }, raw: true, transaction });
+  const perDay = new Map<string, { acted: number; skipped: number }>();
+  for (const f of settled) {
     if (!f.actedAt) continue;
     const day = new Date(f.actedAt).toISOString().slice(0, 10);
-    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    const counts = perDay.get(day) ?? { acted: 0, skipped: 0 };
+    if (f.status === "done") counts.acted += 1;
+    else counts.skipped += 1;
+    perDay.set(day, counts);
   }
-  return { byStatus, skipped, actedPerDay: [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })) };
+  const days = [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return {
+    byStatus,
+    skipped,
+    actedPerDay: days.filter(([, c]) => c.acted > 0).map(([day, c]) => ({ day, count: c.acted })),
+    settledPerDay: days.map(([day, c]) => ({ day, ...c })),
+  };
 }
 
 /** An automation's firings, newest first, a page at a time: for whom, when, and what came of it. */
-export async function listFirings(db: Database, automationId: number, page: { before?: number; limit: number }) {
+export async function listFirings(db: Database, automationId: number, page: { before?: number; limit: number; status?: FiringStatus }) {
   const rows = await db.models.AutomationFiring.findAll({
-    where: { automationId, ...(page.before ? { id: { [Op.lt]: page.before } } : {}) },
+    where: { automationId, ...(page.before ? { id: { [Op.lt]: page.before } } : {}), ...(page.status ? { status: page.status } : {}) },
     order: [["id", "DESC"]],
-    limit: Math.min(Math.max(page.limit, 1), 200),
+    limit: Math.min(Math.max(page.limit, 1), 201),
     raw: true,
   });
   return rows.map((f) => ({
@@ -410,4 +423,37 @@ export async function listFirings(db: Database, automationId: number, page: { be
     taskId: f.taskId === null ? null : Number(f.taskId),
     error: f.error,
   }));
+}
+
+export interface FiringCounts {
+  /** Firings that acted. */
+  done: number;
+  skipped: number;
+  /** Pending, claimed or held: not acted yet. */
+  waiting: number;
+}
+
+/** How many times each of these automations acted, skipped and waits, in one grouped read. */
+export async function firingCounts(db: Database, automationIds: number[]): Promise<Map<number, FiringCounts>> {
+  const counts = new Map<number, FiringCounts>(automationIds.map((id) => [id, { done: 0, skipped: 0, waiting: 0 }]));
+  if (automationIds.length === 0) return counts;
+  const rows = (await db.sequelize.query("SELECT automation_id AS id, status, COUNT(*) AS n FROM automation_firings WHERE automation_id IN (:ids) GROUP BY automation_id, status", {
+    replacements: { ids: automationIds },
+    type: QueryTypes.SELECT,
+  })) as Array<{ id: number | string; status: FiringStatus; n: number | string }>;
+  for (const r of rows) {
+    const c = counts.get(Number(r.id));
+    if (!c) continue;
+    if (r.status === "done") c.done += Number(r.n);
+    else if (r.status === "skipped") c.skipped += Number(r.n);
+    else if (r.status !== "cancelled") c.waiting += Number(r.n);
+  }
+  return counts;
+}
+
+/** The customers firings name: names and their manager (a viewer's page decides what of them to show). */
+export async function firingCustomers(db: Database, customerIds: number[]): Promise<Map<number, { id: number; externalId: string; firstName: string | null; lastName: string | null; managerId: number | null }>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db.models.Customer.findAll({ attributes: ["id", "externalId", "firstName", "lastName", "managerId"], where: { id: { [Op.in]: [...new Set(customerIds)] } }, raw: true });
+  return new Map(rows.map((c) => [c.id, { id: c.id, externalId: c.externalId, firstName: c.firstName, lastName: c.lastName, managerId: c.managerId }]));
 }

@@ -11,5 +11,7 @@ export const API_SCOPES = [
   "campaigns:write",
   "tasks:read",
   "tasks:write",
+  "automations:read",
+  "automations:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

@@ -26,6 +26,7 @@ import { PlainDate } from "../../models/ingest/schemas";
 import { segmentContract, SEGMENT_SCHEMA_NAMES } from "./segments-contract.server";
 import { campaignContract, CAMPAIGN_SCHEMA_NAMES } from "./campaigns-contract.server";
 import { taskContract, TASK_SCHEMA_NAMES } from "./tasks-contract.server";
+import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -223,6 +224,7 @@ export const contract = {
   ...segmentContract,
   ...campaignContract,
   ...taskContract,
+  ...automationContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -250,4 +252,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...SEGMENT_SCHEMA_NAMES,
   ...CAMPAIGN_SCHEMA_NAMES,
   ...TASK_SCHEMA_NAMES,
+  ...AUTOMATION_SCHEMA_NAMES,
 ];

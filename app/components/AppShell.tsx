@@ -39,6 +39,7 @@ export function AppShell({
     { to: "/customers", label: t("nav.customers"), roles: ["admin", "marketer", "manager"] },
     { to: "/segments", label: t("nav.segments"), roles: ["admin", "marketer", "manager"] },
     { to: "/campaigns", label: t("nav.campaigns"), roles: ["admin", "marketer"] },
+    { to: "/automations", label: t("nav.automations"), roles: ["admin", "marketer", "manager"] },
     { to: "/outbox", label: t("nav.outbox"), roles: ["admin", "marketer"] },
     { to: "/imports", label: t("nav.imports"), roles: ["admin", "marketer"] },
   ];

@@ -9,6 +9,7 @@ import { rowCounts, testDialect } from "../support/db";
 import { createUser } from "../../models/users.server";
 import { saveSegment } from "../../segments/store.server";
 import { createCampaign } from "../../campaigns/campaigns.server";
+import { createAutomation } from "../../automations/automations.server";
 import type { Role } from "../../models/models";
 import { addCustomers } from "../customers/factory";
 import { addImport, builtRoutes, tableContents, Visitor } from "./console";
@@ -48,6 +49,7 @@ let importId = 0;
 let customerId = 0;
 let editedCampaign = 0;
 let managersTask = 0;
+let editedAutomation = 0;
 let serial = 0;
 const next = () => ++serial;
 
@@ -66,6 +68,19 @@ async function draftCampaign(name: string): Promise<number> {
   if (!out.ok) throw new Error(JSON.stringify(out));
   return out.campaign.id;
 }
+
+/** A notify automation as the automation form posts it. */
+const automationFields = (name: string) => ({
+  name,
+  triggerKind: "entered",
+  triggerSegmentId: String(manualSegment),
+  delayKind: "none",
+  actionKind: "notify",
+  notifyUserId: String(users.admin.id),
+  capKind: "once",
+  firingHoursMode: "any",
+  isActive: "on",
+});
 
 const definition = (fields: Record<string, unknown>) => JSON.stringify({ isActive: true, match: "all", recomputeEveryMinutes: 60, criteria: [], ...fields });
 
@@ -172,6 +187,13 @@ const CASES: Record<string, ActionCase> = {
   },
   // managers their own tasks, admins every task; marketers read them only
   "routes/tasks.$id": { mayPost: ["admin", "manager"], path: () => `/tasks/${managersTask}`, form: async () => ({ intent: "comment", body: `Note ${next()}` }) },
+  "routes/automations.new": { mayPost: ["admin", "marketer"], path: () => "/automations/new", form: async () => automationFields(`Made ${next()}`) },
+  "routes/automations.$id_.edit": { mayPost: ["admin", "marketer"], path: () => `/automations/${editedAutomation}/edit`, form: async () => automationFields(`Renamed ${next()}`) },
+  "routes/automations.$id": {
+    mayPost: ["admin", "marketer"],
+    path: () => `/automations/${editedAutomation}`,
+    form: async () => ({ intent: (await app.db.models.Automation.findByPk(editedAutomation))!.isActive ? "pause" : "resume" }),
+  },
   "routes/imports.new": {
     mayPost: ["admin", "marketer"],
     path: () => "/imports/new",
@@ -212,6 +234,9 @@ beforeAll(async () => {
   importId = await addImport(db, users.admin.id, ["external_id,email", "imported,imported@access.test"]);
   editedCampaign = await draftCampaign("Edited by everyone allowed");
   managersTask = Number((await db.models.Task.create({ customerId, assigneeId: users.manager.id, title: "Call Ivan", description: null, dueAt: null, status: "open", automationId: null, firingId: null, createdById: null, createdAt: new Date(), updatedAt: new Date() })).id);
+  const automation = await createAutomation(db, { name: "Changed by everyone allowed", trigger: { segmentId: manualSegment, kind: "entered" }, action: { kind: "notify", userId: users.admin.id } }, { userId: null }, new Date());
+  if (!automation.ok) throw new Error(JSON.stringify(automation));
+  editedAutomation = automation.automation.id;
   for (const role of ROLES) {
     visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
     strangers[role] = await Visitor.signIn(app.url, `${role}-2@access.test`, password);

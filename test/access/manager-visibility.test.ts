@@ -10,6 +10,7 @@ import { saveSegment } from "../../segments/store.server";
 import { addMembers } from "../../segments/manual.server";
 import { addCustomers, addOrder } from "../customers/factory";
 import { createCampaign } from "../../campaigns/campaigns.server";
+import { createAutomation } from "../../automations/automations.server";
 import { addDeliveries } from "../campaigns/support";
 import { addImport, builtRoutes, fillPattern, Visitor, type BuiltRoute } from "./console";
 import { unsubscribeToken } from "../../campaigns/inbound/unsubscribe-token";
@@ -28,6 +29,7 @@ let segmentId = 0;
 let segmentCode = "";
 let importId = 0;
 let campaignId = 0;
+let automationId = 0;
 let outboxId = 0;
 /** The manager's task about their own customer, the other manager's about theirs, and one about the other's customer given to the manager. */
 let taskIds: number[] = [];
@@ -75,6 +77,13 @@ beforeAll(async () => {
     { customerId: own[0].id, status: "sent", address: own[0].email },
     { customerId: theirs[0].id, status: "sent", address: theirs[0].email },
   ]);
+  // an automation that fired for both kinds of customer, more than a page of them
+  const automation = await createAutomation(db, { name: "Welcome", trigger: { segmentId, kind: "entered" }, action: { kind: "notify", userId: admin.id } }, { userId: admin.id }, new Date());
+  if (!automation.ok) throw new Error(JSON.stringify(automation));
+  automationId = automation.automation.id;
+  const fired = new Date("2026-02-03T10:00:00Z");
+  const firedFor = [...own, ...theirs].map((c) => c.id);
+  await db.models.AutomationFiring.bulkCreate(firedFor.map((customerId, i) => ({ automationId, segmentEventId: 500_000 + i, customerId, eventKind: "entered" as const, eventAt: fired, status: "done" as const, dueAt: fired, actedAt: fired, createdAt: fired, updatedAt: fired })));
   const written = new Date("2026-02-02T10:00:00Z");
   outboxId = Number(
     (await db.models.OutboxMessage.create({ channel: "email", purpose: "campaign", recipient: theirs[0].email, customerId: theirs[0].id, userId: null, subject: "Hi", textBody: "Hi", htmlBody: "<p>Hi</p>", status: "stored", createdAt: written, updatedAt: written })).id,
@@ -98,6 +107,7 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && (route.pattern.startsWith("/campaigns/") || route.pattern.startsWith("/api/v1/campaigns/"))) return [campaignId];
     if (param === "id" && route.pattern.startsWith("/outbox/")) return [outboxId];
     if (param === "id" && (route.pattern.startsWith("/tasks/") || route.pattern.startsWith("/api/v1/tasks/"))) return taskIds;
+    if (param === "id" && (route.pattern.startsWith("/automations/") || route.pattern.startsWith("/api/v1/automations/"))) return [automationId];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];

@@ -30,7 +30,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "tasks:read", "tasks:write"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -90,6 +90,14 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "POST /campaigns/{id}/cancel",
         "GET /campaigns/{id}/deliveries",
         "GET /campaigns/{id}/report",
+        "GET /automations",
+        "POST /automations",
+        "GET /automations/{id}",
+        "PATCH /automations/{id}",
+        "DELETE /automations/{id}",
+        "POST /automations/{id}/pause",
+        "POST /automations/{id}/resume",
+        "GET /automations/{id}/firings",
         "GET /tasks",
         "GET /tasks/{id}",
         "POST /tasks/{id}/complete",
@@ -216,18 +224,47 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("post", "/tasks/{id}/complete", `/tasks/${taskId}/complete`)).status).toBe(200);
     expect((await call("post", "/tasks/{id}/complete", "/tasks/999999/complete")).status).toBe(404);
 
+    const automation = {
+      name: "Welcome back",
+      trigger: { segmentId: vip, kind: "entered" },
+      delay: { kind: "next_day_at", time: "10:00" },
+      action: { kind: "message", channels: ["viber", "email"], templates: { viber: { textBody: "Hi {{ customer.first_name }}" }, email: { subject: "Hi", htmlBody: "<p>Hi</p>", textBody: null } } },
+      cap: { kind: "days", days: 30 },
+      firingHours: { start: "09:00", end: "20:00" },
+    };
+    const made = await call("post", "/automations", "/automations", { body: automation });
+    expect(made.status).toBe(201);
+    const automationId = made.body.id as number;
+    const taskAutomation = await call("post", "/automations", "/automations", { body: { ...automation, name: "Call", action: { kind: "task", title: "Call {{ customer.first_name }}" } } });
+    expect(taskAutomation.status).toBe(201);
+    const firedAt = new Date("2026-02-01T10:00:00Z");
+    await app.db.models.AutomationFiring.create({ automationId, segmentEventId: 1, customerId: ana, eventKind: "entered", eventAt: firedAt, status: "skipped", skipReason: "left_before_delay", dueAt: firedAt, actedAt: firedAt, createdAt: firedAt, updatedAt: firedAt });
+    expect((await call("get", "/automations", "/automations")).status).toBe(200);
+    expect((await call("get", "/automations", `/automations?segmentId=${vip}&isActive=true`)).status).toBe(200);
+    expect((await call("get", "/automations/{id}", `/automations/${automationId}`)).status).toBe(200);
+    expect((await call("get", "/automations/{id}", "/automations/999999")).status).toBe(404);
+    expect((await call("patch", "/automations/{id}", `/automations/${automationId}`, { body: { name: "Welcome back, renamed", delay: { kind: "days", amount: 3 } } })).status).toBe(200);
+    expect((await call("post", "/automations/{id}/pause", `/automations/${automationId}/pause`)).status).toBe(200);
+    expect((await call("post", "/automations/{id}/resume", `/automations/${automationId}/resume`)).status).toBe(200);
+    expect((await call("post", "/automations/{id}/pause", "/automations/999999/pause")).status).toBe(404);
+    expect((await call("post", "/automations/{id}/resume", "/automations/999999/resume")).status).toBe(404);
+    expect((await call("get", "/automations/{id}/firings", `/automations/${automationId}/firings?limit=5`)).status).toBe(200);
+    expect((await call("get", "/automations/{id}/firings", "/automations/999999/firings")).status).toBe(404);
+    expect((await call("delete", "/automations/{id}", `/automations/${taskAutomation.body.id}`)).status).toBe(200);
+    expect((await call("delete", "/automations/{id}", "/automations/999999")).status).toBe(404);
+
     // errors of every kind, on every endpoint
     for (const [template, ops] of Object.entries(doc.paths)) {
       if (template === "/openapi.json") {
         expect((await call("post", template, template, { key: null, body: {} })).status).toBe(405);
         continue;
       }
-      const path = template.replace("{externalId}", "C-1").replace("{code}", "vip-bg").replace("{id}", String(campaignId));
+      const path = template.replace("{externalId}", "C-1").replace("{code}", "vip-bg").replace("{id}", String(template.startsWith("/automations") ? automationId : campaignId));
       for (const method of Object.keys(ops) as Array<"get" | "post" | "put" | "patch" | "delete">) {
         const hasBody = ops[method].requestBody !== undefined;
         expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
         expect((await call(method, template, path, { key: "sk_00000000_notarealkeynotarealkey00", ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
-        if (template.startsWith("/segments") || template.startsWith("/campaigns") || template.startsWith("/tasks")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
+        if (template.startsWith("/segments") || template.startsWith("/campaigns") || template.startsWith("/automations") || template.startsWith("/tasks")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
         if (method === "post" && !hasBody && ops[method].parameters?.some((p) => p.name === "Idempotency-Key")) {
           const r = request(app.url).post(`/api/v1${path}`).set("Authorization", `Bearer ${full}`).set("Idempotency-Key", "not a usable key");
           const res = await r;
@@ -243,7 +280,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
           expect((await call(method, template, path, { body: {} })).status).toBe(422);
           expect((await call(method, template, path, { raw: "{oops", type: "application/json" })).status).toBe(400);
           expect((await call(method, template, path, { raw: "a=1", type: "application/x-www-form-urlencoded" })).status).toBe(415);
-        } else if (["/customers", "/segments/{code}/members", "/segments/{code}/events", "/campaigns", "/campaigns/{id}/deliveries", "/tasks"].includes(template) && method === "get") {
+        } else if (["/customers", "/segments/{code}/members", "/segments/{code}/events", "/campaigns", "/campaigns/{id}/deliveries", "/automations/{id}/firings", "/tasks"].includes(template) && method === "get") {
           expect((await call(method, template, `${path}?limit=0`)).status).toBe(422);
         }
       }

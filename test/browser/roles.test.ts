@@ -3,21 +3,22 @@ import { describe } from "vitest";
 import { baseUrl, expect, open, screenshot, test, type Role } from "./fixtures";
 
 // What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one,
-// and have nothing to do with campaigns.
-const PAGES = ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels", "/account", "/notifications"] as const;
+// and have nothing to do with campaigns; they read automations without changing them.
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels", "/tasks", "/account", "/notifications"] as const;
 const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   admin: PAGES,
-  marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/outbox", "/imports", "/account", "/notifications"],
-  manager: ["/", "/customers", "/segments", "/account", "/notifications"],
+  marketer: ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/tasks", "/account", "/notifications"],
+  manager: ["/", "/customers", "/segments", "/automations", "/tasks", "/account", "/notifications"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Channels"],
-  marketer: ["Dashboard", "Customers", "Segments", "Campaigns", "Outbox", "Imports"],
-  manager: ["Dashboard", "Customers", "Segments"],
+  admin: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Channels"],
+  marketer: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports"],
+  manager: ["Dashboard", "Tasks", "Customers", "Segments", "Automations"],
 };
 
 async function navItems(page: Page) {
-  return page.locator('nav[aria-label="Main"] a').allInnerTexts();
+  // "Tasks" carries a badge with the number of open tasks: the item's name is what comes before it
+  return (await page.locator('nav[aria-label="Main"] a').allInnerTexts()).map((text) => text.replace(/\s*\d+$/, "").trim());
 }
 
 async function checkRole(page: Page, role: Role) {

@@ -5,6 +5,8 @@ import { createTestDatabase, rowCounts, testDialect } from "../support/db";
 import { SegmentEngine } from "../../segments/engine.server";
 import { addMembers, removeMembers } from "../../segments/manual.server";
 import { editImpact } from "../../segments/impact.server";
+import { createAutomation } from "../../automations/automations.server";
+import { createCampaign } from "../../campaigns/campaigns.server";
 import { previewWithReasons } from "../../segments/preview-reasons.server";
 import { whyCustomerIsIn } from "../../segments/why.server";
 import { memberIds, recomputeSegment } from "../../segments/recompute.server";
@@ -47,6 +49,10 @@ describe(`segment UI domain functions on ${testDialect}`, () => {
     await m.SegmentMember.destroy({ where: {} });
     await m.SegmentSize.destroy({ where: {} });
     await m.SegmentRecompute.destroy({ where: {} });
+    // automations and campaigns name segments (the impact test makes some)
+    await m.MessageTemplate.destroy({ where: {} });
+    await m.Campaign.destroy({ where: {} });
+    await m.Automation.destroy({ where: {} });
     await m.Segment.destroy({ where: {} });
     engine = new SegmentEngine(db);
   });
@@ -95,10 +101,10 @@ describe(`segment UI domain functions on ${testDialect}`, () => {
       await recomputeSegment(engine, seg, now);
       expect(await memberIds(db, seg)).toEqual(sorted("ana", "boris", "dimitar"));
       // ≥ 700.00 drops boris and dimitar; adding BG-or-… is not needed: nobody new enters
-      expect(await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: [{ field: "totalSpent", min: 70000 }] } }, now)).toEqual({ members: 3, entering: 0, leaving: 2, recomputes: true });
-      expect(await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: [{ field: "totalSpent", min: 10000 }] } }, now)).toEqual({ members: 3, entering: 1, leaving: 0, recomputes: true });
+      expect(await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: [{ field: "totalSpent", min: 70000 }] } }, now)).toEqual({ members: 3, entering: 0, leaving: 2, recomputes: true, automations: [], scheduledCampaigns: [] });
+      expect(await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: [{ field: "totalSpent", min: 10000 }] } }, now)).toEqual({ members: 3, entering: 1, leaving: 0, recomputes: true, automations: [], scheduledCampaigns: [] });
       // the engine's cached members are not disturbed by the impact
-      expect(await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: bigSpenders } }, now)).toEqual({ members: 3, entering: 0, leaving: 0, recomputes: true });
+      expect(await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: bigSpenders } }, now)).toEqual({ members: 3, entering: 0, leaving: 0, recomputes: true, automations: [], scheduledCampaigns: [] });
     });
 
     it("an accumulating segment never loses anyone; a locked snapshot with the same rule does not change", async () => {
@@ -109,12 +115,51 @@ describe(`segment UI domain functions on ${testDialect}`, () => {
         entering: 1,
         leaving: 0,
         recomputes: true,
+        automations: [],
+        scheduledCampaigns: [],
       });
       const snap = await segment("big-then", "snapshot", bigSpenders);
       await recomputeSegment(engine, snap, now);
-      expect(await editImpact(engine, snap, { type: "snapshot", rule: { match: "all", criteria: bigSpenders } }, now)).toEqual({ members: 3, entering: 0, leaving: 0, recomputes: false });
+      expect(await editImpact(engine, snap, { type: "snapshot", rule: { match: "all", criteria: bigSpenders } }, now)).toEqual({ members: 3, entering: 0, leaving: 0, recomputes: false, automations: [], scheduledCampaigns: [] });
       expect((await editImpact(engine, snap, { type: "snapshot", rule: { match: "all", criteria: [{ field: "totalSpent", min: 70000 }] } }, now))?.leaving).toBe(2);
       expect(await editImpact(engine, snap, { type: "manual", rule: { match: "all", criteria: [] } }, now)).toBeNull();
+    });
+
+    it("names the automations the edit would set off, for how many (less those their cap holds back), and the scheduled campaigns that read the segment", async () => {
+      const seg = await segment("big-watched", "dynamic", bigSpenders);
+      await recomputeSegment(engine, seg, now);
+      const make = async (name: string, kind: "entered" | "left", extra: Record<string, unknown> = {}) => {
+        const out = await createAutomation(db, { name, trigger: { segmentId: seg, kind }, action: { kind: "task", title: "Call" }, ...extra }, actor, now);
+        if (!out.ok) throw new Error(JSON.stringify(out));
+        return out.automation.id;
+      };
+      const onEnter = await make("Welcome", "entered", { cap: { kind: "once" } });
+      const onLeave = await make("Goodbye", "left", { cap: { kind: "none" }, isActive: false });
+      const monthly = await make("Monthly", "entered", { cap: { kind: "days", days: 30 } });
+      // ≥ 100.00 lets one more in; every non-member already had the once-ever automation (an hour ago)
+      // and the monthly one (40 days ago, outside its 30 days)
+      const wider = { type: "dynamic" as const, rule: { match: "all" as const, criteria: [{ field: "totalSpent" as const, min: 10000 }] } };
+      expect((await editImpact(engine, seg, wider, now))!.entering).toBe(1);
+      const members = new Set(await memberIds(db, seg));
+      for (const c of [...ids.values()].filter((c) => !members.has(c))) {
+        await db.sequelize.query("INSERT INTO automation_caps (automation_id, customer_id, firing_id, fired_at) VALUES (:a, :c, 1, :at), (:m, :c, 2, :old)", { replacements: { a: onEnter, m: monthly, c, at: minutes(-60), old: minutes(-40 * 24 * 60) } });
+      }
+      const campaign = await createCampaign(db, { name: "Spring", channels: ["sms"], includeSegmentIds: [seg], templates: { sms: { textBody: "Hi" } } }, actor, now);
+      if (!campaign.ok) throw new Error(JSON.stringify(campaign));
+      await db.models.Campaign.update({ status: "scheduled" }, { where: { id: campaign.campaign.id } });
+      const draft = await createCampaign(db, { name: "Still a draft", channels: ["sms"], includeSegmentIds: [seg], templates: { sms: { textBody: "Hi" } } }, actor, now);
+      if (!draft.ok) throw new Error(JSON.stringify(draft));
+      const impact = (await editImpact(engine, seg, wider, now))!;
+      expect(impact.automations).toEqual([
+        { id: onEnter, name: "Welcome", triggerKind: "entered", isActive: true, fires: 0, capped: 1 },
+        { id: onLeave, name: "Goodbye", triggerKind: "left", isActive: false, fires: 0, capped: 0 },
+        { id: monthly, name: "Monthly", triggerKind: "entered", isActive: true, fires: 1, capped: 0 },
+      ]);
+      // a draft is not scheduled: only the scheduled campaign is named
+      expect(impact.scheduledCampaigns).toEqual([{ id: campaign.campaign.id, name: "Spring", role: "include" }]);
+      // narrowing it makes two leave: the leave automation would fire for both once resumed
+      const narrower = (await editImpact(engine, seg, { type: "dynamic", rule: { match: "all", criteria: [{ field: "totalSpent", min: 70000 }] } }, now))!;
+      expect(narrower.automations.map((a) => [a.name, a.fires])).toEqual([["Welcome", 0], ["Goodbye", 2], ["Monthly", 0]]);
     });
   });
 

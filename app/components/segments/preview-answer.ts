@@ -2,6 +2,7 @@
 import type { SegmentDefinition } from "../../../segments/definition";
 import type { CriterionReason } from "../../../segments/evaluate";
 import type { DraftError } from "./catalogue";
+import type { EditImpact } from "../../../segments/impact.server";
 
 export interface PreviewCustomerView {
   id: number;
@@ -23,8 +24,8 @@ export interface PreviewResult {
   count: number | null;
   perCriterion: number[];
   customers: PreviewCustomerView[];
-  /** Editing a saved segment: who would enter and leave on saving. */
-  impact: { members: number; entering: number; leaving: number; recomputes: boolean } | null;
+  /** Editing a saved segment: who would enter and leave on saving, and what that sets off. */
+  impact: EditImpact | null;
   /**
    * The customer picked in the preview, judged by each criterion of `definition` (the counted
    * ones); null when none is picked. `isFound` false: there is no such customer (any more).

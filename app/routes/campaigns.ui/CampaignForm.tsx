@@ -6,11 +6,12 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { CAMPAIGN_CHANNELS, CAMPAIGN_NAME_MAX, SUBJECT_MAX, type CampaignChannel } from "../../../campaigns/definition";
+import { CAMPAIGN_NAME_MAX, type CampaignChannel } from "../../../campaigns/definition";
 import type { FieldError } from "../../../models/ingest/schemas";
 import { formatNumber } from "~/format";
 import { emptyTemplate, errorsAt, errorsUnder, type CampaignFormValues, type TemplateValues } from "./form";
-import { SmsCounter, VariablesReference } from "./parts";
+import { ChannelChainEditor, Problems, TemplateEditor } from "~/components/messages/MessageEditor";
+import { VariablesReference } from "./parts";
 import { TryOutPanel } from "./TryOut";
 
 export interface SegmentChoice {
@@ -36,15 +37,6 @@ interface Props {
   ownEmail: string;
 }
 
-function Problems({ messages, id }: { messages: string[]; id?: string }) {
-  if (messages.length === 0) return null;
-  return (
-    <p className="field-error" id={id}>
-      {messages.join(" · ")}
-    </p>
-  );
-}
-
 export function CampaignForm({ initial, segments, store, storeQuietHours, variables, errors, submitLabel, cancelTo, campaignId = null, ownEmail }: Props) {
   const { t } = useTranslation("campaigns");
   const navigation = useNavigation();
@@ -58,20 +50,8 @@ export function CampaignForm({ initial, segments, store, storeQuietHours, variab
   const ids = useId();
   const under = (...fields: string[]) => errorsUnder(errors, ...fields);
 
-  const addChannel = (channel: CampaignChannel) => {
-    setChannels((list) => (list.includes(channel) ? list : [...list, channel]));
-    setTemplates((all) => (all[channel] ? all : { ...all, [channel]: emptyTemplate() }));
-  };
-  const move = (from: number, to: number) =>
-    setChannels((list) => {
-      const next = [...list];
-      const [item] = next.splice(from, 1);
-      next.splice(to, 0, item);
-      return next;
-    });
   const setTemplate = (channel: CampaignChannel, field: keyof TemplateValues, value: string) =>
     setTemplates((all) => ({ ...all, [channel]: { ...(all[channel] ?? emptyTemplate()), [field]: value } }));
-  const missing = CAMPAIGN_CHANNELS.filter((c) => !channels.includes(c));
 
   return (
     <Form method="post" className="space-y-5" data-testid="campaign-form" noValidate>
@@ -97,46 +77,7 @@ export function CampaignForm({ initial, segments, store, storeQuietHours, variab
         <Problems messages={under("name")} />
       </section>
 
-      <section className="card space-y-3" data-testid="channel-chain-editor">
-        <div>
-          <h2 className="text-sm font-semibold text-slate-900">{t("editor.channelsTitle")}</h2>
-          <p className="text-xs text-slate-500">{t("editor.channelsHelp")}</p>
-        </div>
-        <ol className="space-y-2">
-          {channels.map((channel, i) => (
-            <li key={channel} className="flex flex-wrap items-center gap-2 rounded-md border border-slate-200 px-3 py-2" data-testid={`chain-${channel}`}>
-              <input type="hidden" name="channels" value={channel} />
-              <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">{i + 1}</span>
-              <span className="min-w-0 flex-1 font-medium">
-                {t(`channels.${channel}`)}
-                {i > 0 && <span className="ml-2 text-xs font-normal text-slate-500">{t("editor.fallbackOf", { channel: t(`channels.${channels[i - 1]}`) })}</span>}
-              </span>
-              <span className="flex gap-1">
-                <button type="button" className="btn-secondary px-2" onClick={() => move(i, i - 1)} disabled={i === 0} aria-label={t("editor.moveUp", { channel: t(`channels.${channel}`) })}>
-                  ↑
-                </button>
-                <button type="button" className="btn-secondary px-2" onClick={() => move(i, i + 1)} disabled={i === channels.length - 1} aria-label={t("editor.moveDown", { channel: t(`channels.${channel}`) })}>
-                  ↓
-                </button>
-                <button type="button" className="btn-secondary px-2 text-red-700" onClick={() => setChannels((list) => list.filter((c) => c !== channel))} disabled={channels.length === 1} aria-label={t("editor.removeChannel", { channel: t(`channels.${channel}`) })}>
-                  ✕
-                </button>
-              </span>
-            </li>
-          ))}
-        </ol>
-        {missing.length > 0 && (
-          <div className="flex flex-wrap items-center gap-2">
-            <span className="text-sm text-slate-600">{t("editor.addChannel")}</span>
-            {missing.map((c) => (
-              <button key={c} type="button" className="btn-secondary" onClick={() => addChannel(c)} data-testid={`add-${c}`}>
-                + {t(`channels.${c}`)}
-              </button>
-            ))}
-          </div>
-        )}
-        <Problems messages={under("channels")} />
-      </section>
+      <ChannelChainEditor channels={channels} onChange={setChannels} onAdd={(channel) => setTemplates((all) => (all[channel] ? all : { ...all, [channel]: emptyTemplate() }))} problems={under("channels")} />
 
       <section className="card space-y-4">
         <div>
@@ -312,71 +253,5 @@ function SegmentPicker({
       </div>
       <Problems messages={problems} />
     </fieldset>
-  );
-}
-
-function TemplateEditor({
-  channel,
-  value,
-  onChange,
-  problems,
-}: {
-  channel: CampaignChannel;
-  value: TemplateValues;
-  onChange: (field: keyof TemplateValues, value: string) => void;
-  problems: (field?: keyof TemplateValues) => string[];
-}) {
-  const { t } = useTranslation("campaigns");
-  const ids = useId();
-  const field = (f: keyof TemplateValues) => `templates.${channel}.${f}`;
-  const own = problems().filter((p) => !(["subject", "htmlBody", "textBody"] as const).some((f) => problems(f).includes(p)));
-  return (
-    <section className="card space-y-3" data-testid={`template-${channel}`}>
-      <h2 className="text-sm font-semibold text-slate-900">{t("editor.messageOn", { channel: t(`channels.${channel}`) })}</h2>
-      {channel === "email" ? (
-        <>
-          <div>
-            <label className="label" htmlFor={`${ids}-subject`}>
-              {t("editor.subject")}
-            </label>
-            <input id={`${ids}-subject`} name={field("subject")} className="input mt-1" maxLength={SUBJECT_MAX} value={value.subject} onChange={(e) => onChange("subject", e.currentTarget.value)} />
-            <Problems messages={problems("subject")} />
-          </div>
-          <div>
-            <label className="label" htmlFor={`${ids}-html`}>
-              {t("editor.htmlBody")}
-            </label>
-            <textarea id={`${ids}-html`} name={field("htmlBody")} rows={10} className="input mt-1 font-mono text-xs" spellCheck={false} value={value.htmlBody} onChange={(e) => onChange("htmlBody", e.currentTarget.value)} />
-            <Problems messages={problems("htmlBody")} />
-          </div>
-          <div>
-            <label className="label" htmlFor={`${ids}-text`}>
-              {t("editor.textPart")}
-            </label>
-            <textarea id={`${ids}-text`} name={field("textBody")} rows={5} className="input mt-1" value={value.textBody} onChange={(e) => onChange("textBody", e.currentTarget.value)} aria-describedby={`${ids}-text-help`} />
-            <p className="mt-1 text-xs text-slate-500" id={`${ids}-text-help`}>
-              {t("editor.textPartHelp")}
-            </p>
-            <Problems messages={problems("textBody")} />
-          </div>
-        </>
-      ) : (
-        <div>
-          <label className="label" htmlFor={`${ids}-text`}>
-            {t("editor.message")}
-          </label>
-          <textarea id={`${ids}-text`} name={field("textBody")} rows={5} className="input mt-1" value={value.textBody} onChange={(e) => onChange("textBody", e.currentTarget.value)} aria-describedby={`${ids}-count`} />
-          {channel === "sms" ? (
-            <SmsCounter text={value.textBody} id={`${ids}-count`} />
-          ) : (
-            <p className="mt-1 text-xs text-slate-500" id={`${ids}-count`}>
-              {t("editor.characters", { count: [...value.textBody].length })}
-            </p>
-          )}
-          <Problems messages={problems("textBody")} />
-        </div>
-      )}
-      <Problems messages={own} />
-    </section>
   );
 }

@@ -6,6 +6,7 @@ import { formatNumber } from "~/format";
 import type { PreviewResult } from "../preview-answer";
 import { describeReason, type Wording } from "../words";
 import { CustomerCheck, type CheckedCustomer } from "./CustomerCheck";
+import { ImpactUses } from "./ImpactUses";
 
 export function PreviewPanel({
   result,
@@ -89,6 +90,7 @@ export function PreviewPanel({
             ) : (
               <p className="mt-1">{t("preview.impactLocked")}</p>
             )}
+            {ok.impact.recomputes && ok.impact.entering + ok.impact.leaving > 0 && <ImpactUses impact={ok.impact} locale={store.locale} />}
           </div>
         )}
       </div>

@@ -24,6 +24,9 @@ import { wordingFrom } from "../words";
 import { CriterionCard, type EditorStore } from "./CriterionCard";
 import { InputError, TextInput } from "./inputs";
 import { PreviewPanel } from "./PreviewPanel";
+import { ImpactUses, needsConfirmation } from "./ImpactUses";
+import { Dialog } from "~/components/ui/Dialog";
+import { formatNumber } from "~/format";
 import type { CheckedCustomer } from "./CustomerCheck";
 
 const PREVIEW_DELAY_MS = 350;
@@ -119,6 +122,10 @@ export function SegmentEditor({
   const navigation = useNavigation();
   const isSaving = navigation.state !== "idle" && navigation.formMethod === "POST" && navigation.formData?.get("intent") === "save";
   const wording = useMemo(() => wordingFrom(store, vocabulary), [store, vocabulary]);
+  // the save dialog about what the edit sets off; a confirmed draft is saved without asking again
+  const formRef = useRef<HTMLFormElement>(null);
+  const [confirming, setConfirming] = useState(false);
+  const confirmedBody = useRef<string | null>(null);
 
   return (
     <div className="grid items-start gap-5 xl:grid-cols-[minmax(0,1fr)_26rem]">
@@ -128,10 +135,16 @@ export function SegmentEditor({
           className="space-y-5"
           data-testid="segment-form"
           noValidate
+          ref={formRef}
           onSubmit={(e) => {
             setAttempted(true);
             // known problems are shown instead of sent; the server checks the rest
-            if (localErrors.length > 0 || (!isUpdating && allErrors.length > 0)) e.preventDefault();
+            if (localErrors.length > 0 || (!isUpdating && allErrors.length > 0)) return e.preventDefault();
+            // customers this edit moves set off automations or change scheduled campaigns: say so first
+            if (segment && needsConfirmation(result?.impact) && confirmedBody.current !== body) {
+              e.preventDefault();
+              setConfirming(true);
+            }
           }}
         >
           <AuthenticityTokenInput />
@@ -273,6 +286,32 @@ export function SegmentEditor({
         </Form>
         {children}
       </div>
+      {needsConfirmation(result?.impact) && (
+        <Dialog open={confirming} onClose={() => setConfirming(false)} title={t("impact.confirmTitle")} testId="confirm-impact">
+          <div className="text-sm text-slate-700">
+            <p>{t("preview.impact", { count: result.impact.members, entering: formatNumber(result.impact.entering, store.locale), leaving: formatNumber(result.impact.leaving, store.locale), formatted: formatNumber(result.impact.members, store.locale) })}</p>
+            <ImpactUses impact={result.impact} locale={store.locale} />
+          </div>
+          <div className="flex flex-wrap justify-end gap-2">
+            <button type="button" className="btn-secondary" onClick={() => setConfirming(false)}>
+              {t("impact.confirmCancel")}
+            </button>
+            <button
+              type="button"
+              className="btn"
+              data-autofocus
+              data-testid="confirm-save"
+              onClick={() => {
+                confirmedBody.current = body;
+                setConfirming(false);
+                formRef.current?.requestSubmit();
+              }}
+            >
+              {t("impact.confirmSave")}
+            </button>
+          </div>
+        </Dialog>
+      )}
       <PreviewPanel
         result={result}
         isUpdating={isUpdating}
