@@ -18,7 +18,7 @@ import type { DeliveryReport, InboundProvider } from "../campaigns/inbound/event
 import { sqlLiteral } from "../models/sql/bulk";
 import { campaignWiring } from "./campaign-wiring";
 
-const SENT_NAME = "Autumn collection: 15% off for our regulars";
+export const SENT_NAME = "Autumn collection: 15% off for our regulars";
 const SCHEDULED_NAME = "Weekend sale reminder";
 /** The segments the demo campaigns address (models/demo/segments.ts). */
 const AUDIENCE = ["kids-clothing-parents"];
