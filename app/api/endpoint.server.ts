@@ -62,6 +62,7 @@ export async function serveApi({ request, params, context }: RemixArgs, endpoint
   } catch (error) {
     await discardBody(request);
     if (isConflict(error)) {
+      context.services.log.warn({ err: error, requestId, url: request.url }, "API request lost a write conflict after its retries");
       return toResponse(errorReply("busy", "The database is busy with other writes to the same records; retry shortly.", [], requestId, { "Retry-After": "1" }));
     }
     context.services.log.error({ err: error, requestId, url: request.url }, "API request failed");
