@@ -286,6 +286,18 @@ function merge(saved: CampaignInput, patch: CampaignPatch): Record<string, unkno
 }
 
 /**
+ * A campaign's row as the marketer's pages and API may act on it: an automation's hidden campaign
+ * is not found. With a transaction it is held until the transaction ends (MariaDB; SQLite's write
+ * transaction holds the whole file).
+ */
+export function findMarketerCampaignRow(db: Database, id: number, transaction?: Transaction) {
+  return db.models.Campaign.findOne({
+    where: { id, automationId: { [Op.is]: null } },
+    ...(transaction ? { transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined } : {}),
+  });
+}
+
+/**
  * Changes a draft, or a scheduled campaign that has not started; anything else is refused with the
  * reason. With `patch`, `input` holds only the fields to change.
  */
@@ -311,7 +323,7 @@ export async function updateCampaign(
   if (!checked.ok) return { ok: false, kind: "invalid", errors: checked.errors };
   return inTransaction(db, options.transaction, async (transaction) => {
     // the row is held while it changes, so sending cannot start halfway through the edit
-    const row = await db.models.Campaign.findOne({ where: { id, automationId: { [Op.is]: null } }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+    const row = await findMarketerCampaignRow(db, id, transaction);
     if (!row) return { ok: false as const, kind: "not_found" as const };
     const previous = await viewOf(db, row, transaction);
     const lateRefusal = editRefusal(previous);
@@ -333,7 +345,7 @@ export async function updateCampaign(
 /** Deletes a draft and its templates; a campaign that was ever scheduled stays, for its history. */
 export async function deleteCampaign(db: Database, id: number, actor: AuditActor, now: Date, options: { transaction?: Transaction } = {}): Promise<{ ok: true; name: string } | CampaignRefusal> {
   return inTransaction(db, options.transaction, async (transaction) => {
-    const row = await db.models.Campaign.findOne({ where: { id, automationId: { [Op.is]: null } }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+    const row = await findMarketerCampaignRow(db, id, transaction);
     if (!row) return { ok: false as const, kind: "not_found" as const };
     if (row.status !== "draft") {
       return { ok: false as const, kind: "refused" as const, status: row.status, reason: `The campaign is ${row.status}: only a draft can be deleted. Cancel it instead, and its report stays.` };

@@ -3,6 +3,7 @@
 // rows it changes and the job it makes necessary; the sender's claims take the same row's lock
 // (shared), so a pause or cancel is never overtaken by a claim that started before it committed.
 import { Op, type Transaction } from "sequelize";
+import { findMarketerCampaignRow } from "./campaigns.server";
 import type { Database } from "../models/db";
 import { DELIVERY_STATUSES, type CampaignRow, type CampaignStatus, type DeliveryStatus, type SkipReason } from "../models/campaign-models";
 import { JOB_NAMES, type CampaignJobData } from "../jobs/job-names";
@@ -53,7 +54,7 @@ export function firstStartInstant(campaign: Pick<CampaignRow, "scheduleKind" | "
  * An automation's hidden campaign is not one a marketer controls: it is not found here.
  */
 async function lockCampaign(db: Database, campaignId: number, transaction: Transaction): Promise<CampaignRow | null> {
-  return db.models.Campaign.findOne({ where: { id: campaignId, automationId: { [Op.is]: null } }, transaction, lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined });
+  return findMarketerCampaignRow(db, campaignId, transaction);
 }
 
 /** The campaign's one send job (unique by campaign): saved again, it runs at `at` (or on at once if it is running). */

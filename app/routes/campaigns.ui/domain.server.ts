@@ -1,9 +1,8 @@
 // Every call the campaign pages and the campaign API make into the campaign domain's sending,
 // audience and template parts, in one place: the routes stay thin and see one shape of answer.
-import { Op } from "sequelize";
 import type { ConsoleServices } from "../../../models/context";
 import type { CampaignStatus, SkipReason } from "../../../models/campaign-models";
-import type { CampaignSaveHooks, CampaignView } from "../../../campaigns/campaigns.server";
+import { findMarketerCampaignRow, type CampaignSaveHooks, type CampaignView } from "../../../campaigns/campaigns.server";
 import type { CampaignChannel, CampaignTemplates } from "../../../campaigns/definition";
 import type { FieldError } from "../../../models/ingest/schemas";
 import type { ControlAction } from "./controls";
@@ -46,7 +45,7 @@ export async function controlCampaign(services: ConsoleServices, action: Control
     case "resendUnknown":
       return statusAfter(db, campaignId, await resendUnknown(db, queue, campaignId, now));
     case "resendNotReached": {
-      const row = await db.models.Campaign.findOne({ where: { id: campaignId, automationId: { [Op.is]: null } } });
+      const row = await findMarketerCampaignRow(db, campaignId);
       if (!row) return { ok: false, reason: "There is no such campaign." };
       let recipients;
       try {
@@ -84,7 +83,7 @@ export interface ReachView {
  * part and the store's smsPartPriceMillis for the cost.
  */
 export async function campaignReach(services: ConsoleServices, campaign: CampaignView, now: Date): Promise<ReachView | null> {
-  const row = await services.db.models.Campaign.findOne({ where: { id: campaign.id, automationId: { [Op.is]: null } } });
+  const row = await findMarketerCampaignRow(services.db, campaign.id);
   if (!row) return null;
   let summary;
   try {
