@@ -32,7 +32,23 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const FIRINGS_PAGE = 25;
 
-const FiringsQuery = z.object({ before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined) });
+const FiringsQuery = z.object({
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+  // an unknown outcome in the address shows every firing rather than an error page
+  status: z.enum(["pending", "claimed", "done", "skipped", "held", "cancelled"] satisfies FiringStatus[]).optional().catch(undefined),
+});
+
+/** The outcomes the "For whom" list filters by, in the order of its tabs (the model's module loads Sequelize: not in the browser). */
+const OUTCOME_FILTERS = ["done", "skipped", "pending", "held", "cancelled"] as const satisfies readonly FiringStatus[];
+
+/** The list's address with its filter and page. */
+function firingsHref(id: number, status: FiringStatus | null, before: number | null): string {
+  const query = new URLSearchParams();
+  if (status) query.set("status", status);
+  if (before !== null) query.set("before", String(before));
+  const text = query.toString();
+  return `/automations/${id}${text ? `?${text}` : ""}#firings-title`;
+}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, ...AUTOMATION_READERS);
@@ -40,8 +56,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = context.services.db;
   const automation = await getAutomation(db, id);
   if (!automation) throw new Response("No such automation.", { status: 404, statusText: "Not Found" });
-  const { before } = FiringsQuery.parse({ before: new URL(request.url).searchParams.get("before") ?? undefined });
-  const [store, report, firings, segments, users] = await Promise.all([getStoreSettings(db), automationReport(db, id), listFirings(db, id, { before, limit: FIRINGS_PAGE + 1 }), listSegments(db), listUsers(db)]);
+  const search = new URL(request.url).searchParams;
+  const { before, status } = FiringsQuery.parse({ before: search.get("before") ?? undefined, status: search.get("status") ?? undefined });
+  const [store, report, firings, segments, users] = await Promise.all([getStoreSettings(db), automationReport(db, id), listFirings(db, id, { before, status, limit: FIRINGS_PAGE + 1 }), listSegments(db), listUsers(db)]);
   const page = firings.slice(0, FIRINGS_PAGE);
   const customers = await firingCustomers(db, page.map((f) => f.customerId));
   const viewer = { id: user.id, role: user.role };
@@ -68,6 +85,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         segment: "segmentId" in action ? (segmentName.get(action.segmentId) ?? null) : null,
         title: action.kind === "task" ? action.title : null,
         dueInHours: action.kind === "task" ? action.dueInHours : null,
+        // the chain's messages in its order, as written (Liquid), and the task's description template
+        templates: action.kind === "message" ? action.channels.map((channel) => ({ channel, ...templateText(action.templates[channel]) })) : [],
+        description: action.kind === "task" ? action.description || null : null,
         user: action.kind === "notify" ? (userName.get(action.userId) ?? null) : action.kind === "task" && action.fallbackUserId ? (userName.get(action.fallbackUserId) ?? null) : null,
       },
     },
@@ -94,8 +114,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       }),
       nextBefore: firings.length > FIRINGS_PAGE ? page[page.length - 1].id : null,
       isFirstPage: before === undefined,
+      status: status ?? null,
     },
   });
+}
+
+/** A channel's template as the page shows it: the subject (email) and the text as written. */
+function templateText(template: { subject?: string; htmlBody?: string; textBody?: string | null } | undefined) {
+  return { subject: template?.subject ?? null, body: template?.textBody || template?.htmlBody || "" };
 }
 
 const ControlForm = z.object({ intent: z.enum(["pause", "resume", "delete"]) });
@@ -180,7 +206,10 @@ export default function AutomationPage() {
       </StatGrid>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Settings data={data} />
+        <div className="min-w-0 space-y-4">
+          <Settings data={data} />
+          <Wording data={data} />
+        </div>
         <OverTime data={data} />
       </div>
 
@@ -188,11 +217,27 @@ export default function AutomationPage() {
         <h2 id="firings-title" className="px-4 pt-4 text-sm font-semibold text-slate-900">
           {t("page.firingsTitle")}
         </h2>
+        <nav className="flex flex-wrap gap-2 px-4" aria-label={t("page.outcomeFilter")} data-testid="firing-filter">
+          {[null, ...OUTCOME_FILTERS].map((status) => {
+            const current = data.firings.status === status;
+            return (
+              <Link
+                key={status ?? "all"}
+                to={firingsHref(a.id, status, null)}
+                preventScrollReset
+                aria-current={current ? "page" : undefined}
+                className={`badge whitespace-nowrap ${current ? "bg-indigo-600 text-white" : "bg-slate-100 text-slate-700 hover:bg-slate-200"}`}
+              >
+                {status === null ? t("page.allOutcomes") : t(`firingStatuses.${status}`)}
+              </Link>
+            );
+          })}
+        </nav>
         <DataTable
           testId="firings-table"
           rows={data.firings.rows}
           rowKey={(f) => f.id}
-          empty={<p className="px-4 pb-4 text-sm text-slate-500">{t("page.noFirings")}</p>}
+          empty={<p className="px-4 pb-4 text-sm text-slate-500">{t(data.firings.status ? "page.noFiringsOfOutcome" : "page.noFirings")}</p>}
           columns={[
             {
               key: "customer",
@@ -226,14 +271,14 @@ export default function AutomationPage() {
         {(data.firings.nextBefore !== null || !data.firings.isFirstPage) && (
           <nav className="flex items-center justify-between border-t border-slate-100 px-4 py-3" aria-label={t("page.paging")}>
             {!data.firings.isFirstPage ? (
-              <Link to={`/automations/${a.id}`} className="btn-secondary">
+              <Link to={firingsHref(a.id, data.firings.status, null)} className="btn-secondary">
                 ← {t("page.firstPage")}
               </Link>
             ) : (
               <span />
             )}
             {data.firings.nextBefore !== null && (
-              <Link to={`/automations/${a.id}?before=${data.firings.nextBefore}`} className="btn-secondary" rel="next">
+              <Link to={firingsHref(a.id, data.firings.status, data.firings.nextBefore)} className="btn-secondary" rel="next">
                 {t("page.nextPage")} →
               </Link>
             )}
@@ -271,6 +316,29 @@ function Settings({ data }: { data: Data }) {
           </div>
         ))}
       </dl>
+    </section>
+  );
+}
+
+/** What the automation says: each message of the chain, or the task's description, as written. */
+function Wording({ data }: { data: Data }) {
+  const { t } = useTranslation("automations");
+  const { t: tc } = useTranslation("campaigns");
+  const { templates, description } = data.automation.action;
+  if (templates.length === 0 && description === null) return null;
+  return (
+    <section className="card min-w-0 space-y-3" data-testid="automation-wording">
+      <h2 className="text-sm font-semibold text-slate-900">{t(templates.length ? "page.messages" : "page.taskDescription")}</h2>
+      {templates.map((m, i) => (
+        <div key={m.channel} className="min-w-0 space-y-1" data-testid={`template-${m.channel}`}>
+          <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+            {templates.length > 1 ? t("page.chainStep", { n: i + 1, channel: tc(`channels.${m.channel}`) }) : tc(`channels.${m.channel}`)}
+          </h3>
+          {m.subject && <p className="break-words text-sm font-medium text-slate-900">{m.subject}</p>}
+          <pre className="max-h-48 overflow-y-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-sans text-sm text-slate-700">{m.body}</pre>
+        </div>
+      ))}
+      {description !== null && <pre className="max-h-48 overflow-y-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-sans text-sm text-slate-700" data-testid="task-description">{description}</pre>}
     </section>
   );
 }

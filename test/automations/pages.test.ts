@@ -189,6 +189,39 @@ describe(`the automation pages on ${testDialect}`, () => {
     expect(page.report.perDay).toEqual([{ day: now.toISOString().slice(0, 10), acted: 2, skipped: 1 }]);
   });
 
+  it("the page shows the chain's messages as written, the task's description, and filters who it fired for by outcome", async () => {
+    const id = await create({ name: "Shown whole" });
+    const html = await (await marketer.get(`/automations/${id}`)).text();
+    expect(html).toContain('data-testid="template-email"');
+    expect(html).toContain("We missed you, {{ customer.first_name }}");
+    expect(html).toContain('data-testid="template-sms"');
+    expect(html.indexOf('data-testid="template-email"')).toBeLessThan(html.indexOf('data-testid="template-sms"'));
+    const [a, b, c] = await addCustomers(app.db, [
+      { externalId: "filter-1", firstName: "Fired" },
+      { externalId: "filter-2", firstName: "Skipped" },
+      { externalId: "filter-3", firstName: "Waiting" },
+    ]);
+    const now = new Date();
+    const fire = (event: number, customerId: number, status: "done" | "skipped" | "pending") =>
+      app.db.models.AutomationFiring.create({ automationId: id, segmentEventId: event, customerId, eventKind: "entered", eventAt: now, status, skipReason: status === "skipped" ? "no_consent" : null, dueAt: now, actedAt: status === "pending" ? null : now, createdAt: now, updatedAt: now });
+    await fire(710_001, a, "done");
+    await fire(710_002, b, "skipped");
+    await fire(710_003, c, "pending");
+    type Page = { firings: { status: string | null; rows: Array<{ customer: { name: string }; status: string }> } };
+    const all = await data<Page>(marketer, `/automations/${id}`, "routes/automations.$id");
+    expect(all.firings.rows.map((r) => r.customer.name).sort()).toEqual(["Fired", "Skipped", "Waiting"]);
+    const skipped = await data<Page>(marketer, `/automations/${id}?status=skipped`, "routes/automations.$id");
+    expect(skipped.firings).toMatchObject({ status: "skipped", rows: [{ customer: { name: "Skipped" }, status: "skipped" }] });
+    expect(skipped.firings.rows).toHaveLength(1);
+    // an outcome that does not exist shows them all rather than an error
+    expect((await data<Page>(marketer, `/automations/${id}?status=exploded`, "routes/automations.$id")).firings.rows).toHaveLength(3);
+
+    const task = await create({ name: "Call them", actionKind: "task", taskTitle: "Call {{ customer.first_name }}", taskDescription: "Ask about their city, {{ customer.city }}", taskDueInHours: "24", taskFallbackUserId: String(fallbackUserId) });
+    const taskHtml = await (await marketer.get(`/automations/${task}`)).text();
+    expect(taskHtml).toContain('data-testid="task-description"');
+    expect(taskHtml).toContain("Ask about their city, {{ customer.city }}");
+  });
+
   it("a manager reads the list and a page, sees other managers' customers by name only, and may change nothing", async () => {
     const id = await create({ name: "Read by managers" });
     const me = (await app.db.models.User.findOne({ where: { role: "manager", name: "Manager Person" }, order: [["id", "DESC"]] }))!.id;

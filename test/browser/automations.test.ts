@@ -125,10 +125,12 @@ describe("the automation pages", () => {
     await Promise.all([page.waitForURL(/\/segments\/\d+\?saved=1/, { timeout: 30_000 }), page.getByTestId("confirm-save").click()]);
     // put the amount back (those who came in leave: asked again) and delete the automation, as the demo store was
     await open(page, `/segments/${segmentId}/edit`);
+    await expect.poll(() => page.getByTestId("preview-count").isVisible(), { timeout: 20_000 }).toBe(true);
     await min.fill(saved);
-    await expect.poll(() => page.getByTestId("impact").innerText(), { timeout: 20_000 }).toMatch(/would leave/);
+    // saved at once, before the preview of the edit is back: the save waits for it and still asks
     await page.getByTestId("save-segment").click();
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await dialog.innerText()).toMatch(/would leave/);
     await Promise.all([page.waitForURL(/\/segments\/\d+\?saved=1/, { timeout: 30_000 }), page.getByTestId("confirm-save").click()]);
     await open(page, "/automations");
     await Promise.all([page.waitForURL(/\/automations\/\d+$/), page.getByRole("link", { name, exact: true }).click()]);

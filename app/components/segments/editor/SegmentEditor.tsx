@@ -126,6 +126,20 @@ export function SegmentEditor({
   const formRef = useRef<HTMLFormElement>(null);
   const [confirming, setConfirming] = useState(false);
   const confirmedBody = useRef<string | null>(null);
+  // a save pressed before the preview of this very draft came back waits for it: the impact it
+  // brings decides whether the dialog is needed, so a quick save cannot slip past the warning
+  const [awaitingPreview, setAwaitingPreview] = useState(false);
+  useEffect(() => {
+    if (!awaitingPreview || isUpdating) return;
+    setAwaitingPreview(false);
+    if (needsConfirmation(result?.impact)) setConfirming(true);
+    else {
+      confirmedBody.current = body;
+      formRef.current?.requestSubmit();
+    }
+    // the answer for the current draft is what matters; body is read as it is when it lands
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [awaitingPreview, isUpdating, result]);
 
   return (
     <div className="grid items-start gap-5 xl:grid-cols-[minmax(0,1fr)_26rem]">
@@ -141,6 +155,11 @@ export function SegmentEditor({
             // known problems are shown instead of sent; the server checks the rest
             if (localErrors.length > 0 || (!isUpdating && allErrors.length > 0)) return e.preventDefault();
             // customers this edit moves set off automations or change scheduled campaigns: say so first
+            if (segment && confirmedBody.current !== body && isUpdating) {
+              e.preventDefault();
+              setAwaitingPreview(true);
+              return;
+            }
             if (segment && needsConfirmation(result?.impact) && confirmedBody.current !== body) {
               e.preventDefault();
               setConfirming(true);
@@ -271,8 +290,8 @@ export function SegmentEditor({
           {general.length > 0 && <InputError errors={general.map((e) => e.reason)} />}
 
           <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
-            <button type="submit" className="btn" disabled={isSaving} data-testid="save-segment">
-              {isSaving ? t("editor.saving") : segment ? t("editor.save") : t("editor.create")}
+            <button type="submit" className="btn" disabled={isSaving || awaitingPreview} data-testid="save-segment">
+              {isSaving || awaitingPreview ? t("editor.saving") : segment ? t("editor.save") : t("editor.create")}
             </button>
             <Link to={segment ? `/segments/${segment.id}` : "/segments"} className="btn-secondary">
               {t("editor.cancel")}
