@@ -6,7 +6,8 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { createInstance } from "i18next";
 import { I18nextProvider, initReactI18next } from "react-i18next";
-import { i18nConfig, resources } from "./i18n";
+import { i18nConfig } from "./i18n";
+import { allResources } from "./locales/all.server";
 import { resolveLocale } from "./i18n.server";
 import { NonceProvider } from "./components/Nonce";
 
@@ -21,7 +22,7 @@ export default async function handleRequest(
 ) {
   const instance = createInstance();
   const lng = await resolveLocale(request, loadContext);
-  await instance.use(initReactI18next).init({ ...i18nConfig, lng, resources });
+  await instance.use(initReactI18next).init({ ...i18nConfig, lng, resources: allResources });
 
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise<Response>((resolve, reject) => {

@@ -1,20 +1,37 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { RemixI18Next } from "remix-i18next/server";
-import { fallbackLng, i18nConfig, pickLanguage, resources, supportedLngs } from "./i18n";
+import { fallbackLng, i18nConfig, pickLanguage, supportedLngs } from "./i18n";
+import { allResources } from "./locales/all.server";
 import { getUser } from "./auth/session.server";
 import { getStoreSettings } from "../models/store.server";
 
 export const remixI18n = new RemixI18Next({
   detection: { supportedLanguages: [...supportedLngs], fallbackLanguage: fallbackLng },
-  i18next: { ...i18nConfig, resources },
+  i18next: { ...i18nConfig, resources: allResources },
 });
 
-/** The user's own language, else the store's, else what the browser asks for. */
+/** The user's own choice (account page), else the first language the browser asks for that the console speaks, else the store's. */
 export async function resolveLocale(request: Request, context: AppLoadContext): Promise<string> {
   const user = await getUser(request, context).catch(() => null);
+  if (user?.locale) return pickLanguage([user.locale]);
   const store = await getStoreSettings(context.services.db).catch(() => null);
-  const browser = await remixI18n.getLocale(request);
-  return pickLanguage([user?.locale, store?.locale, browser]);
+  return pickLanguage([...browserLanguages(request), store?.locale]);
+}
+
+/** The Accept-Language header's languages, most wanted first (a q=0 one is refused, not wanted). */
+export function browserLanguages(request: Request): string[] {
+  const header = request.headers.get("accept-language") ?? "";
+  return header
+    .split(",")
+    .map((part, order) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      const weight = q ? Number(q.slice(2)) : 1;
+      return { tag: tag.trim(), weight: Number.isFinite(weight) ? weight : 0, order };
+    })
+    .filter((l) => l.tag && l.tag !== "*" && l.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.order - b.order)
+    .map((l) => l.tag);
 }
 
 /** A translator for use inside loaders and actions (error messages, emails). */

@@ -1,37 +1,49 @@
-import common from "./locales/en/common.json";
-import auth from "./locales/en/auth.json";
-import customers from "./locales/en/customers.json";
-import imports from "./locales/en/imports.json";
-import admin from "./locales/en/admin.json";
-import segments from "./locales/en/segments.json";
-import unsubscribe from "./locales/en/unsubscribe.json";
-import campaigns from "./locales/en/campaigns.json";
-import tasks from "./locales/en/tasks.json";
-import automations from "./locales/en/automations.json";
+// The console's languages (browser-safe). English is bundled with the page as the fallback; the
+// other languages' catalogues are loaded on demand in the browser (loadLanguage), and all of them
+// at once on the server (app/locales/all.server.ts).
+import en from "./locales/en";
 
-/** Languages with a complete catalogue. Bulgarian, Greek, Russian and Ukrainian follow. */
+/** The languages the console speaks, each with a complete catalogue (test/i18n/catalogues.test.ts). */
 export const supportedLngs = ["en"] as const;
+export type Language = (typeof supportedLngs)[number];
 export const fallbackLng = "en";
 export const defaultNS = "common";
 
-export const resources = {
-  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks },
+/** Each language's own name, as the account page offers it. */
+export const LANGUAGE_NAMES: Record<string, string> = { en: "English", bg: "Български", el: "Ελληνικά", ru: "Русский", uk: "Українська" };
+
+/** A language's catalogues by namespace (plural forms differ by language, so not English's own type). */
+export type Catalogue = Record<string, object>;
+
+/** The catalogues of one language, fetched as a chunk of their own (English is already here). */
+const loaders: Record<Language, () => Promise<{ default: Catalogue }>> = {
+  en: async () => ({ default: en }),
 };
+
+/** Resources for i18next holding `language` and the English fallback. */
+export async function loadLanguage(language: string): Promise<Record<string, Catalogue>> {
+  const load = loaders[language as Language];
+  if (!load || language === fallbackLng) return { en };
+  return { en, [language]: (await load()).default };
+}
+
+/** English only, for code (tests, the fallback) that needs a resource object at once. */
+export const resources = { en };
 
 export const i18nConfig = {
   supportedLngs: [...supportedLngs],
   fallbackLng,
   defaultNS,
-  ns: Object.keys(resources.en),
+  ns: Object.keys(en),
   interpolation: { escapeValue: false },
   react: { useSuspense: false },
 };
 
-export function pickLanguage(candidates: Array<string | null | undefined>): string {
+export function pickLanguage(candidates: Array<string | null | undefined>): Language {
   for (const c of candidates) {
     if (!c) continue;
     const base = c.toLowerCase().split(/[-_]/)[0];
-    if ((supportedLngs as readonly string[]).includes(base)) return base;
+    if ((supportedLngs as readonly string[]).includes(base)) return base as Language;
   }
   return fallbackLng;
 }

@@ -1,10 +1,12 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Links, LiveReload, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import stylesheet from "./tailwind.css";
 import { formToken, getUser } from "./auth/session.server";
 import { resolveLocale } from "./i18n.server";
+import { loadLanguage } from "./i18n";
 import { AppShell } from "./components/AppShell";
 import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
 import { useNonce } from "./components/Nonce";
@@ -69,7 +71,16 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const data = useRootData();
   const { i18n } = useTranslation();
-  if (data && i18n.language !== data.locale) void i18n.changeLanguage(data.locale);
+  // a language changed on the account page: its catalogues are fetched, then the page speaks it
+  const locale = data?.locale;
+  useEffect(() => {
+    if (!locale || i18n.language === locale) return;
+    void loadLanguage(locale).then((resources) => {
+      for (const [language, catalogue] of Object.entries(resources))
+        for (const [ns, bundle] of Object.entries(catalogue)) if (!i18n.hasResourceBundle(language, ns)) i18n.addResourceBundle(language, ns, bundle);
+      return i18n.changeLanguage(locale);
+    });
+  }, [locale, i18n]);
   return (
     <AuthenticityTokenProvider token={data?.csrf ?? ""}>
       {data?.user ? (

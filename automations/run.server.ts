@@ -26,6 +26,7 @@ import { JOB_NAMES } from "../jobs/job-names";
 import type { JobQueue } from "../jobs/job-queue";
 import { claimDueFirings, nextPendingDue, releaseAbandonedClaims, type ClaimedFiring } from "./claim-sql";
 import { firingHoursOf, nextFiringInstant } from "./timing";
+import { intlLocale, languageOf, translator } from "../models/i18n.server";
 
 /** A claim older than this belongs to a runner that died: the run job's lock lifetime. */
 export const FIRING_LEASE_MS = 2 * 60_000;
@@ -86,7 +87,7 @@ type Plan =
 
 interface Batch {
   automations: Map<number, AutomationRow>;
-  store: { timeZone: string; quietHoursStart: string | null; quietHoursEnd: string | null; frequencyCapCount: number | null; frequencyCapDays: number | null };
+  store: { timeZone: string; locale: string; quietHoursStart: string | null; quietHoursEnd: string | null; frequencyCapCount: number | null; frequencyCapDays: number | null };
   members: Set<string>;
   customers: Map<number, { id: number; managerId: number | null; acceptsMarketing: boolean; timeZone: string | null; lastInteractionAt: Date | null }>;
   identities: Map<number, Map<ChannelName, { address: string | null; isSubscribed: boolean }>>;
@@ -134,6 +135,7 @@ async function loadBatch(db: Database, firings: ClaimedFiring[], now: Date): Pro
   const storeRow = await db.models.StoreSettings.findByPk(1, { raw: true });
   const store = {
     timeZone: storeRow?.timeZone ?? "UTC",
+    locale: storeRow?.locale ?? "en",
     quietHoursStart: storeRow?.quietHoursStart ?? null,
     quietHoursEnd: storeRow?.quietHoursEnd ?? null,
     frequencyCapCount: storeRow?.frequencyCapCount ?? null,
@@ -305,7 +307,7 @@ async function actOn(deps: RunnerDeps, runToken: string, firing: ClaimedFiring, 
     if (plan.kind === "later") return (await finish({ status: "pending", dueAt: plan.dueAt }), "deferred");
     if (plan.kind === "skip") return (await finish({ status: "skipped", skipReason: plan.reason, error: plan.error ?? null, actedAt: now }), "skipped");
     if (!(await takeCap(db, a!, firing, now, transaction))) return (await finish({ status: "skipped", skipReason: "automation_cap", actedAt: now }), "skipped");
-    const refs = await perform(deps, a!, firing, plan, now, transaction);
+    const refs = await perform(deps, a!, firing, plan, batch.store, now, transaction);
     if ("skip" in refs) return (await finish({ status: "skipped", skipReason: refs.skip, actedAt: now }), "skipped");
     await finish({ status: "done", actedAt: now, skipReason: null, ...refs });
     return "done";
@@ -318,6 +320,7 @@ async function perform(
   a: AutomationRow,
   firing: ClaimedFiring,
   plan: Exclude<Plan, { kind: "skip" } | { kind: "later" }>,
+  store: Batch["store"],
   now: Date,
   transaction: Transaction,
 ): Promise<{ deliveryId?: number; taskId?: number; notificationId?: number } | { skip: FiringSkipReason }> {
@@ -357,9 +360,9 @@ async function perform(
       );
       const taskId = Number(task.id);
       const notificationId = await createNotification(db, taskNotification(a, firing, plan, taskId), now, transaction);
-      const user = await db.models.User.findByPk(plan.assigneeId, { attributes: ["email", "notifyByEmail"], raw: true, transaction });
+      const user = await db.models.User.findByPk(plan.assigneeId, { attributes: ["email", "notifyByEmail", "locale"], raw: true, transaction });
       if (user?.notifyByEmail) {
-        const emailId = await queueEmail(db, taskEmail(deps, plan, firing, taskId, user.email), now, transaction);
+        const emailId = await queueEmail(db, taskEmail(deps, plan, firing, taskId, user, store), now, transaction);
         await enqueueEmailDelivery(queue, emailId, now, transaction);
       }
       return { taskId, notificationId };
@@ -389,13 +392,24 @@ function notice(a: AutomationRow, firing: ClaimedFiring, plan: NotifyPlan) {
   return { userId: plan.userId, kind: AUTOMATION_NOTICE, params: { automationId: a.id, name: a.name, customerId: firing.customerId, event: firing.eventKind }, link: `/customers/${firing.customerId}` };
 }
 
-/** The email telling the assignee of a new task. */
-function taskEmail(deps: RunnerDeps, plan: TaskPlan, firing: ClaimedFiring, taskId: number, recipient: string) {
+/** What a task email is written in: the assignee's language, the store's zone for the due time. */
+interface Recipient {
+  email: string;
+  locale: string | null;
+}
+
+/** The email telling the assignee of a new task, in their language, the due time on the store's clock. */
+function taskEmail(deps: RunnerDeps, plan: TaskPlan, firing: ClaimedFiring, taskId: number, recipient: Recipient, store: { locale: string; timeZone: string }) {
   const url = new URL(`/tasks/${taskId}`, deps.publicUrl).toString();
+  const language = languageOf(recipient, store);
+  const t = translator(language);
+  const when = plan.dueAt
+    ? new Intl.DateTimeFormat(intlLocale(language, store.locale), { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: store.timeZone, timeZoneName: "short" }).format(plan.dueAt)
+    : null;
   return {
-    recipient,
-    subject: `New task: ${plan.title}`,
-    text: [plan.title, "", plan.description ?? "", "", plan.dueAt ? `Due: ${plan.dueAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "", `Open it: ${url}`].filter((l, i, all) => l !== "" || all[i - 1] !== "").join("\n"),
+    recipient: recipient.email,
+    subject: t("taskAssigned.subject", { title: plan.title }),
+    text: [plan.title, plan.description ?? "", when ? t("taskAssigned.due", { when }) : "", t("openIt", { url }), t("taskAssigned.why")].filter((line) => line !== "").join("\n\n"),
     purpose: "notification",
     userId: plan.assigneeId,
     customerId: firing.customerId,
@@ -535,7 +549,7 @@ async function actTogether(deps: RunnerDeps, runToken: string, firings: ClaimedF
     }
     const won = await takeCaps(db, acting.filter((g) => g.a.capKind !== "none"), now, transaction);
     const going = acting.filter((g) => g.a.capKind === "none" || won.has(g.firing.id) || (finishes.push({ id: g.firing.id, status: "skipped", reason: "automation_cap" }), false));
-    const refs = await performTogether(deps, going, now, transaction);
+    const refs = await performTogether(deps, going, batch.store, now, transaction);
     for (const g of going) {
       const made = refs.get(g.firing.id);
       if (!made) throw new Error(`firing ${g.firing.id}: the batch's writes made nothing for it`);
@@ -593,7 +607,7 @@ function oneEach<K>(rows: Array<{ id: number | string }>, keyOf: (row: never) =>
 }
 
 /** perform() for many firings: the messages' delivery rows per hidden campaign, the tasks, the notifications and the task emails, each kind by multi-row statements. */
-async function performTogether(deps: RunnerDeps, going: Going[], now: Date, transaction: Transaction): Promise<Map<number, Refs>> {
+async function performTogether(deps: RunnerDeps, going: Going[], store: Batch["store"], now: Date, transaction: Transaction): Promise<Map<number, Refs>> {
   const { db, queue } = deps;
   const out = new Map<number, Refs>();
 
@@ -638,9 +652,9 @@ async function performTogether(deps: RunnerDeps, going: Going[], now: Date, tran
     );
     const taskOf = oneEach(made, (r: { firing_id: number | string }) => Number(r.firing_id), tasks.map((g) => g.firing.id));
     for (const g of tasks) notes.push({ firingId: g.firing.id, note: taskNotification(g.a, g.firing, g.plan, taskOf.get(g.firing.id)!) });
-    const users = await db.models.User.findAll({ attributes: ["id", "email", "notifyByEmail"], where: { id: { [Op.in]: [...new Set(tasks.map((g) => g.plan.assigneeId))] } }, raw: true, transaction });
-    const emailOf = new Map(users.filter((u) => u.notifyByEmail).map((u) => [u.id, u.email]));
-    const emails = tasks.filter((g) => emailOf.has(g.plan.assigneeId)).map((g) => taskEmail(deps, g.plan, g.firing, taskOf.get(g.firing.id)!, emailOf.get(g.plan.assigneeId)!));
+    const users = await db.models.User.findAll({ attributes: ["id", "email", "notifyByEmail", "locale"], where: { id: { [Op.in]: [...new Set(tasks.map((g) => g.plan.assigneeId))] } }, raw: true, transaction });
+    const emailOf = new Map(users.filter((u) => u.notifyByEmail).map((u) => [u.id, u]));
+    const emails = tasks.filter((g) => emailOf.has(g.plan.assigneeId)).map((g) => taskEmail(deps, g.plan, g.firing, taskOf.get(g.firing.id)!, emailOf.get(g.plan.assigneeId)!, store));
     if (emails.length > 0) {
       // which email is which does not matter: each gets its one delivery job
       const queued = await bulkInsertReturning<{ id: number | string }>(

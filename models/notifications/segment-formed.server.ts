@@ -3,6 +3,7 @@ import type { Transaction } from "sequelize";
 import type { Database } from "../db";
 import { createNotification } from "./notifications.server";
 import { queueEmail } from "./outbox.server";
+import { intlLocale, languageOf, translator } from "../i18n.server";
 
 export interface FormedSegment {
   segmentId: number;
@@ -25,7 +26,7 @@ export async function notifySegmentFormed(
 ): Promise<{ notificationId: number | null; emailId: number | null }> {
   const segment = await db.models.Segment.findByPk(formed.segmentId, { attributes: ["id", "name", "createdById"], raw: true, transaction });
   if (!segment?.createdById) return { notificationId: null, emailId: null };
-  const user = await db.models.User.findByPk(segment.createdById, { attributes: ["id", "email", "isActive", "notifyByEmail"], raw: true, transaction });
+  const user = await db.models.User.findByPk(segment.createdById, { attributes: ["id", "email", "isActive", "notifyByEmail", "locale"], raw: true, transaction });
   if (!user?.isActive) return { notificationId: null, emailId: null };
   const seconds = Math.round(formed.durationMs / 100) / 10;
   const link = `/segments/${segment.id}`;
@@ -37,19 +38,17 @@ export async function notifySegmentFormed(
   );
   if (!user.notifyByEmail) return { notificationId, emailId: null };
   const url = new URL(link, options.publicUrl).toString();
-  const members = `${formed.size.toLocaleString("en")} member${formed.size === 1 ? "" : "s"}`;
+  // in the creator's language, numbers as they write them
+  const store = await db.models.StoreSettings.findByPk(1, { attributes: ["locale"], raw: true, transaction });
+  const language = languageOf(user, store);
+  const t = translator(language);
+  const words = { count: formed.size, formatted: formed.size.toLocaleString(intlLocale(language, store?.locale)), name: segment.name, seconds: seconds.toLocaleString(intlLocale(language, store?.locale)) };
   const emailId = await queueEmail(
     db,
     {
       recipient: user.email,
-      subject: `Segment “${segment.name}” is ready: ${members}`,
-      text: [
-        `The segment “${segment.name}” has finished forming in ${seconds} s. It has ${members}.`,
-        "",
-        `Open it: ${url}`,
-        "",
-        "You get this email because you created the segment. Notifications by email can be turned off on the notifications page of the console.",
-      ].join("\n"),
+      subject: t("segmentFormed.subject", words),
+      text: [t("segmentFormed.body", words), "", t("openIt", { url }), "", t("segmentFormed.why")].join("\n"),
       purpose: "notification",
       userId: user.id,
     },

@@ -1,0 +1,6 @@
+// Every language's catalogues at once, for the server: pages rendered in the reader's language, and
+// emails and errors in their recipient's.
+import en from "./en";
+import type { Catalogue } from "../i18n";
+
+export const allResources: Record<string, Catalogue> = { en };
