@@ -4,7 +4,7 @@
 import en from "./locales/en";
 
 /** The languages the console speaks, each with a complete catalogue (test/i18n/catalogues.test.ts). */
-export const supportedLngs = ["en"] as const;
+export const supportedLngs = ["en", "bg", "el", "ru", "uk"] as const;
 export type Language = (typeof supportedLngs)[number];
 export const fallbackLng = "en";
 export const defaultNS = "common";
@@ -18,6 +18,10 @@ export type Catalogue = Record<string, object>;
 /** The catalogues of one language, fetched as a chunk of their own (English is already here). */
 const loaders: Record<Language, () => Promise<{ default: Catalogue }>> = {
   en: async () => ({ default: en }),
+  bg: () => import("./locales/bg"),
+  el: () => import("./locales/el"),
+  ru: () => import("./locales/ru"),
+  uk: () => import("./locales/uk"),
 };
 
 /** Resources for i18next holding `language` and the English fallback. */
