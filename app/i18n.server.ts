@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { RemixI18Next } from "remix-i18next/server";
-import { fallbackLng, i18nConfig, pickLanguage, supportedLngs } from "./i18n";
+import { fallbackLng, i18nConfig, intlLocale, pickLanguage, supportedLngs } from "./i18n";
 import { allResources } from "./locales/all.server";
 import { getUser } from "./auth/session.server";
 import { getStoreSettings } from "../models/store.server";
@@ -38,4 +38,14 @@ export function browserLanguages(request: Request): string[] {
 export async function getFixedT(request: Request, context: AppLoadContext, ns = "common") {
   const locale = await resolveLocale(request, context);
   return remixI18n.getFixedT(locale, ns);
+}
+
+/**
+ * The store's settings as a page shows them to this reader: `locale` is what dates, numbers and
+ * money are written in (the reader's language, with the store's region where the store speaks it);
+ * `storeLocale` is the store's own setting.
+ */
+export async function getStoreForReader(request: Request, context: AppLoadContext) {
+  const [store, language] = await Promise.all([getStoreSettings(context.services.db), resolveLocale(request, context)]);
+  return { ...store, locale: intlLocale(language, store.locale), storeLocale: store.locale };
 }

@@ -43,6 +43,16 @@ export const i18nConfig = {
   react: { useSuspense: false },
 };
 
+/**
+ * The Intl locale that dates, numbers and money are written in for a reader of `language`: the
+ * store's own locale when it is in that language (bg-BG for a Bulgarian reader of a Bulgarian store),
+ * else the language alone (a Greek reader of that store gets el).
+ */
+export function intlLocale(language: string, storeLocale: string | null | undefined): string {
+  const store = (storeLocale ?? "").replace("_", "-");
+  return store.toLowerCase().split("-")[0] === language ? store : language;
+}
+
 export function pickLanguage(candidates: Array<string | null | undefined>): Language {
   for (const c of candidates) {
     if (!c) continue;

@@ -6,7 +6,7 @@ import { AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import stylesheet from "./tailwind.css";
 import { formToken, getUser } from "./auth/session.server";
 import { resolveLocale } from "./i18n.server";
-import { loadLanguage } from "./i18n";
+import { intlLocale, loadLanguage } from "./i18n";
 import { AppShell } from "./components/AppShell";
 import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
 import { useNonce } from "./components/Nonce";
@@ -84,7 +84,7 @@ export default function App() {
   return (
     <AuthenticityTokenProvider token={data?.csrf ?? ""}>
       {data?.user ? (
-        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} openTasks={data.openTasks} locale={data.store.locale}>
+        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} openTasks={data.openTasks} locale={intlLocale(data.locale, data.store.locale)}>
           <Outlet />
         </AppShell>
       ) : (

@@ -1,7 +1,7 @@
 // Words the server writes for a user outside a page (emails, and later exports' files): in the
 // user's own language, else the store's, from the console's catalogues.
 import { createInstance, type TFunction } from "i18next";
-import { i18nConfig, pickLanguage, type Language } from "../app/i18n";
+import { i18nConfig, intlLocale, pickLanguage, type Language } from "../app/i18n";
 import { allResources } from "../app/locales/all.server";
 
 const instance = createInstance();
@@ -18,8 +18,4 @@ export function translator(language: string, ns = "emails"): TFunction {
   return instance.getFixedT(pickLanguage([language]), ns);
 }
 
-/** A BCP 47 tag for Intl in a language, with the store's region when the store's locale has one in that language. */
-export function intlLocale(language: string, storeLocale: string | null | undefined): string {
-  const store = storeLocale ?? "";
-  return store.toLowerCase().split(/[-_]/)[0] === language ? store.replace("_", "-") : language;
-}
+export { intlLocale };

@@ -5,12 +5,13 @@ import { DataTable } from "~/components/ui/DataTable";
 import { StatCard, StatGrid } from "~/components/ui/StatCard";
 import { requireUser } from "~/auth/session.server";
 import { formatEventCustomer, formatMoney, formatNumber } from "~/format";
-import { getStoreOverview, getStoreSettings, weekChanges, WEEK_MS } from "~/domain/store.server";
+import { getStoreOverview, weekChanges, WEEK_MS } from "~/domain/store.server";
 import { eventsForViewer, latestStoreSegmentEvents, listSegments, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { RelativeTime } from "~/components/segments/parts";
 import { DateTime } from "luxon";
 import { taskCounts, taskViewerOf } from "~/domain/tasks.server";
+import { getStoreForReader } from "~/i18n.server";
 
 /** The segments the dashboard lists (largest active first) and the movements it shows. */
 const TOP_SEGMENTS = 8;
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const db = context.services.db;
   const now = new Date();
-  const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db, user), getStoreSettings(db), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
+  const [overview, store, segments, movements] = await Promise.all([getStoreOverview(db, user), getStoreForReader(request, context), listSegments(db), latestStoreSegmentEvents(db, MOVEMENTS)]);
   // a manager's own work first: their open tasks, the overdue, and those due before the store's day ends
   const endOfToday = DateTime.fromJSDate(now, { zone: store.timeZone }).endOf("day").plus({ milliseconds: 1 }).toJSDate();
   const tasks = user.role === "manager" ? await taskCounts(db, taskViewerOf(user), now, endOfToday) : null;

@@ -10,9 +10,10 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
-import { createApiKey, getStoreSettings, listApiKeys, revokeApiKey } from "~/domain/admin.server";
+import { createApiKey, listApiKeys, revokeApiKey } from "~/domain/admin.server";
 import { API_SCOPES } from "../../models/api-scopes";
 import { ConfirmForm, CopyField, FieldError, Notice } from "./admin.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Segment console" }];
 
@@ -26,7 +27,7 @@ const RevokeSchema = z.object({ intent: z.literal("revoke"), keyId: z.coerce.num
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");
   const db = context.services.db;
-  const [keys, store] = await Promise.all([listApiKeys(db), getStoreSettings(db)]);
+  const [keys, store] = await Promise.all([listApiKeys(db), getStoreForReader(request, context)]);
   return json({ keys, store });
 }
 

@@ -6,7 +6,8 @@ import { z } from "../../models/zod";
 import { requireRole } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
-import { getStoreSettings, listAuditActions, listAuditEntries, listUserNames } from "~/domain/admin.server";
+import { listAuditActions, listAuditEntries, listUserNames } from "~/domain/admin.server";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Segment console" }];
 
@@ -40,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listAuditEntries(db, { action, userId: user, before, after, limit: PAGE_SIZE }),
     listAuditActions(db),
     listUserNames(db),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
   ]);
   return json({ page, actions, users, store, filter: { action: action ?? "", user: user ? String(user) : "" } });
 }

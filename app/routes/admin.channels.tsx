@@ -9,11 +9,11 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
-import { getStoreSettings } from "~/domain/admin.server";
 import { clearChannelSettings, describeChannels, saveChannelSettings, sendTestMessage } from "~/domain/channels.server";
 import { CHANNEL_FIELDS, saveFormSchema, testFormSchema, type SettingField } from "../../campaigns/channels/settings-schema";
 import type { ChannelName, SendFailureKind } from "../../campaigns/channels/channel";
 import { ConfirmForm, FieldError, Notice } from "./admin.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Channels · Segment console" }];
 
@@ -25,7 +25,7 @@ const TargetSchema = z.object({ intent: z.enum(["save", "clear", "test"]), chann
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");
   const { db, config } = context.services;
-  const [channels, store] = await Promise.all([describeChannels(db, config.channels ?? {}, config.sessionSecret), getStoreSettings(db)]);
+  const [channels, store] = await Promise.all([describeChannels(db, config.channels ?? {}, config.sessionSecret), getStoreForReader(request, context)]);
   return json({ channels, store });
 }
 

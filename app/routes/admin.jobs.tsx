@@ -7,10 +7,10 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatNumber } from "~/format";
-import { getStoreSettings } from "~/domain/admin.server";
 import { jobCountsByName, jobNames, listJobs, retryJob, setJobDisabled, type JobActionRefusal } from "~/domain/jobs.server";
 import { JOB_PAGE_STATES, type JobPageState } from "../../jobs/job-page-states";
 import { ConfirmSubmit, Notice } from "./admin.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Jobs · Segment console" }];
 
@@ -45,7 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     jobCountsByName(queue),
     jobNames(queue),
     listJobs(queue, { name, state, page: page ?? 1, pageSize: PAGE_SIZE, now: new Date() }),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
   ]);
   return json({ counts, names, list, store, filter: { name: name ?? "", state: state ?? "" } });
 }

@@ -16,12 +16,12 @@ import {
   changeUserRole,
   generatePassword,
   passwordWeakness,
-  getStoreSettings,
   listUsers,
   resetUserPassword,
   setUserActive,
 } from "~/domain/admin.server";
 import { ConfirmForm, ConfirmSubmit, CopyField, FieldError, Notice, ROLE_CHOICES } from "./admin.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Users · Segment console" }];
 
@@ -48,7 +48,7 @@ const UserOnlySchema = z.object({ intent: z.enum(["deactivate", "reactivate", "r
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireRole(request, context, "admin");
   const db = context.services.db;
-  const [users, store] = await Promise.all([listUsers(db), getStoreSettings(db)]);
+  const [users, store] = await Promise.all([listUsers(db), getStoreForReader(request, context)]);
   return json({ me, users, store });
 }
 

@@ -16,7 +16,6 @@ import {
   deleteAutomation,
   firingCustomers,
   getAutomation,
-  getStoreSettings,
   listFirings,
   listSegments,
   listUsers,
@@ -27,6 +26,7 @@ import {
 import type { FiringSkipReason, FiringStatus } from "../../models/automation-models";
 import { AUTOMATION_EDITORS, AUTOMATION_READERS, automationIdParam } from "./automations.ui/editor.server";
 import { ActionText, ActiveBadge, TriggerText } from "./automations.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.automation.name ?? "Automation"} · Automations · Segment console` }];
 
@@ -58,7 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!automation) throw new Response("No such automation.", { status: 404, statusText: "Not Found" });
   const search = new URL(request.url).searchParams;
   const { before, status } = FiringsQuery.parse({ before: search.get("before") ?? undefined, status: search.get("status") ?? undefined });
-  const [store, report, firings, segments, users] = await Promise.all([getStoreSettings(db), automationReport(db, id), listFirings(db, id, { before, status, limit: FIRINGS_PAGE + 1 }), listSegments(db), listUsers(db)]);
+  const [store, report, firings, segments, users] = await Promise.all([getStoreForReader(request, context), automationReport(db, id), listFirings(db, id, { before, status, limit: FIRINGS_PAGE + 1 }), listSegments(db), listUsers(db)]);
   const page = firings.slice(0, FIRINGS_PAGE);
   const customers = await firingCustomers(db, page.map((f) => f.customerId));
   const viewer = { id: user.id, role: user.role };

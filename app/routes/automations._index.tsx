@@ -9,10 +9,11 @@ import { requireRole } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Notice } from "~/components/segments/parts";
 import { formatNumber } from "~/format";
-import { firingCounts, getStoreSettings, listAutomations, listSegments } from "~/domain/automations.server";
+import { firingCounts, listAutomations, listSegments } from "~/domain/automations.server";
 import { AUTOMATION_EDITORS, AUTOMATION_READERS } from "./automations.ui/editor.server";
 import { ACTION_KINDS } from "./automations.ui/form";
 import { ActionText, ActiveBadge, TriggerText } from "./automations.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Automations · Segment console" }];
 
@@ -31,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = context.services.db;
   const params = new URL(request.url).searchParams;
   const filter = ListQuery.parse({ q: params.get("q") ?? "", state: params.get("state") ?? undefined, action: params.get("action") ?? undefined });
-  const [all, segments, store] = await Promise.all([listAutomations(db), listSegments(db), getStoreSettings(db)]);
+  const [all, segments, store] = await Promise.all([listAutomations(db), listSegments(db), getStoreForReader(request, context)]);
   const needle = fold(filter.q.trim());
   const shown = all.filter(
     (a) => (!needle || fold(a.name).includes(needle)) && (!filter.state || (filter.state === "active") === a.isActive) && (!filter.action || a.action.kind === filter.action),

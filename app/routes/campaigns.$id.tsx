@@ -12,7 +12,7 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Notice } from "~/components/segments/parts";
 import { formatAmount, formatDateTime, formatEventCustomer, formatNumber } from "~/format";
-import { deleteCampaign, deliveryCounts, deliveryTimeline, duplicateCampaign, editRefusal, getCampaign, getMarketingSettings, getStoreSettings, listRecipients } from "~/domain/campaigns.server";
+import { deleteCampaign, deliveryCounts, deliveryTimeline, duplicateCampaign, editRefusal, getCampaign, getMarketingSettings, listRecipients } from "~/domain/campaigns.server";
 import { CAMPAIGN_CHANNELS, STATUSES_OF_DELIVERIES } from "../../campaigns/definition";
 import type { CampaignStatus, DeliveryStatus } from "../../models/campaign-models";
 import { CAMPAIGN_ROLES, campaignIdParam } from "./campaigns.ui/editor.server";
@@ -20,6 +20,7 @@ import { controlCampaign, type ReachView } from "./campaigns.ui/domain.server";
 import { CONTROL_ACTIONS, type ControlAction } from "./campaigns.ui/controls";
 import { CampaignStatusBadge, ChannelChain, DeliveryStatusBadge, ScheduleText } from "./campaigns.ui/parts";
 import { ReportChart } from "./campaigns.ui/report-chart";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaign"} · Campaigns · Segment console` }];
 
@@ -43,7 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const query = RecipientsQuery.parse({ status: url.searchParams.get("status") ?? undefined, after: url.searchParams.get("after") ?? undefined });
   const [store, marketing, counts, recipients] = await Promise.all([
-    getStoreSettings(db),
+    getStoreForReader(request, context),
     getMarketingSettings(db),
     deliveryCounts(db, id),
     listRecipients(db, id, { status: query.status, after: query.after, limit: RECIPIENTS_PAGE }),

@@ -12,10 +12,11 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Notice } from "~/components/segments/parts";
 import { formatNumber } from "~/format";
-import { deleteCampaign, duplicateCampaign, getStoreSettings, listCampaigns } from "~/domain/campaigns.server";
+import { deleteCampaign, duplicateCampaign, listCampaigns } from "~/domain/campaigns.server";
 import { STATUSES_OF_CAMPAIGNS } from "../../campaigns/definition";
 import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
 import { CampaignStatusBadge, ChannelChain, ScheduleText } from "./campaigns.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Campaigns · Segment console" }];
 
@@ -33,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = context.services.db;
   const params = new URL(request.url).searchParams;
   const filter = ListQuery.parse({ q: params.get("q") ?? "", status: params.get("status") ?? undefined, before: params.get("before") ?? undefined });
-  const [page, store] = await Promise.all([listCampaigns(db, { search: filter.q, status: filter.status, before: filter.before, limit: PAGE }), getStoreSettings(db)]);
+  const [page, store] = await Promise.all([listCampaigns(db, { search: filter.q, status: filter.status, before: filter.before, limit: PAGE }), getStoreForReader(request, context)]);
   return json({
     store: { locale: store.locale, timeZone: store.timeZone },
     filter: { q: filter.q, status: filter.status ?? "" },

@@ -4,15 +4,16 @@ import { useTranslation } from "react-i18next";
 import { DataTable } from "~/components/ui/DataTable";
 import { requireRole } from "~/auth/session.server";
 import { formatDateTime, formatNumber } from "~/format";
-import { getStoreSettings, listImports } from "~/domain/imports.server";
+import { listImports } from "~/domain/imports.server";
 import { StatusBadge, formatBytes } from "./imports.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Imports · Segment console" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin", "marketer");
   const db = context.services.db;
-  const [imports, store] = await Promise.all([listImports(db, { limit: 100 }), getStoreSettings(db)]);
+  const [imports, store] = await Promise.all([listImports(db, { limit: 100 }), getStoreForReader(request, context)]);
   return json({ imports, store });
 }
 

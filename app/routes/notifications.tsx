@@ -8,9 +8,9 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { RelativeTime } from "~/components/segments/parts";
 import { notificationText } from "~/components/notifications/words";
-import { getStoreSettings } from "~/domain/admin.server";
 import { getNotifyByEmail, listNotifications, markNotificationsRead, setNotifyByEmail } from "~/domain/notifications.server";
 import { Notice } from "./admin.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Segment console" }];
 
@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [page, notifyByEmail, store] = await Promise.all([
     listNotifications(db, user.id, { before, limit: PAGE_SIZE }),
     getNotifyByEmail(db, user.id),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
   ]);
   return json({ now: new Date().toISOString(), page, isFirstPage: before === undefined, notifyByEmail, email: user.email, store });
 }

@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { requireRole } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
-import { campaignOfDelivery, getOutboxEntry, getStoreSettings } from "~/domain/campaigns.server";
+import { campaignOfDelivery, getOutboxEntry } from "~/domain/campaigns.server";
 import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.message.subject ?? "Message"} · Outbox · Segment console` }];
 
@@ -15,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const db = context.services.db;
   const message = await getOutboxEntry(db, Number(params.id));
   if (!message) throw new Response("No such message.", { status: 404, statusText: "Not Found" });
-  const [store, campaign] = await Promise.all([getStoreSettings(db), message.deliveryId ? campaignOfDelivery(db, message.deliveryId) : null]);
+  const [store, campaign] = await Promise.all([getStoreForReader(request, context), message.deliveryId ? campaignOfDelivery(db, message.deliveryId) : null]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return json({
     store: { locale: store.locale, timeZone: store.timeZone },

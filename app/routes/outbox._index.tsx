@@ -8,9 +8,10 @@ import { withoutControlCharacters } from "../../models/ingest/text";
 import { requireRole } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
-import { getStoreSettings, searchOutbox } from "~/domain/campaigns.server";
+import { searchOutbox } from "~/domain/campaigns.server";
 import { CAMPAIGN_CHANNELS } from "../../campaigns/definition";
 import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Segment console" }];
 
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filter = OutboxQuery.parse({ q: params.get("q") ?? "", channel: params.get("channel") ?? undefined, purpose: params.get("purpose") ?? undefined, before: params.get("before") ?? undefined });
   const [page, store] = await Promise.all([
     searchOutbox(db, { search: withoutControlCharacters(filter.q), channel: filter.channel, purpose: filter.purpose, before: filter.before, limit: PAGE }),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
   ]);
   return json({
     store: { locale: store.locale, timeZone: store.timeZone },

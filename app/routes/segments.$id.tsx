@@ -12,7 +12,6 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatEventCustomer, formatMomentDate, formatMomentTime, formatNumber } from "~/format";
 import {
   getSegment,
-  getStoreSettings,
   eventsForViewer,
   latestSegmentEvents,
   listRecomputes,
@@ -30,6 +29,7 @@ import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~
 import { countryName, describeCriterion, wordingFrom } from "~/components/segments/words";
 import { segmentIdParam } from "./segments.ui/editor.server";
 import { openCursor, sealCursor } from "~/auth/sealed-cursor.server";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment.name ?? "Segment"} · Segments · Segment console` }];
 
@@ -50,7 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const now = new Date();
   const [store, vocabulary, sizes, recomputes, members, events, usedBy, job] = await Promise.all([
-    getStoreSettings(db),
+    getStoreForReader(request, context),
     segmentVocabulary(db),
     sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
     listRecomputes(db, id, { limit: RECOMPUTES_SHOWN }),

@@ -11,9 +11,10 @@ import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatNumber } from "~/format";
-import { deleteSegment, filterSegments, getSegment, getStoreSettings, listSegments, readTimestamp, referencedCodes, segmentScheduleHooks, sizeSeries } from "~/domain/segments.server";
+import { deleteSegment, filterSegments, getSegment, listSegments, readTimestamp, referencedCodes, segmentScheduleHooks, sizeSeries } from "~/domain/segments.server";
 import { Sparkline } from "~/components/segments/Sparkline";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Segments · Segment console" }];
 
@@ -35,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date();
   const query = new URL(request.url).searchParams;
   const filter = FilterQuery.parse({ q: query.get("q") ?? "", type: query.get("type") ?? undefined, active: query.get("active") ?? undefined });
-  const [all, store] = await Promise.all([listSegments(db), getStoreSettings(db)]);
+  const [all, store] = await Promise.all([listSegments(db), getStoreForReader(request, context)]);
   const segments = filterSegments(all, { text: filter.q, type: filter.type, isActive: filter.active === undefined ? undefined : filter.active === "yes" });
   const series = await sizeSeries(
     db,

@@ -2,8 +2,9 @@
 // external id), a few at a time, each marked when already a member.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/session.server";
-import { getStoreSettings, listCustomers, membersAmong, storeCountry } from "~/domain/segments.server";
+import { listCustomers, membersAmong, storeCountry } from "~/domain/segments.server";
 import { CustomerListQuery } from "../../models/customers/list-query";
+import { getStoreForReader } from "~/i18n.server";
 
 export const SEARCH_LIMIT = 8;
 
@@ -14,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const segmentId = /^\d{1,10}$/.test(url.searchParams.get("segment") ?? "") ? Number(url.searchParams.get("segment")) : null;
   if (!q) return json({ q, customers: [] });
   const db = context.services.db;
-  const store = await getStoreSettings(db);
+  const store = await getStoreForReader(request, context);
   const page = await listCustomers(db, { viewer: { id: user.id, role: user.role }, query: CustomerListQuery.parse({ q }), storeCountry: storeCountry(store), pageSize: SEARCH_LIMIT });
   const members = segmentId ? await membersAmong(db, segmentId, page.rows.map((r) => r.id)) : new Set<number>();
   return json(

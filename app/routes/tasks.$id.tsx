@@ -11,7 +11,6 @@ import { Dialog } from "~/components/ui/Dialog";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { wordingFrom } from "~/components/segments/words";
 import { formatDateTime } from "~/format";
-import { getStoreSettings } from "~/domain/store.server";
 import { assignableUsers, commentOnTask, completeTask, getTask, mayWorkTasks, reassignTask, taskItem, taskOrigin, taskViewerOf, userNames } from "~/domain/tasks.server";
 import { TaskComment } from "../../automations/definition";
 import { customerName } from "./customers.ui/display";
@@ -22,6 +21,7 @@ import { OrdersCard } from "./customers.ui/orders";
 import { TimelineCard } from "./customers.ui/timeline";
 import { MembershipReasons, SegmentsCard } from "./customers.ui/segments";
 import { DueDate, TaskStatusBadge } from "./tasks.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.task.title ?? "Task"} · Tasks · Segment console` }];
 
@@ -46,9 +46,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [origin, names, store, people, customer] = await Promise.all([
     taskOrigin(db, id),
     userNames(db, [...comments.map((c) => c.authorId), task.completedById]),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
     mayWork && task.status === "open" ? assignableUsers(db) : Promise.resolve([]),
-    task.customerId === null ? Promise.resolve(null) : loadCustomerPanel(context, user, task.customerId, new URL(request.url).searchParams, now),
+    task.customerId === null ? Promise.resolve(null) : loadCustomerPanel(request, context, user, task.customerId, new URL(request.url).searchParams, now),
   ]);
   const panel = customer?.ok ? customer.panel : null;
   const membership = panel && origin?.segment ? (panel.segments.memberships.find((m) => m.segmentId === origin.segment?.id) ?? null) : null;

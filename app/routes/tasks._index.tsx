@@ -6,11 +6,11 @@ import { requireUser } from "~/auth/session.server";
 import { DataTable } from "~/components/ui/DataTable";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
-import { getStoreSettings } from "~/domain/store.server";
 import { assignableUsers, inboxPage, readInboxCursor, taskItem, taskViewerOf } from "~/domain/tasks.server";
 import { seesDetailsOf } from "../../models/customers/viewer";
 import { customerName } from "./customers.ui/display";
 import { DueDate } from "./tasks.ui/parts";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Tasks · Segment console" }];
 
@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const after = readInboxCursor(params.get("after"));
   const [page, store, people, noticeTask] = await Promise.all([
     inboxPage(db, viewer, { status: query.status, assigneeId: query.assignee }, { after, limit: PAGE }, now),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
     viewer.canSeeAll ? assignableUsers(db) : Promise.resolve([]),
     // a completed task is still the viewer's to read; a reassigned one may not be, so its notice names nothing
     query.completed ? taskItem(db, viewer, query.completed, now) : Promise.resolve(null),

@@ -35,9 +35,10 @@ const COUNTRY_OF_TIME_ZONE: Record<string, string> = {
 };
 
 /** The store's country: the region of its locale ("bg-BG"), else the country of its time zone, else null. */
-export function storeCountry(settings: { locale: string; timeZone: string }): string | null {
+export function storeCountry(settings: { locale: string; timeZone: string; storeLocale?: string }): string | null {
   try {
-    const region = new Intl.Locale(settings.locale).region;
+    // a page's settings carry the reader's locale; the store's own is what says where it sells
+    const region = new Intl.Locale(settings.storeLocale ?? settings.locale).region;
     if (region && /^[A-Z]{2}$/.test(region)) return region;
   } catch {
     // an unparsable locale falls through to the time zone

@@ -67,6 +67,31 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** What does not fit: the page's own sideways scroll, and elements that clip their text. */
+export async function overflowAt(page: Page) {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const cut: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>("main *, aside *"))) {
+      // a closed dialog, and what only screen readers get (a chart's table of figures), is not on the screen
+      if (el.closest("dialog:not([open])") || el.closest(".sr-only")) continue;
+      const style = getComputedStyle(el);
+      if (style.display === "none" || style.visibility === "hidden" || el.offsetWidth <= 1) continue;
+      const clips = style.overflowX === "hidden" || style.overflowX === "clip" || style.textOverflow === "ellipsis";
+      if (!clips || !el.innerText?.trim()) continue;
+      if (el.scrollWidth > el.clientWidth + 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    // text that runs out of its card (overflow visible, but over the card's edge), outside scrolling tables
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>(".card *"))) {
+      if (el.closest(".table-box") || el.closest(".sr-only") || el.children.length > 0 || !el.innerText?.trim() || el.offsetWidth <= 1) continue;
+      const card = el.closest(".card")!.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      if (box.right > card.right + 1 || box.left < card.left - 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" runs out of its card`);
+    }
+    return { pageScrollWidth: root.scrollWidth, viewportWidth: root.clientWidth, cut };
+  });
+}
+
 /** What each page showed when a test failed, to read a failure in CI. */
 async function keepFailureScreens(testName: string, contexts: BrowserContext[]) {
   const dir = path.join("test-results", "failures");

@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, inject } from "vitest";
 import { openDatabase, type Database } from "../../models/db";
 import { createCampaign } from "../../campaigns/campaigns.server";
-import { expect, open, test, type Role } from "./fixtures";
+import { expect, open, overflowAt, test, type Role } from "./fixtures";
 
 // Every role's main pages at a phone, a tablet and a laptop: the page never scrolls sideways (a
 // wide table scrolls inside its own box), no text is cut short, and the menu works by keyboard.
@@ -26,31 +26,6 @@ async function firstRecord(page: Page, list: string, prefix: string): Promise<st
   await open(page, list);
   const hrefs = await page.locator(`main a[href^="${prefix}"]`).evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
   return hrefs.find((h) => /^\/[a-z]+\/\d+$/.test(h)) ?? null;
-}
-
-/** What does not fit: the page's own sideways scroll, and elements that clip their text. */
-async function overflowAt(page: Page) {
-  return page.evaluate(() => {
-    const root = document.documentElement;
-    const cut: string[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>("main *, aside *"))) {
-      // a closed dialog, and what only screen readers get (a chart's table of figures), is not on the screen
-      if (el.closest("dialog:not([open])") || el.closest(".sr-only")) continue;
-      const style = getComputedStyle(el);
-      if (style.display === "none" || style.visibility === "hidden" || el.offsetWidth <= 1) continue;
-      const clips = style.overflowX === "hidden" || style.overflowX === "clip" || style.textOverflow === "ellipsis";
-      if (!clips || !el.innerText?.trim()) continue;
-      if (el.scrollWidth > el.clientWidth + 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" (${el.scrollWidth} > ${el.clientWidth})`);
-    }
-    // text that runs out of its card (overflow visible, but over the card's edge), outside scrolling tables
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>(".card *"))) {
-      if (el.closest(".table-box") || el.closest(".sr-only") || el.children.length > 0 || !el.innerText?.trim() || el.offsetWidth <= 1) continue;
-      const card = el.closest(".card")!.getBoundingClientRect();
-      const box = el.getBoundingClientRect();
-      if (box.right > card.right + 1 || box.left < card.left - 1) cut.push(`${el.tagName.toLowerCase()} "${el.innerText.trim().slice(0, 40)}" runs out of its card`);
-    }
-    return { pageScrollWidth: root.scrollWidth, viewportWidth: root.clientWidth, cut };
-  });
 }
 
 /**

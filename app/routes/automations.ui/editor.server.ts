@@ -4,10 +4,11 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
-import { createAutomation, getAutomation, getStoreSettings, listSegments, listUsers, updateAutomation } from "~/domain/automations.server";
+import { createAutomation, getAutomation, listSegments, listUsers, updateAutomation } from "~/domain/automations.server";
 import type { FieldError } from "../../../models/ingest/schemas";
 import { templateVariables } from "../campaigns.ui/domain.server";
 import { automationInputOfForm, formValuesOf, postedValues, type AutomationFormValues } from "./form";
+import { getStoreForReader } from "~/i18n.server";
 
 /** Roles that change automations; managers read them. */
 export const AUTOMATION_EDITORS = ["admin", "marketer"] as const;
@@ -23,7 +24,7 @@ export function automationIdParam(raw: string | undefined): number {
 export async function loadEditor({ request, context }: LoaderFunctionArgs, automationId?: number) {
   const user = await requireRole(request, context, ...AUTOMATION_EDITORS);
   const db = context.services.db;
-  const [store, segments, users, automation] = await Promise.all([getStoreSettings(db), listSegments(db), listUsers(db), automationId ? getAutomation(db, automationId) : null]);
+  const [store, segments, users, automation] = await Promise.all([getStoreForReader(request, context), listSegments(db), listUsers(db), automationId ? getAutomation(db, automationId) : null]);
   if (automationId && !automation) throw new Response("No such automation.", { status: 404, statusText: "Not Found" });
   return json({
     store: { timeZone: store.timeZone, locale: store.locale },

@@ -11,6 +11,7 @@ import type { CampaignView } from "../../../campaigns/campaigns.server";
 import type { FieldError } from "../../../models/ingest/schemas";
 import { campaignSaveHooks, templateFieldErrors, templateVariables } from "./domain.server";
 import type { CampaignFormValues } from "./form";
+import { getStoreForReader } from "~/i18n.server";
 
 /** Roles that see and change campaigns; managers do not see them at all. */
 export const CAMPAIGN_ROLES = ["admin", "marketer"] as const;
@@ -58,7 +59,7 @@ export function formValuesOf(c: CampaignView, storeTimeZone: string): CampaignFo
 export async function loadEditor({ request, context }: LoaderFunctionArgs, campaignId?: number) {
   const user = await requireRole(request, context, ...CAMPAIGN_ROLES);
   const db = context.services.db;
-  const [store, marketing, segments, campaign] = await Promise.all([getStoreSettings(db), getMarketingSettings(db), listSegments(db), campaignId ? getCampaign(db, campaignId) : null]);
+  const [store, marketing, segments, campaign] = await Promise.all([getStoreForReader(request, context), getMarketingSettings(db), listSegments(db), campaignId ? getCampaign(db, campaignId) : null]);
   if (campaignId && !campaign) throw new Response("No such campaign.", { status: 404, statusText: "Not Found" });
   return json({
     store: { timeZone: store.timeZone, locale: store.locale },

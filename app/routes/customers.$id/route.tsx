@@ -21,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   if (!/^\d{1,10}$/.test(params.id ?? "")) throw new Response("No such customer.", { status: 404, statusText: "Not Found" });
-  const result = await loadCustomerPanel(context, user, Number(params.id), new URL(request.url).searchParams, new Date());
+  const result = await loadCustomerPanel(request, context, user, Number(params.id), new URL(request.url).searchParams, new Date());
   if (!result.ok && result.reason === "forbidden") {
     throw new Response("This customer is not assigned to you.", { status: 403, statusText: "Forbidden" });
   }

@@ -5,11 +5,11 @@ import type { TFunction } from "i18next";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { requireUser } from "~/auth/session.server";
 import { formatMoney, formatNumber } from "~/format";
-import { getStoreSettings } from "~/domain/store.server";
 import { countCustomers, displayPhone, getCustomerFilterOptions, listCustomers, storeCountry } from "~/domain/customers.server";
 import { CUSTOMER_SORTS, LIST_CHANNELS, customerListSearch, hasFilters, readCustomerListQuery, type CustomerListQuery } from "../../../models/customers/list-query";
 import { criteriaForFilters, newSegmentHref } from "../../../models/customers/list-segment";
 import { countryName, customerName, formatDay } from "../customers.ui/display";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Segment console" }];
 
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const db = context.services.db;
   const { query, problems } = readCustomerListQuery(new URL(request.url).searchParams);
-  const store = await getStoreSettings(db);
+  const store = await getStoreForReader(request, context);
   const viewer = { id: user.id, role: user.role };
   const country = storeCountry(store);
   const [page, count, options] = await Promise.all([

@@ -7,6 +7,7 @@ import { getStoreSettings } from "~/domain/store.server";
 import { displayPhone, getCustomerPage, listCustomerCampaigns } from "~/domain/customers.server";
 import { segmentVocabulary, whyCustomerIsIn } from "~/domain/segments.server";
 import { namesUsedBy } from "~/components/segments/words";
+import { getStoreForReader } from "~/i18n.server";
 
 export type CustomerPanelResult = { ok: true; panel: Awaited<ReturnType<typeof panelOf>> } | { ok: false; reason: "not-found" | "forbidden" };
 
@@ -14,11 +15,11 @@ export type CustomerPanelResult = { ok: true; panel: Awaited<ReturnType<typeof p
  * The customer's cards for this viewer, or why not: a manager opens only the customers assigned to
  * them (`forbidden`). The paged lists move by `orders`, `history` and `campaigns` in `search`.
  */
-export async function loadCustomerPanel(context: AppLoadContext, user: Pick<SessionUser, "id" | "role">, customerId: number, search: URLSearchParams, now: Date): Promise<CustomerPanelResult> {
+export async function loadCustomerPanel(request: Request, context: AppLoadContext, user: Pick<SessionUser, "id" | "role">, customerId: number, search: URLSearchParams, now: Date): Promise<CustomerPanelResult> {
   const db = context.services.db;
   const [result, store] = await Promise.all([
     getCustomerPage(db, { customerId, viewer: { id: user.id, role: user.role }, ordersCursor: search.get("orders"), historyCursor: search.get("history") }),
-    getStoreSettings(db),
+    getStoreForReader(request, context),
   ]);
   if (!result.ok) return result;
   return { ok: true, panel: await panelOf(context, user, result.page, store, search, now) };

@@ -12,7 +12,6 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import {
   changeImportFormat,
   getImportDetail,
-  getStoreSettings,
   recordAudit,
   requestImportStop,
   saveImportMapping,
@@ -24,6 +23,7 @@ import type { ImportSummary } from "../../../models/imports/imports.server";
 import type { loader as progressLoader } from "../imports.$id.progress";
 import { Counts, ProgressBar, StatusBadge, formatBytes } from "../imports.ui/parts";
 import { FormatForm, MappingForm, RunForm, type PageIntent } from "./forms";
+import { getStoreForReader } from "~/i18n.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.fileName ?? "Import"} · Segment console` }];
 
@@ -37,7 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin", "marketer");
   const id = importId(params.id);
   const db = context.services.db;
-  const [detail, store] = await Promise.all([getImportDetail(db, id, { previewRows: 5, errorRows: 100 }), getStoreSettings(db)]);
+  const [detail, store] = await Promise.all([getImportDetail(db, id, { previewRows: 5, errorRows: 100 }), getStoreForReader(request, context)]);
   if (!detail) throw new Response("There is no such import.", { status: 404, statusText: "Not Found" });
   return json({ detail, store });
 }

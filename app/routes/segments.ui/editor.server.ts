@@ -9,7 +9,6 @@ import {
   addMembers,
   customerIdsByExternalId,
   getSegment,
-  getStoreSettings,
   listSegmentMembers,
   removeMembers,
   saveThenCompute,
@@ -18,6 +17,7 @@ import {
   segmentVocabulary,
 } from "~/domain/segments.server";
 import { currencyDigits, type DraftError } from "~/components/segments/catalogue";
+import { getStoreForReader } from "~/i18n.server";
 
 export const MANUAL_PAGE = 50;
 /** A CSV of ids larger than this is refused before it is read. */
@@ -33,7 +33,7 @@ export function segmentIdParam(raw: string | undefined): number {
 export async function loadEditor({ request, context }: LoaderFunctionArgs, segmentId?: number) {
   const user = await requireRole(request, context, "admin", "marketer");
   const db = context.services.db;
-  const [vocabulary, store, segment] = await Promise.all([segmentVocabulary(db), getStoreSettings(db), segmentId ? getSegment(db, segmentId) : Promise.resolve(null)]);
+  const [vocabulary, store, segment] = await Promise.all([segmentVocabulary(db), getStoreForReader(request, context), segmentId ? getSegment(db, segmentId) : Promise.resolve(null)]);
   if (segmentId && !segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const members = segment?.type === "manual" ? await listSegmentMembers(db, segment.id, { limit: MANUAL_PAGE }) : null;
   return json({
