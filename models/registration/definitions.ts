@@ -34,16 +34,16 @@ export const Texts = (max: number) =>
     .meta({ description: `The text by language (${LANGUAGES.join(", ")}); en is required, a missing language falls back to English.` });
 export type Texts = z.infer<ReturnType<typeof Texts>>;
 
-const Position = z
+const Position = () => z
   .number({ error: "must be a number" })
   .int("must be a whole number")
   .min(0, "must not be negative")
   .max(100_000, "is too large")
   .meta({ description: "The place in the list, 0 first; the others move to make room." });
 
-const SelectOption = line(200);
+const SelectOption = () => line(200);
 
-const fieldOptions = z.array(SelectOption, { error: "must be a list of option texts" }).max(200, "at most 200 options");
+const fieldOptions = () => z.array(SelectOption(), { error: "must be a list of option texts" }).max(200, "at most 200 options");
 
 function noDuplicates(values: string[], ctx: z.RefinementCtx, path: (string | number)[], what: string) {
   const seen = new Set<string>();
@@ -58,8 +58,8 @@ export const CustomFieldInput = z
     key: DefinitionKey,
     label: line(200),
     type: z.enum(FIELD_TYPES, { error: `must be one of ${FIELD_TYPES.join(", ")}` }),
-    options: fieldOptions.optional().meta({ description: "The values a select field allows (its values are stored as these texts); only select fields have them." }),
-    position: Position.optional(),
+    options: fieldOptions().optional().meta({ description: "The values a select field allows (its values are stored as these texts); only select fields have them." }),
+    position: Position().optional(),
   })
   .superRefine((f, ctx) => {
     checkFieldOptions(f.type, f.options, ctx);
@@ -73,8 +73,8 @@ export const CustomFieldPatch = z
     type: z.enum(FIELD_TYPES, { error: `must be one of ${FIELD_TYPES.join(", ")}` }).optional().meta({
       description: "Changes only while no customer holds a value and no segment uses the field.",
     }),
-    options: fieldOptions.optional().meta({ description: "Replaces the select field's options; an option customers hold cannot be removed." }),
-    position: Position.optional(),
+    options: fieldOptions().optional().meta({ description: "Replaces the select field's options; an option customers hold cannot be removed." }),
+    position: Position().optional(),
   })
   .superRefine((f, ctx) => {
     if (f.options) noDuplicates(f.options, ctx, ["options"], "option");
@@ -93,7 +93,7 @@ export const QuestionOptionInput = z
   .strictObject({ key: DefinitionKey, labels: Texts(200) })
   .meta({ description: "One answer a customer can choose." });
 
-const questionOptions = z
+const questionOptions = () => z
   .array(QuestionOptionInput, { error: "must be a list of options" })
   .min(1, "a question needs at least one option")
   .max(100, "at most 100 options")
@@ -104,8 +104,8 @@ export const QuestionInput = z
     key: DefinitionKey,
     texts: Texts(500),
     isActive: z.boolean({ error: "must be true or false" }).default(true).meta({ description: "Inactive questions are not asked any more; their answers stay and segments keep using them." }),
-    options: questionOptions.meta({ description: "The options, in the order they are offered." }),
-    position: Position.optional(),
+    options: questionOptions().meta({ description: "The options, in the order they are offered." }),
+    position: Position().optional(),
   })
   .meta({ description: "A registration question the shop's bot asks, with its options." });
 export type QuestionInput = z.infer<typeof QuestionInput>;
@@ -114,10 +114,10 @@ export const QuestionPatch = z
   .strictObject({
     texts: Texts(500).optional(),
     isActive: z.boolean({ error: "must be true or false" }).optional(),
-    options: questionOptions.optional().meta({
+    options: questionOptions().optional().meta({
       description: "Replaces the options, in this order, matched by key: a key not listed is removed, which is refused while customers chose it or a segment names it.",
     }),
-    position: Position.optional(),
+    position: Position().optional(),
   })
   .meta({ description: "Changes to a question; absent members keep their value. The key never changes." });
 export type QuestionPatch = z.infer<typeof QuestionPatch>;

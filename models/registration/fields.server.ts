@@ -7,7 +7,7 @@ import type { CustomField, CustomFieldType } from "../models";
 import { recordAudit, type AuditActor } from "../audit.server";
 import { appendChanges, type ChangeSource } from "../change-log.server";
 import { parseInput, type FieldError } from "../ingest/schemas";
-import { chunks } from "../ingest/util";
+import { chunks, inTransaction } from "../ingest/util";
 import { CustomFieldInput, CustomFieldPatch } from "./definitions";
 import { customers, customersHoldingValues, namedSegments, segmentsUsingField, type SegmentUse } from "./usage.server";
 
@@ -26,6 +26,8 @@ export interface DefinitionContext {
   actor: AuditActor;
   source: ChangeSource;
   now?: Date;
+  /** Join the caller's transaction (an API write kept once per Idempotency-Key) instead of opening one. */
+  transaction?: Transaction;
 }
 
 export type DefinitionOutcome<T> =
@@ -86,7 +88,7 @@ export async function createCustomField(db: Database, input: unknown, ctx: Defin
   if (!parsed.ok) return { ok: false, kind: "invalid", errors: parsed.errors };
   const f = parsed.value;
   const now = ctx.now ?? new Date();
-  return db.sequelize.transaction(async (transaction) => {
+  return inTransaction(db, ctx.transaction, async (transaction) => {
     const clash = await db.models.CustomField.findOne({ where: { key: f.key }, transaction });
     if (clash) return { ok: false, kind: "invalid", errors: [{ field: "key", reason: `"${f.key}" is already the key of the field “${clash.label}”` }] };
     const row = await db.models.CustomField.create(
@@ -105,7 +107,7 @@ export async function updateCustomField(db: Database, by: { id: number } | { key
   if (!parsed.ok) return { ok: false, kind: "invalid", errors: parsed.errors };
   const patch = parsed.value;
   const now = ctx.now ?? new Date();
-  return db.sequelize.transaction(async (transaction): Promise<DefinitionOutcome<CustomFieldView>> => {
+  return inTransaction(db, ctx.transaction, async (transaction): Promise<DefinitionOutcome<CustomFieldView>> => {
     const row = await db.models.CustomField.findOne({ where: "id" in by ? { id: by.id } : { key: by.key }, transaction, lock: transaction.LOCK.UPDATE });
     if (!row) return { ok: false, kind: "missing" };
     const before = toView(row, 0);
@@ -161,7 +163,7 @@ export async function updateCustomField(db: Database, by: { id: number } | { key
  */
 export async function deleteCustomField(db: Database, by: { id: number } | { key: string }, ctx: DefinitionContext): Promise<DefinitionOutcome<{ key: string; valuesRemoved: number }>> {
   const now = ctx.now ?? new Date();
-  return db.sequelize.transaction(async (transaction): Promise<DefinitionOutcome<{ key: string; valuesRemoved: number }>> => {
+  return inTransaction(db, ctx.transaction, async (transaction): Promise<DefinitionOutcome<{ key: string; valuesRemoved: number }>> => {
     const row = await db.models.CustomField.findOne({ where: "id" in by ? { id: by.id } : { key: by.key }, transaction, lock: transaction.LOCK.UPDATE });
     if (!row) return { ok: false, kind: "missing" };
     const uses = await segmentsUsingField(db, row.key, undefined, transaction);

@@ -7,7 +7,7 @@ import type { RegistrationOption, RegistrationQuestion } from "../models";
 import { recordAudit } from "../audit.server";
 import { appendChanges } from "../change-log.server";
 import { parseInput, type FieldError } from "../ingest/schemas";
-import { chunks } from "../ingest/util";
+import { chunks, inTransaction } from "../ingest/util";
 import { OTHER_LANGUAGES, QuestionInput, QuestionPatch, type Texts } from "./definitions";
 import { placeAt, type DefinitionContext, type DefinitionOutcome } from "./fields.server";
 import { customers, customersChoosing, namedSegments, segmentsUsingQuestion } from "./usage.server";
@@ -97,7 +97,7 @@ export async function createQuestion(db: Database, input: unknown, ctx: Definiti
   if (!parsed.ok) return { ok: false, kind: "invalid", errors: parsed.errors };
   const q = parsed.value;
   const now = ctx.now ?? new Date();
-  return db.sequelize.transaction(async (transaction): Promise<DefinitionOutcome<QuestionView>> => {
+  return inTransaction(db, ctx.transaction, async (transaction): Promise<DefinitionOutcome<QuestionView>> => {
     const clash = await db.models.RegistrationQuestion.findOne({ where: { key: q.key }, transaction });
     if (clash) return { ok: false, kind: "invalid", errors: [{ field: "key", reason: `"${q.key}" is already the key of the question “${clash.text}”` }] };
     const row = await db.models.RegistrationQuestion.create(
@@ -119,7 +119,7 @@ export async function updateQuestion(db: Database, by: { id: number } | { key: s
   if (!parsed.ok) return { ok: false, kind: "invalid", errors: parsed.errors };
   const patch = parsed.value;
   const now = ctx.now ?? new Date();
-  return db.sequelize.transaction(async (transaction): Promise<DefinitionOutcome<QuestionView>> => {
+  return inTransaction(db, ctx.transaction, async (transaction): Promise<DefinitionOutcome<QuestionView>> => {
     const row = await db.models.RegistrationQuestion.findOne({ where: "id" in by ? { id: by.id } : { key: by.key }, transaction, lock: transaction.LOCK.UPDATE });
     if (!row) return { ok: false, kind: "missing" };
     const before = (await views(db, [row], transaction))[0];
@@ -186,7 +186,7 @@ export async function updateQuestion(db: Database, by: { id: number } | { key: s
  */
 export async function deleteQuestion(db: Database, by: { id: number } | { key: string }, ctx: DefinitionContext): Promise<DefinitionOutcome<{ key: string; answersRemoved: number }>> {
   const now = ctx.now ?? new Date();
-  return db.sequelize.transaction(async (transaction): Promise<DefinitionOutcome<{ key: string; answersRemoved: number }>> => {
+  return inTransaction(db, ctx.transaction, async (transaction): Promise<DefinitionOutcome<{ key: string; answersRemoved: number }>> => {
     const row = await db.models.RegistrationQuestion.findOne({ where: "id" in by ? { id: by.id } : { key: by.key }, transaction, lock: transaction.LOCK.UPDATE });
     if (!row) return { ok: false, kind: "missing" };
     const uses = await segmentsUsingQuestion(db, row.key, undefined, transaction);
