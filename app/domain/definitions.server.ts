@@ -5,3 +5,4 @@ export { listQuestions, getQuestion, createQuestion, updateQuestion, deleteQuest
 export type { QuestionView } from "../../models/registration/questions.server";
 export { questionsToAsk } from "../../models/registration/unanswered.server";
 export { getStoreSettings, updateStoreSettings } from "../../models/store.server";
+export { segmentsUsingField, segmentsUsingQuestion } from "../../models/registration/usage.server";
