@@ -105,7 +105,7 @@ export default function CustomFields() {
           ]}
         />
       </div>
-      {canEdit && <CreateFieldCard errors={answer?.intent === "create" ? answer.errors : []} />}
+      {canEdit && <CreateFieldCard key={created ?? ""} errors={answer?.intent === "create" ? answer.errors : []} />}
     </div>
   );
 }

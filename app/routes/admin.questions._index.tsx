@@ -104,21 +104,22 @@ export default function Questions() {
             {
               key: "state",
               header: t("questions.state"),
-              cell: (q) =>
-                canEdit ? (
-                  <Form method="post" className="inline">
-                    <AuthenticityTokenInput />
-                    <input type="hidden" name="intent" value="activate" />
-                    <input type="hidden" name="id" value={q.id} />
-                    <input type="hidden" name="isActive" value={q.isActive ? "false" : "true"} />
-                    <button type="submit" className="btn-secondary whitespace-nowrap" disabled={navigation.state !== "idle"} aria-label={`${t(q.isActive ? "questions.deactivate" : "questions.activate")}: ${q.texts.en}`}>
-                      {t(q.isActive ? "questions.deactivate" : "questions.activate")}
-                    </button>
-                    <span className={`badge ml-2 ${q.isActive ? "bg-emerald-50 text-emerald-700" : ""}`}>{t(q.isActive ? "questions.isActive" : "questions.isInactive")}</span>
-                  </Form>
-                ) : (
+              cell: (q) => (
+                <div className="flex items-center justify-end gap-2 whitespace-nowrap md:justify-start">
                   <span className={`badge ${q.isActive ? "bg-emerald-50 text-emerald-700" : ""}`}>{t(q.isActive ? "questions.isActive" : "questions.isInactive")}</span>
-                ),
+                  {canEdit && (
+                    <Form method="post" className="inline">
+                      <AuthenticityTokenInput />
+                      <input type="hidden" name="intent" value="activate" />
+                      <input type="hidden" name="id" value={q.id} />
+                      <input type="hidden" name="isActive" value={q.isActive ? "false" : "true"} />
+                      <button type="submit" className="btn-secondary px-2 py-1 text-xs" disabled={navigation.state !== "idle"} aria-label={`${t(q.isActive ? "questions.deactivate" : "questions.activate")}: ${q.texts.en}`}>
+                        {t(q.isActive ? "questions.deactivate" : "questions.activate")}
+                      </button>
+                    </Form>
+                  )}
+                </div>
+              ),
             },
             ...(canEdit
               ? [

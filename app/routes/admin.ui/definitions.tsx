@@ -90,8 +90,10 @@ export function QuestionEditor({ question, isNew, canEdit, errors }: { question:
       <AuthenticityTokenInput />
       <input type="hidden" name="intent" value="save" />
       {errors.length > 0 && <ErrorSummary errors={errors} />}
-      <fieldset className="card space-y-4" disabled={!canEdit}>
-        <legend className="sr-only">{t("questions.question")}</legend>
+      <fieldset className="card space-y-4" disabled={!canEdit} aria-labelledby="question-texts-title">
+        <h2 id="question-texts-title" className="text-base font-semibold text-slate-900">
+          {t("questions.question")}
+        </h2>
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
             <label className="label" htmlFor="question-key">
@@ -129,7 +131,7 @@ export function QuestionEditor({ question, isNew, canEdit, errors }: { question:
                 lang={language}
                 className="input mt-1"
                 autoComplete="off"
-                placeholder={language === "en" ? "" : t("fallsBack")}
+                placeholder={language === "en" ? "" : question.texts.en}
                 aria-invalid={byField[`texts.${language}`] ? true : undefined}
               />
               <FieldProblems reasons={byField[`texts.${language}`]} />
@@ -138,9 +140,11 @@ export function QuestionEditor({ question, isNew, canEdit, errors }: { question:
         </div>
       </fieldset>
 
-      <fieldset className="card space-y-3" disabled={!canEdit}>
-        <legend className="float-left text-base font-semibold text-slate-900">{t("questions.options")}</legend>
-        <p className="clear-both text-sm text-slate-500">{t("questions.optionsHelp")}</p>
+      <fieldset className="card space-y-3" disabled={!canEdit} aria-labelledby="question-options-title">
+        <h2 id="question-options-title" className="text-base font-semibold text-slate-900">
+          {t("questions.options")}
+        </h2>
+        <p className="text-sm text-slate-500">{t("questions.optionsHelp")}</p>
         <FieldProblems reasons={[...(byField.options ?? []), ...problemsAt("options").filter((r) => !(byField.options ?? []).includes(r))]} />
         <ol className="space-y-3" data-testid="option-rows">
           {rows.map((row, i) => (
@@ -164,13 +168,13 @@ export function QuestionEditor({ question, isNew, canEdit, errors }: { question:
                 <p className="text-xs text-slate-500">{t("questions.chosenBy", { count: row.chosenBy })}</p>
                 {canEdit && (
                   <div className="ml-auto flex gap-1">
-                    <button type="button" className="btn-secondary px-2" aria-label={`${t("moveUp")}: ${row.key || i + 1}`} disabled={i === 0} onClick={() => swap(i, i - 1)}>
+                    <button type="button" className="btn-secondary px-2" aria-label={`${t("moveUp")}: ${t("questions.optionN", { n: i + 1 })}`} disabled={i === 0} onClick={() => swap(i, i - 1)}>
                       <span aria-hidden="true">↑</span>
                     </button>
-                    <button type="button" className="btn-secondary px-2" aria-label={`${t("moveDown")}: ${row.key || i + 1}`} disabled={i === rows.length - 1} onClick={() => swap(i, i + 1)}>
+                    <button type="button" className="btn-secondary px-2" aria-label={`${t("moveDown")}: ${t("questions.optionN", { n: i + 1 })}`} disabled={i === rows.length - 1} onClick={() => swap(i, i + 1)}>
                       <span aria-hidden="true">↓</span>
                     </button>
-                    <button type="button" className="btn-secondary text-red-700" onClick={() => setRows((list) => list.filter((r) => r.id !== row.id))}>
+                    <button type="button" className="btn-secondary text-red-700" aria-label={`${t("questions.removeOption")}: ${t("questions.optionN", { n: i + 1 })}`} onClick={() => setRows((list) => list.filter((r) => r.id !== row.id))}>
                       {t("questions.removeOption")}
                     </button>
                   </div>
@@ -189,7 +193,7 @@ export function QuestionEditor({ question, isNew, canEdit, errors }: { question:
                       lang={language}
                       className="input mt-1"
                       autoComplete="off"
-                      placeholder={language === "en" ? "" : t("fallsBack")}
+                      placeholder={language === "en" ? "" : row.labels.en}
                     />
                   </div>
                 ))}
