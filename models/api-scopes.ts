@@ -13,5 +13,7 @@ export const API_SCOPES = [
   "tasks:write",
   "automations:read",
   "automations:write",
+  "store:read",
+  "store:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

@@ -151,6 +151,8 @@ export interface RegistrationQuestion extends Model<Attrs<RegistrationQuestion>,
   id: CreationOptional<number>;
   key: string;
   text: string;
+  /** JSON object of the text in the store's other languages ({"bg": "…"}); English is `text`. */
+  translations: CreationOptional<string | null>;
   position: CreationOptional<number>;
   isActive: CreationOptional<boolean>;
   createdAt: CreationOptional<Date>;
@@ -162,6 +164,8 @@ export interface RegistrationOption extends Model<Attrs<RegistrationOption>, Cre
   questionId: number;
   key: string;
   label: string;
+  /** JSON object of the label in the store's other languages; English is `label`. */
+  translations: CreationOptional<string | null>;
   position: CreationOptional<number>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
@@ -522,6 +526,7 @@ export function defineModels(sequelize: Sequelize): Models {
     id: id(),
     key: str(64, false),
     text: str(500, false),
+    translations: text(),
     position: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     isActive: bool(true),
     ...stamps(),
@@ -531,6 +536,7 @@ export function defineModels(sequelize: Sequelize): Models {
     questionId: int(),
     key: str(64, false),
     label: str(200, false),
+    translations: text(),
     position: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     ...stamps(),
   });

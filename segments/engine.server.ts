@@ -6,7 +6,7 @@ import { Bitset, inArena } from "./bitset";
 import type { Criterion, Rule, SegmentType } from "./definition";
 import { evaluate, explain, type CriterionReason, type EvaluationContext, type SegmentRef } from "./evaluate";
 import type { FactIndex } from "./facts/fact-index";
-import { loadFactIndex, updateFactIndex } from "./facts/load.server";
+import { loadFactIndex, refreshReferenceData, updateFactIndex } from "./facts/load.server";
 import { selectRows, streamRows } from "./facts/stream.server";
 import { referencedCodes } from "./validate.server";
 import { storeClock } from "./time";
@@ -207,7 +207,24 @@ export class SegmentEngine {
       }
       wanted = next;
     }
+    await this.learnNames([...rules, ...[...refs.values()].map((r) => r.rule)], index);
     return { index, today: storeClock(index.timeZone).dayOf(now.getTime()), resolveSegment: (code) => refs.get(code) };
+  }
+
+  /**
+   * A custom field, question or option made since the index last read its names (through the
+   * admin pages or the API, in any process) is known to no customer change yet: the names are
+   * read again before a rule that uses one is evaluated.
+   */
+  private async learnNames(rules: Rule[], index: FactIndex): Promise<void> {
+    const unknown = rules.some((r) =>
+      r.criteria.some(
+        (c) =>
+          (c.field === "customField" && !index.fieldIdByKey.has(c.key)) ||
+          (c.field === "registrationAnswer" && (!index.optionIds.has(c.question) || c.options.some((o) => !index.optionIds.get(c.question)!.has(o)))),
+      ),
+    );
+    if (unknown) await refreshReferenceData(this.db, index);
   }
 
   /** The stored members of a segment as slots of the current index, cached by the segment's members version. */

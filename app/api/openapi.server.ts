@@ -115,14 +115,14 @@ export function openApiDocument(serverUrl: string) {
       title: "Segment console API",
       version: "1",
       description: [
-        "Gets a store's data in (customers, orders, carts, interactions, subscriptions, catalog) and reads customers back; defines segments, previews them, and reads their members and enter/leave events; creates, starts and follows campaigns; creates, pauses and follows automations.",
+        "Gets a store's data in (customers, orders, carts, interactions, subscriptions, catalog) and reads customers back; defines segments, previews them, and reads their members and enter/leave events; creates, starts and follows campaigns; creates, pauses and follows automations; reads and changes the store's settings, custom profile fields and registration questions, and tells which questions a customer has yet to answer.",
         "Records are created or updated by their external id (the shop's own id). Authenticate with an API key as `Authorization: Bearer <key>`; each endpoint needs one scope.",
         "Every error is JSON: `{ error: { code, message, fields: [{ index?, field, reason }], requestId } }`.",
         `Error codes: ${Object.entries(ERROR_CODES).map(([code, status]) => `${code} (${status})`).join(", ")}.`,
       ].join("\n\n"),
     },
     servers: [{ url: serverUrl }],
-    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Automations", "Tasks", "Meta"].map((name) => ({ name })),
+    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Automations", "Tasks", "Store", "Meta"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -49,6 +49,8 @@ export function AppShell({
     { to: "/admin/audit", label: t("nav.audit"), roles: ["admin"] },
     { to: "/admin/jobs", label: t("nav.jobs"), roles: ["admin"] },
     { to: "/admin/store", label: t("nav.store"), roles: ["admin"] },
+    { to: "/admin/fields", label: t("nav.fields"), roles: ["admin", "marketer"] },
+    { to: "/admin/questions", label: t("nav.questions"), roles: ["admin", "marketer"] },
     { to: "/admin/channels", label: t("nav.channels"), roles: ["admin"] },
   ];
   const visible = (items: NavItem[]) => items.filter((i) => i.roles.includes(user.role));

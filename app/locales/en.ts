@@ -10,5 +10,6 @@ import campaigns from "./en/campaigns.json";
 import tasks from "./en/tasks.json";
 import automations from "./en/automations.json";
 import emails from "./en/emails.json";
+import definitions from "./en/definitions.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions };

@@ -49,6 +49,8 @@ export async function refreshReferenceData(db: Database, index: FactIndex): Prom
   const questionKey = new Map(questions.map((q) => [q.id, q.key]));
   index.optionIds = new Map(questions.map((q) => [q.key, new Map<string, number>()]));
   for (const o of options) index.optionIds.get(questionKey.get(o.questionId)!)?.set(o.key, o.id);
+  // a deleted field's key must not lead to its old column (a new field may take the key)
+  index.fieldIdByKey = new Map();
   for (const f of fields) {
     index.fieldColumn({
       id: f.id,

@@ -50,6 +50,8 @@ let customerId = 0;
 let editedCampaign = 0;
 let managersTask = 0;
 let editedAutomation = 0;
+let editedField = 0;
+let editedQuestion = 0;
 let serial = 0;
 const next = () => ++serial;
 
@@ -108,6 +110,27 @@ const CASES: Record<string, ActionCase> = {
     mayPost: ["admin"],
     path: () => "/admin/channels",
     form: async () => ({ intent: "save", channel: "viber", authToken: "4453b6ac1s345678-e02c5f12174805f9-daec6bed9a7e7a68", senderName: `Shop ${next()}`, ratePerSecond: "" }),
+  },
+  "routes/admin.fields._index": {
+    mayPost: ["admin"],
+    path: () => "/admin/fields",
+    form: async () => ({ intent: "create", key: `field_${next()}`, label: `Field ${serial}`, type: "text" }),
+  },
+  "routes/admin.fields.$id": { mayPost: ["admin"], path: () => `/admin/fields/${editedField}`, form: async () => ({ intent: "save", label: `Field ${next()}`, type: "number" }) },
+  "routes/admin.questions._index": {
+    mayPost: ["admin"],
+    path: () => "/admin/questions",
+    form: async () => ({ intent: "activate", id: String(editedQuestion), isActive: (await app.db.models.RegistrationQuestion.findByPk(editedQuestion))!.isActive ? "false" : "true" }),
+  },
+  "routes/admin.questions.new": {
+    mayPost: ["admin"],
+    path: () => "/admin/questions/new",
+    form: async () => ({ key: `question_${next()}`, "text.en": `Question ${serial}?`, isActive: "on", "option.key": "yes", "option.en": "Yes" }),
+  },
+  "routes/admin.questions.$id": {
+    mayPost: ["admin"],
+    path: () => `/admin/questions/${editedQuestion}`,
+    form: async () => ({ intent: "save", "text.en": `Asked ${next()}?`, isActive: "on", "option.key": "yes", "option.en": "Yes" }),
   },
   "routes/account": {
     mayPost: "signedIn",
@@ -237,6 +260,10 @@ beforeAll(async () => {
   const automation = await createAutomation(db, { name: "Changed by everyone allowed", trigger: { segmentId: manualSegment, kind: "entered" }, action: { kind: "notify", userId: users.admin.id } }, { userId: null }, new Date());
   if (!automation.ok) throw new Error(JSON.stringify(automation));
   editedAutomation = automation.automation.id;
+  editedField = (await db.models.CustomField.create({ key: "walked", label: "Walked", type: "text", options: null })).id;
+  const asked = await db.models.RegistrationQuestion.create({ key: "walked", text: "Walked?" });
+  await db.models.RegistrationOption.create({ questionId: asked.id, key: "yes", label: "Yes" });
+  editedQuestion = asked.id;
   for (const role of ROLES) {
     visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
     strangers[role] = await Visitor.signIn(app.url, `${role}-2@access.test`, password);

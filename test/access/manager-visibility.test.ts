@@ -30,6 +30,8 @@ let segmentCode = "";
 let importId = 0;
 let campaignId = 0;
 let automationId = 0;
+let fieldId = 0;
+let questionId = 0;
 let outboxId = 0;
 /** The manager's task about their own customer, the other manager's about theirs, and one about the other's customer given to the manager. */
 let taskIds: number[] = [];
@@ -81,6 +83,10 @@ beforeAll(async () => {
   const automation = await createAutomation(db, { name: "Welcome", trigger: { segmentId, kind: "entered" }, action: { kind: "notify", userId: admin.id } }, { userId: admin.id }, new Date());
   if (!automation.ok) throw new Error(JSON.stringify(automation));
   automationId = automation.automation.id;
+  fieldId = (await db.models.CustomField.create({ key: "walked", label: "Walked", type: "text", options: null })).id;
+  const asked = await db.models.RegistrationQuestion.create({ key: "walked", text: "Walked?" });
+  await db.models.RegistrationOption.create({ questionId: asked.id, key: "yes", label: "Yes" });
+  questionId = asked.id;
   const fired = new Date("2026-02-03T10:00:00Z");
   const firedFor = [...own, ...theirs].map((c) => c.id);
   await db.models.AutomationFiring.bulkCreate(firedFor.map((customerId, i) => ({ automationId, segmentEventId: 500_000 + i, customerId, eventKind: "entered" as const, eventAt: fired, status: "done" as const, dueAt: fired, actedAt: fired, createdAt: fired, updatedAt: fired })));
@@ -108,6 +114,10 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && route.pattern.startsWith("/outbox/")) return [outboxId];
     if (param === "id" && (route.pattern.startsWith("/tasks/") || route.pattern.startsWith("/api/v1/tasks/"))) return taskIds;
     if (param === "id" && (route.pattern.startsWith("/automations/") || route.pattern.startsWith("/api/v1/automations/"))) return [automationId];
+    if (param === "id" && route.pattern.startsWith("/admin/fields/")) return [fieldId];
+    if (param === "id" && route.pattern.startsWith("/admin/questions/")) return [questionId];
+    if (param === "key" && route.pattern.startsWith("/api/v1/custom-fields/")) return ["walked"];
+    if (param === "key" && route.pattern.startsWith("/api/v1/questions/")) return ["walked"];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];

@@ -141,7 +141,7 @@ describe(`the bad-input corpus on ${testDialect}`, () => {
   beforeAll(async () => {
     console.log(`fuzz corpus seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${API_RUNS} API requests, ${PAGE_RUNS * 2} page requests`);
     app = await startTestApp();
-    key = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write"])).secret;
+    key = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "store:read", "store:write"])).secret;
     const { models } = app.db;
     await models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     await models.CustomField.create({ key: "note", label: "Note", type: "text", options: null });

@@ -1,0 +1,6 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { serveApi } from "~/api/endpoint.server";
+import { questionCollectionEndpoints } from "./api.v1.store.ui/endpoints.server";
+
+export const loader = (args: LoaderFunctionArgs) => serveApi(args, questionCollectionEndpoints());
+export const action = (args: ActionFunctionArgs) => serveApi(args, questionCollectionEndpoints());
