@@ -15,8 +15,7 @@ export const SegmentFeedInput = z
     formats: z
       .array(z.enum(FEED_FORMATS, { error: "must be csv or json" }), { error: "must be a list of formats" })
       .min(1, "needs at least one format")
-      .default([...FEED_FORMATS])
-      .meta({ description: "What the feed serves: csv, json or both (default both). A format left out answers 404." }),
+      .meta({ description: "What the feed serves: csv, json or both. A format left out answers 404." }),
   })
   .meta({ description: "How to turn a segment's feed on." });
 

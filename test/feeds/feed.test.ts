@@ -283,7 +283,8 @@ describe(`a segment's secret feed on ${testDialect}`, () => {
     expect(bad.status).toBe(422);
     expect((await bad.json()).error.fields[0].field).toMatch(/^formats/);
 
-    const made = await api("POST", "/segments/by-api/feed", key, {});
+    expect((await api("POST", "/segments/by-api/feed", key, {})).status).toBe(422);
+    const made = await api("POST", "/segments/by-api/feed", key, { formats: ["csv", "json"] });
     expect(made.status).toBe(201);
     expect(made.headers.get("cache-control")).toBe("no-store");
     const secret = (await made.json()) as { token: string; urls: Record<string, string>; feed: { isEnabled: boolean; formats: string[] } };
@@ -291,7 +292,7 @@ describe(`a segment's secret feed on ${testDialect}`, () => {
     expect(secret.urls.membersCsv).toBe(`${app.url}/feeds/${secret.token}/members.csv`);
     const csv = await fetch(secret.urls.membersCsv);
     expect(membersFromCsv(await csv.text()).map((r) => r.external_id).sort()).toEqual(["risky-0", "risky-1"]);
-    expect((await api("POST", "/segments/by-api/feed", key, {})).status).toBe(409);
+    expect((await api("POST", "/segments/by-api/feed", key, { formats: ["json"] })).status).toBe(409);
 
     const state = (await (await api("GET", "/segments/by-api/feed", key)).json()) as { isEnabled: boolean; reads: Array<{ rows: number }> };
     expect(state.isEnabled).toBe(true);
