@@ -140,7 +140,8 @@ const CASES: Record<string, ActionCase> = {
     mayPost: ["admin"],
     path: () => `/segments/${dynamicSegment}/feed`,
     page: () => `/segments/${dynamicSegment}`,
-    form: async () => ((await app.db.models.SegmentFeed.findOne({ where: { segmentId: dynamicSegment }, raw: true }))?.tokenHash ? { intent: "rotate" } : { intent: "enable", formats: "csv" }),
+    form: async (): Promise<Record<string, string>> =>
+      (await app.db.models.SegmentFeed.findOne({ where: { segmentId: dynamicSegment }, raw: true }))?.tokenHash ? { intent: "rotate" } : { intent: "enable", formats: "csv" },
   },
   "routes/segments.new": {
     mayPost: ["admin", "marketer"],

@@ -248,7 +248,8 @@ describe(`a segment's secret feed on ${testDialect}`, () => {
     for (const role of ["marketer", "manager"] as const) {
       const user = await signIn(app, role);
       const before = await tableContents(app.db);
-      for (const fields of [{ intent: "rotate" }, { intent: "revoke" }, { intent: "enable", formats: ["csv"] }, { intent: "formats", formats: ["csv"] }]) {
+      const attempts: Array<Record<string, string | string[]>> = [{ intent: "rotate" }, { intent: "revoke" }, { intent: "enable", formats: ["csv"] }, { intent: "formats", formats: ["csv"] }];
+      for (const fields of attempts) {
         // the token of a page this role may open
         const res = await user.submit(`/segments/${segmentId}/feed`, fields, `/segments/${segmentId}`);
         expect(res.status, `${role} ${fields.intent}`).toBe(403);
