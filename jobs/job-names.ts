@@ -11,6 +11,8 @@ export const JOB_NAMES = {
   deliverEmail: "deliver-email",
   /** Daily: deletes the API's idempotency keys past their 24-hour window. */
   pruneIdempotencyKeys: "prune-idempotency-keys",
+  /** Daily: deletes segment events, size samples and feed reads older than the store's retention. */
+  pruneSegmentHistory: "prune-segment-history",
   /** Fixes a scheduled campaign's audience at its first instant and starts sending (unique by campaign id). */
   startCampaign: "start-campaign",
   /** Sends a campaign's due messages in batches, then reschedules itself for the next due one (unique by campaign id). */

@@ -2,6 +2,7 @@ import type { Agenda } from "agenda";
 import { defineDeliverEmail } from "./deliver-email";
 import { defineFollowCustomerChanges } from "./follow-customer-changes";
 import { definePruneIdempotencyKeys } from "./prune-idempotency-keys";
+import { definePruneSegmentHistory } from "./prune-segment-history";
 import { defineRecomputeSegment } from "./recompute-segment";
 import { defineRunImport } from "./run-import";
 import { defineSendCampaign } from "./send-campaign";
@@ -17,6 +18,7 @@ export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
   defineRunImport(agenda, deps);
   defineDeliverEmail(agenda, deps);
   definePruneIdempotencyKeys(agenda, deps);
+  definePruneSegmentHistory(agenda, deps);
   defineStartCampaign(agenda, deps);
   defineSendCampaign(agenda, deps);
   defineFollowSegmentEvents(agenda, deps);

@@ -1,4 +1,7 @@
-/** What an API key may do. Write scopes ingest store data; read scopes read it back. Browser-safe: the key form lists them. */
+/**
+ * What an API key may do. Write scopes ingest store data; read scopes read it back; feeds:manage
+ * turns segments' secret feeds on and off (keys are made by admins only). Browser-safe: the key form lists them.
+ */
 export const API_SCOPES = [
   "customers:read",
   "customers:write",
@@ -7,6 +10,7 @@ export const API_SCOPES = [
   "segments:read",
   "segments:write",
   "exports:read",
+  "feeds:manage",
   "campaigns:read",
   "campaigns:write",
   "tasks:read",

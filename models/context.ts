@@ -23,5 +23,7 @@ export interface ConsoleServices {
     webhooks?: WebhookSecrets;
     /** The channels' provider variables from the environment; absent: none (the channels page and senders use saved settings, else the outbox). */
     channels?: ChannelEnv;
+    /** Reads of one secret feed allowed per minute in this process (FEED_READS_PER_MINUTE; default 60). */
+    feedReadsPerMinute?: number;
   };
 }

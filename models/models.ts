@@ -13,6 +13,7 @@ import { defineNotificationModels, type NotificationModels } from "./notificatio
 import { defineSessionModels, type SessionModels } from "./session-models";
 import { defineCampaignModels, type CampaignModels } from "./campaign-models";
 import { defineAutomationModels, type AutomationModels } from "./automation-models";
+import { defineFeedModels, type FeedModels } from "./feed-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -44,6 +45,8 @@ export interface StoreSettings extends Model<Attrs<StoreSettings>, Create<StoreS
   frequencyCapDays: CreationOptional<number | null>;
   /** Thousandths of the store's currency per SMS part, for the cost estimate. */
   smsPartPriceMillis: CreationOptional<number | null>;
+  /** Enter/leave events and size samples older than this many days are pruned (docs/decisions/0036). */
+  historyRetentionDays: CreationOptional<number>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -383,7 +386,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -443,6 +446,7 @@ export function defineModels(sequelize: Sequelize): Models {
       frequencyCapCount: int(true),
       frequencyCapDays: int(true),
       smsPartPriceMillis: int(true),
+      historyRetentionDays: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 400 },
       ...stamps(),
     },
   );
@@ -737,6 +741,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineSessionModels(sequelize),
     ...defineCampaignModels(sequelize),
     ...defineAutomationModels(sequelize),
+    ...defineFeedModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

@@ -16,7 +16,8 @@ async function lockManualSegment(db: Database, segmentId: number, transaction: T
   const segment = await db.models.Segment.findOne({
     where: { id: segmentId, deletedAt: { [Op.is]: null } },
     transaction,
-    // MariaDB: two hands editing one segment take turns; SQLite's write transactions already do
+    // MariaDB: two hands editing one segment take turns; SQLite's write transactions already do.
+    // Held to the commit, it also makes the segment's event ids visible in order (lockSegmentsForEvents).
     lock: db.dialect === "mysql" ? transaction.LOCK.UPDATE : undefined,
   });
   if (!segment) return { ok: false as const, reason: "missing" as const };

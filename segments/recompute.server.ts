@@ -4,6 +4,7 @@ import { Op, QueryTypes, type Transaction } from "sequelize";
 import type { Database } from "../models/db";
 import { bulkInsert } from "../models/sql/bulk";
 import { isConflict } from "../models/idempotency.server";
+import { lockSegmentsForEvents } from "../models/segments/events.server";
 import type { Criterion, Rule } from "./definition";
 import type { Bitset } from "./bitset";
 import { compileRule, evaluate, EvaluationError } from "./evaluate";
@@ -110,6 +111,8 @@ export async function recomputeSegment(
   try {
     await options.onProgress?.({ written: 0, total });
     await db.sequelize.transaction(async (transaction) => {
+      // before the first event: the segment's events then become visible in id order (0036)
+      await lockSegmentsForEvents(db, [segmentId], transaction);
       for (let from = 0; from < total; from += batchSize) {
         const to = Math.min(total, from + batchSize);
         const enteredPart = enteredIds.slice(Math.min(from, enteredIds.length), Math.min(to, enteredIds.length));
@@ -284,6 +287,8 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
     changes.push({ segment, entered, left });
   }
   await db.sequelize.transaction(async (transaction) => {
+    // every segment written, locked in id order before the first event (0036)
+    await lockSegmentsForEvents(db, changes.filter((c) => c.entered.length + c.left.length > 0).map((c) => c.segment.id), transaction);
     for (const { segment, entered, left } of changes) {
       if (entered.length === 0 && left.length === 0) continue;
       await writeMembership(db, segment.id, entered, left, now, null, transaction);

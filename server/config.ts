@@ -51,6 +51,8 @@ const EnvSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().min(3).default("Segment console <console@localhost>"),
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Reads of one segment's secret feed allowed per minute, per web process. */
+  FEED_READS_PER_MINUTE: z.coerce.number().int().min(1, "must be a whole number from 1 to 100000").max(100_000, "must be a whole number from 1 to 100000").default(60),
   /** The token typed both here and in Meta's webhook settings; Meta's GET check of /webhooks/messenger echoes only with it. */
   MESSENGER_VERIFY_TOKEN: z
     .string()

@@ -37,6 +37,7 @@ async function main() {
       secureCookies: config.SECURE_COOKIES,
       webhooks: webhookSecrets(config),
       channels: config.channels,
+      feedReadsPerMinute: config.FEED_READS_PER_MINUTE,
     },
     { processEveryMs: config.JOBS_POLL_MS },
   );

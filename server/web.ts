@@ -61,7 +61,7 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: withoutFeedToken(req.url) }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
     }),
   );
   // a fresh nonce per response for the scripts Remix inlines (hydration data, scroll restoration)
@@ -94,6 +94,7 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
   app.use(compression());
   app.use(refuseMalformedRequests);
   app.use("/unsubscribe/", unsubscribeLinkRequests);
+  app.use("/feeds/", feedRequests);
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -138,6 +139,22 @@ function unsubscribeLinkRequests(req: Request, res: Response, next: NextFunction
   res.setHeader("Referrer-Policy", "no-referrer");
   if (req.method === "POST") delete req.headers.origin;
   next();
+}
+
+/**
+ * A secret feed's token is in its address (docs/decisions/0036): nothing under /feeds/ is cached,
+ * indexed or passed on as a referrer, whatever the answer (data, 404, 429, 500).
+ */
+function feedRequests(_req: Request, res: Response, next: NextFunction) {
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Robots-Tag", "noindex");
+  res.setHeader("Referrer-Policy", "no-referrer");
+  next();
+}
+
+/** The request line as logged: a feed's token is its whole authority, so it never reaches a log. */
+export function withoutFeedToken(url: string | undefined): string | undefined {
+  return url?.replace(/^\/feeds\/[^/?#]*/, "/feeds/[token]");
 }
 
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;

@@ -3,6 +3,7 @@ import type { Mailer } from "../models/notifications/mailer.server";
 import { FOLLOW_EVERY_MS } from "../jobs/follow-customer-changes";
 import { JOB_NAMES } from "../jobs/job-names";
 import { PRUNE_IDEMPOTENCY_EVERY } from "../jobs/prune-idempotency-keys";
+import { PRUNE_HISTORY_EVERY } from "../jobs/prune-segment-history";
 import { reconcileRecomputeJobs } from "../jobs/segment-schedule";
 import { defineWorkerJobs } from "../jobs/worker-jobs";
 import { FOLLOW_EVENTS_EVERY_MS } from "../jobs/follow-segment-events";
@@ -64,6 +65,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   if (reconciled.created + reconciled.updated + reconciled.removed > 0) log.info(reconciled, "segment recompute jobs brought in line with the segments");
   await agenda.every(FOLLOW_EVERY_MS, JOB_NAMES.followCustomerChanges);
   await agenda.every(PRUNE_IDEMPOTENCY_EVERY, JOB_NAMES.pruneIdempotencyKeys);
+  await agenda.every(PRUNE_HISTORY_EVERY, JOB_NAMES.pruneSegmentHistory);
   await agenda.every(FOLLOW_EVENTS_EVERY_MS, JOB_NAMES.followSegmentEvents);
   await agenda.every(RUN_FIRINGS_EVERY_MS, JOB_NAMES.runAutomationFirings);
   await agenda.start();

@@ -28,6 +28,7 @@ import { campaignContract, CAMPAIGN_SCHEMA_NAMES } from "./campaigns-contract.se
 import { taskContract, TASK_SCHEMA_NAMES } from "./tasks-contract.server";
 import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contract.server";
 import { definitionContract, DEFINITION_SCHEMA_NAMES } from "./definitions-contract.server";
+import { feedContract, FEED_SCHEMA_NAMES } from "./feeds-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -227,6 +228,7 @@ export const contract = {
   ...taskContract,
   ...automationContract,
   ...definitionContract,
+  ...feedContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -256,4 +258,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...TASK_SCHEMA_NAMES,
   ...AUTOMATION_SCHEMA_NAMES,
   ...DEFINITION_SCHEMA_NAMES,
+  ...FEED_SCHEMA_NAMES,
 ];

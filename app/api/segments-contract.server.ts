@@ -144,6 +144,9 @@ export const SegmentEventsPage = z
       }),
     ),
     lastId: z.number().int().meta({ description: "Pass as `since` next time: the id of the last event here, or `since` itself when there were none." }),
+    historyPruned: z.boolean().meta({
+      description: "True when events after `since` were deleted by the store's history retention: the answer starts at the oldest event kept. Read at least as often as the retention (days) to miss nothing.",
+    }),
   })
   .meta({ description: "A segment's enter and leave events after an id, oldest first." });
 
@@ -233,7 +236,8 @@ export const segmentContract = {
     method: "GET",
     path: "/segments/{code}/events",
     summary: "Follow a segment: enter and leave events after an id",
-    description: "Call with the lastId of the previous answer as since, to see who entered and left without reading the segment whole.",
+    description:
+      "Call with the lastId of the previous answer as since, to see who entered and left without reading the segment whole. A segment's events become visible in id order, so following lastId never skips one that commits later nor gives one twice.",
     tag: "Segments",
     scope: "segments:read",
     pathParams: codeParam,

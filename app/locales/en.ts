@@ -11,5 +11,6 @@ import tasks from "./en/tasks.json";
 import automations from "./en/automations.json";
 import emails from "./en/emails.json";
 import definitions from "./en/definitions.json";
+import feeds from "./en/feeds.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds };

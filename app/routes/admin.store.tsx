@@ -11,6 +11,8 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney } from "~/format";
 import { getMarketingSettings, getStoreSettings, updateMarketingSettings, updateStoreSettings } from "~/domain/admin.server";
 import { FieldError, Notice } from "./admin.ui/parts";
+import { getHistoryRetentionDays, updateHistoryRetention } from "~/domain/feeds.server";
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from "../../models/segments/retention-limits";
 
 export const meta: MetaFunction = () => [{ title: "Store settings · Segment console" }];
 
@@ -89,15 +91,26 @@ const MarketingSchema = z
     smsPartPriceMillis: m.smsPartPrice === undefined ? null : Math.round(Number(m.smsPartPrice.replace(",", ".")) * 1000),
   }));
 
+/** How long segment history is kept (docs/decisions/0036). */
+const RetentionSchema = z.object({
+  intent: z.literal("retention"),
+  historyRetentionDays: z
+    .number({ error: "feeds:retention.errors.days" })
+    .int("feeds:retention.errors.days")
+    .min(MIN_RETENTION_DAYS, "feeds:retention.errors.days")
+    .max(MAX_RETENTION_DAYS, "feeds:retention.errors.days"),
+});
+
 /** Suggestions for the locale field: the languages of the stores this console is made for. */
 const LOCALE_SUGGESTIONS = ["en", "en-GB", "en-US", "bg-BG", "el-GR", "el-CY", "ru-RU", "uk-UA", "de-DE", "ro-RO"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");
-  const [store, marketing] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db)]);
+  const [store, marketing, historyRetentionDays] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db), getHistoryRetentionDays(context.services.db)]);
   return json({
     store,
     marketing,
+    historyRetentionDays,
     // the server's lists, so the page renders the same on the server and in the browser
     timeZones: Intl.supportedValuesOf("timeZone"),
     currencies: Intl.supportedValuesOf("currency"),
@@ -119,6 +132,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { changed } = await updateMarketingSettings(context.services.db, submission.value, actor, new Date());
     return json({ form: "marketing" as const, result: submission.reply(), changed });
   }
+  if (form.get("intent") === "retention") {
+    const submission = parseWithZod(form, { schema: RetentionSchema });
+    if (submission.status !== "success") return json({ form: "retention" as const, result: submission.reply(), changed: null }, { status: 400 });
+    const { changed } = await updateHistoryRetention(context.services.db, submission.value.historyRetentionDays, actor, new Date());
+    return json({ form: "retention" as const, result: submission.reply(), changed: changed ? ["historyRetentionDays"] : [] });
+  }
   const submission = parseWithZod(form, { schema: StoreSettingsSchema });
   if (submission.status !== "success") return json({ form: "store" as const, result: submission.reply(), changed: null }, { status: 400 });
   const { changed } = await updateStoreSettings(context.services.db, submission.value, actor);
@@ -126,7 +145,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function StoreSettingsPage() {
-  const { store, timeZones, currencies, sample, marketing } = useLoaderData<typeof loader>();
+  const { store, timeZones, currencies, sample, marketing, historyRetentionDays } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer?.form === "store" ? answer : undefined;
   const navigation = useNavigation();
@@ -231,6 +250,7 @@ export default function StoreSettingsPage() {
         </aside>
       </div>
       <MarketingRules marketing={marketing} currency={store.currency} answer={answer?.form === "marketing" ? answer : undefined} />
+      <HistoryRetention days={historyRetentionDays} answer={answer?.form === "retention" ? answer : undefined} />
     </div>
   );
 }
@@ -318,6 +338,47 @@ function MarketingRules({
             {t("store.saveMarketing")}
           </button>
         </div>
+      </Form>
+    </section>
+  );
+}
+
+/** How long segment history (enter/leave events, size samples, feed reads) is kept before the daily cleanup. */
+function HistoryRetention({ days, answer }: { days: number; answer: { result: SubmissionResult<string[]>; changed: string[] | null } | undefined }) {
+  const { t } = useTranslation("feeds");
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "store-retention",
+    lastResult: answer?.result,
+    defaultValue: { historyRetentionDays: String(days) },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RetentionSchema }),
+  });
+  const limits = { min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS };
+  return (
+    <section className="card space-y-4" data-testid="history-retention">
+      <div>
+        <h2 className="text-base font-semibold text-slate-900">{t("retention.title")}</h2>
+        <p className="text-sm text-slate-500">{t("retention.subtitle")}</p>
+      </div>
+      {answer?.changed && <Notice tone="success">{answer.changed.length ? t("retention.saved") : t("retention.unchanged")}</Notice>}
+      <Form method="post" {...getFormProps(form)} className="flex flex-wrap items-end gap-4">
+        <AuthenticityTokenInput />
+        <input type="hidden" name="intent" value="retention" />
+        <div>
+          <label className="label" htmlFor={fields.historyRetentionDays.id}>
+            {t("retention.days")}
+          </label>
+          <input className="input mt-1 w-32" inputMode="numeric" {...getInputProps(fields.historyRetentionDays, { type: "text", ariaDescribedBy: `${fields.historyRetentionDays.id}-help` })} />
+          <FieldError id={fields.historyRetentionDays.errorId} errors={fields.historyRetentionDays.errors?.map((e) => t(e.replace(/^feeds:/, ""), limits))} />
+        </div>
+        <button type="submit" className="btn" disabled={navigation.state !== "idle"} data-testid="save-retention">
+          {t("retention.save")}
+        </button>
+        <p className="w-full text-xs text-slate-500" id={`${fields.historyRetentionDays.id}-help`}>
+          {t("retention.help", limits)}
+        </p>
       </Form>
     </section>
   );

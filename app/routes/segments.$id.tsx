@@ -30,6 +30,8 @@ import { countryName, describeCriterion, wordingFrom } from "~/components/segmen
 import { segmentIdParam } from "./segments.ui/editor.server";
 import { openCursor, sealCursor } from "~/auth/sealed-cursor.server";
 import { getStoreForReader } from "~/i18n.server";
+import { getFeedState, getHistoryRetentionDays, historyKeptSince, latestFeedReads } from "~/domain/feeds.server";
+import { FeedPanel } from "~/components/segments/FeedPanel";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment.name ?? "Segment"} · Segments · Segment console` }];
 
@@ -38,6 +40,7 @@ const RECOMPUTES_SHOWN = 20;
 const EVENTS_SHOWN = 20;
 const CHART_POINTS = 60;
 const CHART_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
+const FEED_READS_SHOWN = 10;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, "admin", "marketer", "manager");
@@ -49,7 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const segment = await getSegment(db, id);
   if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const now = new Date();
-  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job] = await Promise.all([
+  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job, retentionDays, feed] = await Promise.all([
     getStoreForReader(request, context),
     segmentVocabulary(db),
     sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
@@ -58,6 +61,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     latestSegmentEvents(db, id, EVENTS_SHOWN),
     segmentsUsing(db, segment.code).then((users) => users.map(({ id, code, name }) => ({ id, code, name }))),
     recomputeScheduleOf(context.services.jobs, id),
+    getHistoryRetentionDays(db),
+    // the secret feed is the admins' alone: other roles do not learn its state or its readers
+    user.role === "admin" ? Promise.all([getFeedState(db, id), latestFeedReads(db, id, FEED_READS_SHOWN)]) : Promise.resolve(null),
   ]);
   return json({
     now: now.toISOString(),
@@ -83,6 +89,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members: { rows: members.rows, nextAfter: members.nextAfter === null ? null : sealCursor(context, members.nextAfter), isFirstPage: after === undefined },
     events: eventsForViewer(events, viewer),
     usedBy,
+    history: { days: retentionDays, since: historyKeptSince(now, retentionDays).toISOString() },
+    feed: feed && {
+      isEnabled: feed[0].isEnabled,
+      formats: feed[0].formats,
+      enabledAt: feed[0].enabledAt?.toISOString() ?? null,
+      rotatedAt: feed[0].rotatedAt?.toISOString() ?? null,
+      revokedAt: feed[0].revokedAt?.toISOString() ?? null,
+      reads: feed[1].map((r) => ({ ...r, at: r.at.toISOString() })),
+    },
     // the segment's recompute job: when it next runs, or that it runs now
     job: job && {
       state: job.state,
@@ -191,6 +206,7 @@ export default function SegmentPage() {
       <DefinitionCard data={data} />
 
       <div className={`space-y-5 ${s.isActive ? "" : "opacity-60 grayscale"}`} data-testid="history">
+        <HistoryKept days={data.history.days} since={data.history.since} locale={store.locale} timeZone={store.timeZone} />
         <section className="card">
           <h2 className="mb-3 text-sm font-semibold text-slate-900">{t("page.sizeOverTime")}</h2>
           <SizeChart
@@ -210,6 +226,8 @@ export default function SegmentPage() {
         </div>
       </div>
 
+      {data.feed && <FeedPanel segmentId={s.id} feed={data.feed} locale={store.locale} timeZone={store.timeZone} />}
+
       {data.usedBy.length > 0 && (
         <section className="card text-sm">
           <h2 className="text-sm font-semibold text-slate-900">{t("page.usedBy")}</h2>
@@ -225,6 +243,16 @@ export default function SegmentPage() {
         </section>
       )}
     </div>
+  );
+}
+
+/** How far back the size chart and the enter/leave history go (docs/decisions/0036). */
+function HistoryKept({ days, since, locale, timeZone }: { days: number; since: string; locale: string; timeZone: string }) {
+  const { t } = useTranslation("feeds");
+  return (
+    <p className="text-xs text-slate-500" data-testid="history-kept" title={t("history.keptHelp")}>
+      {t("history.kept", { days: formatNumber(days, locale), since: formatMomentDate(since, locale, timeZone) })}
+    </p>
   );
 }
 

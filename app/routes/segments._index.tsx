@@ -15,6 +15,7 @@ import { deleteSegment, filterSegments, getSegment, listSegments, readTimestamp,
 import { Sparkline } from "~/components/segments/Sparkline";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { feedLinkStates } from "~/domain/feeds.server";
 
 export const meta: MetaFunction = () => [{ title: "Segments · Segment console" }];
 
@@ -43,6 +44,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     segments.map((s) => s.id),
     { now, points: SPARK_POINTS, windowMs: SPARK_WINDOW_MS },
   );
+  // feeds are the admins' alone: other roles do not see which segments have one
+  const feeds = user.role === "admin" ? await feedLinkStates(db, segments.map((s) => s.id)) : null;
   // what would break if a segment went away: the same rule deleteSegment checks, from the list in hand
   const usedBy = new Map<string, Array<{ id: number; name: string }>>();
   for (const s of all) {
@@ -54,6 +57,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     filter,
     total: all.length,
     canEdit: (SEGMENT_EDITORS as readonly string[]).includes(user.role),
+    showsFeeds: feeds !== null,
     segments: segments.map((s) => ({
       id: s.id,
       code: s.code,
@@ -66,6 +70,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       lastRecomputedAt: readTimestamp(s.lastRecomputedAt)?.toISOString() ?? null,
       samples: (series.get(s.id) ?? []).map((p) => ({ at: p.at.toISOString(), size: p.size })),
       usedBy: usedBy.get(s.code) ?? [],
+      feed: feeds ? (feeds.get(s.id) ?? "off") : null,
     })),
   });
 }
@@ -98,7 +103,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function SegmentsList() {
-  const { segments, store, canEdit, now, filter, total } = useLoaderData<typeof loader>();
+  const { segments, store, canEdit, now, filter, total, showsFeeds } = useLoaderData<typeof loader>();
   const filtered = Boolean(filter.q || filter.type || filter.active);
   const answer = useActionData<typeof action>();
   const { t } = useTranslation("segments");
@@ -133,14 +138,26 @@ export default function SegmentsList() {
           rowKey={(s) => s.id}
           empty={filtered ? <NoMatch /> : <EmptyState canEdit={canEdit} />}
           rowProps={(s) => ({ className: s.isActive ? "hover:bg-slate-50" : "bg-slate-50/60 hover:bg-slate-50", "data-testid": `segment-row-${s.code}` })}
-          columns={segmentColumns({ t, store, now, canEdit })}
+          columns={segmentColumns({ t, store, now, canEdit, showsFeeds })}
         />
       </div>
     </div>
   );
 }
 
-function segmentColumns({ t, store, now, canEdit }: { t: TFunction<"segments">; store: LoaderData["store"]; now: string; canEdit: boolean }): Array<Column<LoaderData["segments"][number]>> {
+function segmentColumns({
+  t,
+  store,
+  now,
+  canEdit,
+  showsFeeds,
+}: {
+  t: TFunction<"segments">;
+  store: LoaderData["store"];
+  now: string;
+  canEdit: boolean;
+  showsFeeds: boolean;
+}): Array<Column<LoaderData["segments"][number]>> {
   const muted = (s: { isActive: boolean }) => (s.isActive ? "" : "text-slate-500");
   const columns: Array<Column<LoaderData["segments"][number]>> = [
     {
@@ -187,6 +204,7 @@ function segmentColumns({ t, store, now, canEdit }: { t: TFunction<"segments">; 
         ),
     },
   ];
+  if (showsFeeds) columns.push({ key: "feed", header: t("feeds:list.feed"), cell: (s) => <FeedLinkState segment={s} /> });
   if (canEdit) {
     columns.push({
       key: "actions",
@@ -208,6 +226,19 @@ function segmentColumns({ t, store, now, canEdit }: { t: TFunction<"segments">; 
     });
   }
   return columns;
+}
+
+/** Whether the segment's secret feed is on, revoked or was never made; it leads to the feed panel. */
+function FeedLinkState({ segment: s }: { segment: LoaderData["segments"][number] }) {
+  const { t } = useTranslation("feeds");
+  const state = s.feed ?? "off";
+  const style = { on: "bg-emerald-50 text-emerald-700", revoked: "bg-rose-50 text-rose-700", off: "text-slate-400" }[state];
+  const label = { on: t("list.feedOn"), revoked: t("list.feedRevoked"), off: t("list.feedOff") }[state];
+  return (
+    <Link to={`/segments/${s.id}#feed`} className={state === "off" ? `text-sm hover:underline ${style}` : `badge hover:underline ${style}`} data-testid="feed-link-state" data-state={state}>
+      {label}
+    </Link>
+  );
 }
 
 function UsedByLinks({ usedBy }: { usedBy: Array<{ id: number; name: string }> }) {

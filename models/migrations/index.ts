@@ -20,6 +20,7 @@ import * as deliveryClaimsByChannel from "./0015-delivery-claims-by-channel";
 import * as customerOrderTotals from "./0020-customer-order-totals";
 import * as automations from "./0016-automations";
 import * as questionTranslations from "./0022-question-translations";
+import * as segmentFeedsAndRetention from "./0018-segment-feeds-and-retention";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -46,6 +47,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0015-delivery-claims-by-channel", deliveryClaimsByChannel],
   ["0020-customer-order-totals", customerOrderTotals],
   ["0016-automations", automations],
+  ["0018-segment-feeds-and-retention", segmentFeedsAndRetention],
   ["0022-question-translations", questionTranslations],
 ];
 

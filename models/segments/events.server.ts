@@ -2,7 +2,12 @@
 // (integrations that follow a segment), a customer's (their history), each one range of an index on
 // (segment_id, id) or (customer_id, id); and the whole store's latest (the dashboard), a walk down
 // the primary key.
-import { Op } from "sequelize";
+//
+// One segment's events become visible in id order: every writer of a segment's events holds the
+// segment's row lock from before its first event until it commits (lockSegmentsForEvents), so a
+// reader of one segment may follow it by id alone. Across segments ids still commit out of order
+// on MariaDB; the automations' follower, which reads every segment, keeps its gaps (0031, 0036).
+import { Op, QueryTypes, type Transaction } from "sequelize";
 import type { Database } from "../db";
 import { seesDetailsOf, type CustomerViewer } from "../customers/viewer";
 
@@ -32,6 +37,27 @@ export interface NamedSegmentEvent extends SegmentEventRow {
 export async function latestSegmentEvents(db: Database, segmentId: number, limit: number): Promise<NamedSegmentEvent[]> {
   const rows = (await db.models.SegmentEvent.findAll({ where: { segmentId }, order: [["id", "DESC"]], limit, raw: true })).map(toRow);
   return withCustomers(db, rows);
+}
+
+/**
+ * Takes the row locks of these segments, in id order, inside a transaction that is about to write
+ * their events, and holds them to its commit: two writers of one segment's events take turns, so
+ * the later one's ids are both larger and visible later (docs/decisions/0036). SQLite runs one write
+ * transaction at a time already.
+ */
+export async function lockSegmentsForEvents(db: Database, segmentIds: number[], transaction: Transaction): Promise<void> {
+  if (db.dialect !== "mysql" || segmentIds.length === 0) return;
+  const ids = [...new Set(segmentIds)].sort((a, b) => a - b);
+  await db.sequelize.query("SELECT id FROM segments WHERE id IN (:ids) ORDER BY id FOR UPDATE", { replacements: { ids }, transaction, type: QueryTypes.SELECT });
+}
+
+/**
+ * The newest event id of the segment (0 when it has none): a cursor from which a reader sees every
+ * event written after this moment, since the segment's ids become visible in order.
+ */
+export async function latestSegmentEventId(db: Database, segmentId: number): Promise<number> {
+  const row = await db.models.SegmentEvent.findOne({ attributes: ["id"], where: { segmentId }, order: [["id", "DESC"]], raw: true });
+  return row ? Number(row.id) : 0;
 }
 
 export interface EventFeedRow extends SegmentEventRow {

@@ -158,6 +158,14 @@ const CASES: Record<string, ActionCase> = {
     },
   },
   "routes/segments.$id": { mayPost: ["admin", "marketer"], path: () => `/segments/${dynamicSegment}`, form: async () => ({ intent: "recompute" }) },
+  // the secret feed is the admins' alone (docs/decisions/0036): on, then a new URL at each post
+  "routes/segments.$id_.feed": {
+    mayPost: ["admin"],
+    path: () => `/segments/${dynamicSegment}/feed`,
+    page: () => `/segments/${dynamicSegment}`,
+    form: async (): Promise<Record<string, string>> =>
+      (await app.db.models.SegmentFeed.findOne({ where: { segmentId: dynamicSegment }, raw: true }))?.tokenHash ? { intent: "rotate" } : { intent: "enable", formats: "csv" },
+  },
   "routes/segments.new": {
     mayPost: ["admin", "marketer"],
     path: () => "/segments/new",

@@ -30,7 +30,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -79,6 +79,10 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "POST /segments/preview",
         "GET /segments/{code}/members",
         "GET /segments/{code}/events",
+        "GET /segments/{code}/feed",
+        "POST /segments/{code}/feed",
+        "DELETE /segments/{code}/feed",
+        "POST /segments/{code}/feed/rotate",
         "GET /campaigns",
         "POST /campaigns",
         "GET /campaigns/{id}",
@@ -169,6 +173,11 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("get", "/segments/{code}/members", "/segments/vip-bg/members?limit=1&fields=email")).status).toBe(200);
     expect((await call("get", "/segments/{code}/members", "/segments/vip-bg/members")).status).toBe(200);
     expect((await call("get", "/segments/{code}/events", "/segments/vip-bg/events?since=0")).status).toBe(200);
+    expect((await call("get", "/segments/{code}/feed", "/segments/vip-bg/feed")).status).toBe(200);
+    expect((await call("post", "/segments/{code}/feed", "/segments/vip-bg/feed", { body: { formats: ["csv", "json"] } })).status).toBe(201);
+    expect((await call("post", "/segments/{code}/feed", "/segments/vip-bg/feed", { body: { formats: ["csv"] } })).status).toBe(409);
+    expect((await call("post", "/segments/{code}/feed/rotate", "/segments/vip-bg/feed/rotate")).status).toBe(200);
+    expect((await call("delete", "/segments/{code}/feed", "/segments/vip-bg/feed")).status).toBe(200);
     expect((await call("post", "/segments/preview", "/segments/preview", { body: { criteria: segment.criteria, match: "any", limit: 3 } })).status).toBe(200);
     expect((await call("delete", "/segments/{code}", "/segments/gone")).status).toBe(200);
     expect((await call("get", "/segments/{code}", "/segments/nope")).status).toBe(404);

@@ -20,6 +20,7 @@ import {
   segmentScheduleHooks,
   announceIfLong,
 } from "~/domain/segments.server";
+import { eventsPrunedThrough } from "~/domain/feeds.server";
 
 type SegmentView = NonNullable<Awaited<ReturnType<typeof getSegmentByCode>>>;
 
@@ -139,9 +140,12 @@ export function eventsEndpoint(): Endpoint {
   return endpoint(contract.listSegmentEvents, (call) =>
     withSegment(call, call.params.code ?? "", async (s) => {
       const rows = await segmentEventsSince(call.db, s.id, call.query.since, call.query.limit);
+      // after the events: if they lack pruned ones, the mark read now says so (docs/decisions/0036)
+      const historyPruned = call.query.since < (await eventsPrunedThrough(call.db, s.id));
       return reply(200, {
         events: rows.map((e) => ({ id: e.id, kind: e.kind, at: e.at.toISOString(), customerId: e.customerId, externalId: e.externalId })),
         lastId: rows.length ? rows[rows.length - 1].id : call.query.since,
+        historyPruned,
       });
     }),
   );
