@@ -1,4 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
+import i18next from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { fallbackLng, i18nConfig, intlLocale, pickLanguage, supportedLngs } from "./i18n";
 import { allResources } from "./locales/all.server";
@@ -9,6 +10,9 @@ export const remixI18n = new RemixI18Next({
   detection: { supportedLanguages: [...supportedLngs], fallbackLanguage: fallbackLng },
   i18next: { ...i18nConfig, resources: allResources },
 });
+
+// The global instance names pages (app/title.ts: routes' meta) in any language the server is asked for.
+if (!i18next.isInitialized) void i18next.init({ ...i18nConfig, resources: allResources, initImmediate: false });
 
 /** The user's own choice (account page), else the first language the browser asks for that the console speaks, else the store's. */
 export async function resolveLocale(request: Request, context: AppLoadContext): Promise<string> {

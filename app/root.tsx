@@ -13,13 +13,14 @@ import { useNonce } from "./components/Nonce";
 import { getStoreSettings } from "./domain/store.server";
 import { countUnreadNotifications } from "./domain/notifications.server";
 import { countOwnOpenTasks } from "./domain/tasks.server";
+import { pageTitle } from "~/title";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [user, locale, store] = await Promise.all([

@@ -88,7 +88,7 @@ export function AppShell({
           ref={menu.panelRef}
           className={`${menu.isOpen ? "flex" : "hidden"} flex-col border-t border-slate-200 lg:flex lg:flex-1 lg:border-t-0`}
         >
-          <nav className="flex-1 space-y-0.5 p-2" aria-label="Main">
+          <nav className="flex-1 space-y-0.5 p-2" aria-label={t("nav.main")}>
             {visible(main).map((i) => (
               <NavLink key={i.to} to={i.to} end={i.to === "/"} className={(state) => `${link(state)} flex items-center justify-between gap-2`}>
                 {i.label}

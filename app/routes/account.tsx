@@ -12,8 +12,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { supportedLngs } from "~/i18n";
 import { changeOwnPassword, getStoreSettings, passwordWeakness, setUserLocale } from "~/domain/admin.server";
 import { FieldError, Notice } from "./admin.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Your account · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("account")) }];
 
 const PasswordSchema = z
   .object({

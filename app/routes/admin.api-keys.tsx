@@ -14,8 +14,9 @@ import { createApiKey, listApiKeys, revokeApiKey } from "~/domain/admin.server";
 import { API_SCOPES } from "../../models/api-scopes";
 import { ConfirmForm, CopyField, FieldError, Notice } from "./admin.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "API keys · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("apiKeys")) }];
 
 const CreateKeySchema = z.object({
   intent: z.literal("create"),

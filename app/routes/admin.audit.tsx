@@ -8,8 +8,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
 import { listAuditActions, listAuditEntries, listUserNames } from "~/domain/admin.server";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Audit log · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("audit")) }];
 
 const PAGE_SIZE = 50;
 const cursor = z.coerce.number().int().positive().optional();

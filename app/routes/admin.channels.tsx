@@ -14,8 +14,9 @@ import { CHANNEL_FIELDS, saveFormSchema, testFormSchema, type SettingField } fro
 import type { ChannelName, SendFailureKind } from "../../campaigns/channels/channel";
 import { ConfirmForm, FieldError, Notice } from "./admin.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Channels · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("channels")) }];
 
 /** The channels in the order the page shows them (models' CHANNELS, which the browser bundle need not import). */
 const CHANNEL_ORDER = ["email", "sms", "messenger", "viber"] as const satisfies readonly ChannelName[];

@@ -11,8 +11,9 @@ import { FIELD_TYPES } from "../../models/registration/definitions";
 import { errorsByField, fieldFromForm } from "./admin.ui/definition-forms";
 import { ErrorSummary, FieldProblems } from "./admin.ui/definitions";
 import { ConfirmForm, Notice } from "./admin.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Custom field · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("field")) }];
 
 const notFound = () => new Response("Not found: there is no such custom field.", { status: 404, statusText: "Not Found" });
 

@@ -12,8 +12,9 @@ import { FIELD_TYPES } from "../../models/registration/definitions";
 import { errorsByField, fieldFromForm } from "./admin.ui/definition-forms";
 import { ErrorSummary, FieldProblems, MoveButtons } from "./admin.ui/definitions";
 import { Notice } from "./admin.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Custom fields · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("fields")) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireRole(request, context, "admin", "marketer");

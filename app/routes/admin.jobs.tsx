@@ -11,8 +11,9 @@ import { jobCountsByName, jobNames, listJobs, retryJob, setJobDisabled, type Job
 import { JOB_PAGE_STATES, type JobPageState } from "../../jobs/job-page-states";
 import { ConfirmSubmit, Notice } from "./admin.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Jobs · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("jobs")) }];
 
 const PAGE_SIZE = 50;
 /** The error text shown in the table before "show all". */

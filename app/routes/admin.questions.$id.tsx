@@ -9,8 +9,9 @@ import { deleteQuestion, getQuestion, segmentsUsingQuestion, updateQuestion } fr
 import { questionFromForm } from "./admin.ui/definition-forms";
 import { ErrorSummary, QuestionEditor } from "./admin.ui/definitions";
 import { ConfirmForm, Notice } from "./admin.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Question · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("question")) }];
 
 function idOf(params: { id?: string }): number {
   const id = Number(params.id);

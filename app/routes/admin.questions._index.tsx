@@ -9,8 +9,9 @@ import { DataTable } from "~/components/ui/DataTable";
 import { listQuestions, updateQuestion } from "~/domain/definitions.server";
 import { ErrorSummary, MoveButtons, languagesOf } from "./admin.ui/definitions";
 import { Notice } from "./admin.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Registration questions · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("questions")) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireRole(request, context, "admin", "marketer");

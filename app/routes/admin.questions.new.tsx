@@ -7,8 +7,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { createQuestion } from "~/domain/definitions.server";
 import { questionFromForm } from "./admin.ui/definition-forms";
 import { QuestionEditor } from "./admin.ui/definitions";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "New question · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("newQuestion")) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");

@@ -13,8 +13,9 @@ import { getMarketingSettings, getStoreSettings, updateMarketingSettings, update
 import { FieldError, Notice } from "./admin.ui/parts";
 import { getHistoryRetentionDays, updateHistoryRetention } from "~/domain/feeds.server";
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from "../../models/segments/retention-limits";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Store settings · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("store")) }];
 
 /** An IANA zone name ("Europe/Sofia", "UTC"), returned in its canonical spelling; offsets like "+02:00" are not zones. */
 function canonicalTimeZone(value: string): string | null {

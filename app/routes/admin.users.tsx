@@ -22,8 +22,9 @@ import {
 } from "~/domain/admin.server";
 import { ConfirmForm, ConfirmSubmit, CopyField, FieldError, Notice, ROLE_CHOICES } from "./admin.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Users · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("users")) }];
 
 const PASSWORD_MIN = 10;
 

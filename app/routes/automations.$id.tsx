@@ -27,8 +27,9 @@ import type { FiringSkipReason, FiringStatus } from "../../models/automation-mod
 import { AUTOMATION_EDITORS, AUTOMATION_READERS, automationIdParam } from "./automations.ui/editor.server";
 import { ActionText, ActiveBadge, TriggerText } from "./automations.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.automation.name ?? "Automation"} · Automations · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.automation.name ?? titled("automation"), titled("automations")) }];
 
 const FIRINGS_PAGE = 25;
 

@@ -6,8 +6,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { TRY_OUT_ACTIONS } from "./campaigns.ui/try-out";
 import { AutomationForm } from "./automations.ui/AutomationForm";
 import { automationIdParam, editorAction, loadEditor } from "./automations.ui/editor.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.automation?.name ?? "Automation"} · Edit · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.automation?.name ?? titled("automation"), titled("edit")) }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args, automationIdParam(args.params.id));
 // the message's preview and test send change nothing the page loaded

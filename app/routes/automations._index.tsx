@@ -14,8 +14,9 @@ import { AUTOMATION_EDITORS, AUTOMATION_READERS } from "./automations.ui/editor.
 import { ACTION_KINDS } from "./automations.ui/form";
 import { ActionText, ActiveBadge, TriggerText } from "./automations.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Automations · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("automations")) }];
 
 /** The list's filter in the query string: ?q=welcome&state=paused&action=task; anything unknown is ignored. */
 const ListQuery = z.object({

@@ -7,8 +7,9 @@ import { TRY_OUT_ACTIONS } from "./campaigns.ui/try-out";
 import { AutomationForm } from "./automations.ui/AutomationForm";
 import { editorAction, loadEditor } from "./automations.ui/editor.server";
 import { newAutomationValues } from "./automations.ui/form";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "New automation · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("newAutomation")) }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args);
 // the message's preview and test send change nothing the page loaded

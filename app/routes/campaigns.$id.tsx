@@ -21,8 +21,9 @@ import { CONTROL_ACTIONS, type ControlAction } from "./campaigns.ui/controls";
 import { CampaignStatusBadge, ChannelChain, DeliveryStatusBadge, ScheduleText } from "./campaigns.ui/parts";
 import { ReportChart } from "./campaigns.ui/report-chart";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaign"} · Campaigns · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.campaign.name ?? titled("campaign"), titled("campaigns")) }];
 
 const RECIPIENTS_PAGE = 25;
 /** How often the progress panel asks while the campaign may move. */

@@ -7,8 +7,9 @@ import { Notice } from "~/components/segments/parts";
 import { CampaignForm } from "./campaigns.ui/CampaignForm";
 import { TRY_OUT_ACTIONS } from "./campaigns.ui/try-out";
 import { campaignIdParam, editorAction, loadEditor } from "./campaigns.ui/editor.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign?.name ?? "Campaign"} · Edit · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.campaign?.name ?? titled("campaign"), titled("edit")) }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args, campaignIdParam(args.params.id));
 // the form's preview and test send change nothing the page loaded

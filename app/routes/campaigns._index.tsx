@@ -17,8 +17,9 @@ import { STATUSES_OF_CAMPAIGNS } from "../../campaigns/definition";
 import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
 import { CampaignStatusBadge, ChannelChain, ScheduleText } from "./campaigns.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Campaigns · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("campaigns")) }];
 
 const PAGE = 25;
 

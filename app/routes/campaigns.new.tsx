@@ -7,8 +7,9 @@ import { CampaignForm } from "./campaigns.ui/CampaignForm";
 import { TRY_OUT_ACTIONS } from "./campaigns.ui/try-out";
 import { editorAction, loadEditor } from "./campaigns.ui/editor.server";
 import { newCampaignValues } from "./campaigns.ui/form";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "New campaign · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("newCampaign")) }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args);
 // the form's preview and test send change nothing the page loaded

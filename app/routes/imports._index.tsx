@@ -7,8 +7,9 @@ import { formatDateTime, formatNumber } from "~/format";
 import { listImports } from "~/domain/imports.server";
 import { StatusBadge, formatBytes } from "./imports.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Imports · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("imports")) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin", "marketer");

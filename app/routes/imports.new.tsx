@@ -22,8 +22,9 @@ import { z } from "../../models/zod";
 import { isFormTokenOfSession, requireRole } from "~/auth/session.server";
 import { createImport, recordAudit } from "~/domain/imports.server";
 import { formatBytes } from "./imports.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "New import · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("newImport")) }];
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 

@@ -11,6 +11,7 @@ import { loginSucceeded, takeLoginAttempt } from "~/auth/login-limiter.server";
 import { getFixedT } from "~/i18n.server";
 import { verifyLogin } from "~/domain/users.server";
 import { recordAudit } from "~/domain/store.server";
+import { pageTitle, titled } from "~/title";
 
 const LoginSchema = z.object({
   email: z.string({ error: "Enter your email." }).trim().toLowerCase().email("Enter a valid email address."),
@@ -18,7 +19,7 @@ const LoginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("signIn")) }];
 
 // a refused attempt's Retry-After reaches the browser on a full page load too, not only on a fetch
 export const headers: HeadersFunction = ({ actionHeaders }) => {

@@ -11,8 +11,9 @@ import { notificationText } from "~/components/notifications/words";
 import { getNotifyByEmail, listNotifications, markNotificationsRead, setNotifyByEmail } from "~/domain/notifications.server";
 import { Notice } from "./admin.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Notifications · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("notifications")) }];
 
 const PAGE_SIZE = 20;
 const notificationId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);

@@ -7,8 +7,9 @@ import { formatDateTime } from "~/format";
 import { campaignOfDelivery, getOutboxEntry } from "~/domain/campaigns.server";
 import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.message.subject ?? "Message"} · Outbox · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.message.subject || titled("message"), titled("outbox")) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireRole(request, context, ...CAMPAIGN_ROLES);

@@ -12,8 +12,9 @@ import { searchOutbox } from "~/domain/campaigns.server";
 import { CAMPAIGN_CHANNELS } from "../../campaigns/definition";
 import { CAMPAIGN_ROLES } from "./campaigns.ui/editor.server";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Outbox · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("outbox")) }];
 
 const PAGE = 50;
 /** Why a message was written: a user's notification, a campaign message, a template's test send, an automation's message. */

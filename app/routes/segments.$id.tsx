@@ -32,8 +32,9 @@ import { openCursor, sealCursor } from "~/auth/sealed-cursor.server";
 import { getStoreForReader } from "~/i18n.server";
 import { getFeedState, getHistoryRetentionDays, historyKeptSince, latestFeedReads } from "~/domain/feeds.server";
 import { FeedPanel } from "~/components/segments/FeedPanel";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment.name ?? "Segment"} · Segments · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.segment.name ?? titled("segment"), titled("segments")) }];
 
 const MEMBERS_PAGE = 25;
 const RECOMPUTES_SHOWN = 20;

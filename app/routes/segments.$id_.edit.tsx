@@ -7,8 +7,9 @@ import { SegmentEditor } from "~/components/segments/editor/SegmentEditor";
 import { ManualMembers } from "~/components/segments/editor/ManualMembers";
 import { Notice } from "~/components/segments/parts";
 import { editorAction, loadEditor, segmentIdParam } from "./segments.ui/editor.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.segment?.name ?? "Segment"} · Edit · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.segment?.name ?? titled("segment"), titled("edit")) }];
 
 export const loader = (args: LoaderFunctionArgs) => loadEditor(args, segmentIdParam(args.params.id));
 export const action = (args: ActionFunctionArgs) => editorAction(args, segmentIdParam(args.params.id));

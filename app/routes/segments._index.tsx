@@ -16,8 +16,9 @@ import { Sparkline } from "~/components/segments/Sparkline";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 import { getStoreForReader } from "~/i18n.server";
 import { feedLinkStates } from "~/domain/feeds.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Segments · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("segments")) }];
 
 const SPARK_POINTS = 24;
 const SPARK_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;

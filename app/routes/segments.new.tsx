@@ -8,8 +8,9 @@ import { readPrefilledCriteria } from "~/domain/customers.server";
 import { SEGMENT_CRITERIA_PARAM } from "../../models/customers/list-segment";
 import { SegmentEditor } from "~/components/segments/editor/SegmentEditor";
 import { editorAction, loadEditor } from "./segments.ui/editor.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "New segment · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("newSegment")) }];
 
 /**
  * With ?from=<id>, the editor opens as a copy of that segment: its definition, under a code nobody

@@ -22,8 +22,9 @@ import { TimelineCard } from "./customers.ui/timeline";
 import { MembershipReasons, SegmentsCard } from "./customers.ui/segments";
 import { DueDate, TaskStatusBadge } from "./tasks.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.task.title ?? "Task"} · Tasks · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.task.title ?? titled("task"), titled("tasks")) }];
 
 const notFound = () => new Response("No such task.", { status: 404, statusText: "Not Found" });
 

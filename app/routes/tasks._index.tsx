@@ -11,8 +11,9 @@ import { seesDetailsOf } from "../../models/customers/viewer";
 import { customerName } from "./customers.ui/display";
 import { DueDate } from "./tasks.ui/parts";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Tasks · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("tasks")) }];
 
 const PAGE = 50;
 

@@ -9,11 +9,12 @@ import { z } from "../../models/zod";
 import { readUnsubscribeToken, unsubscribeByLink, unsubscribeLinkState } from "~/domain/inbound.server";
 import { readBodyWithin } from "~/inbound/body.server";
 import { getStoreSettings } from "~/domain/store.server";
+import { titled, titleIn } from "~/title";
 
 const OneClick = z.object({ "List-Unsubscribe": z.literal("One-Click") });
 const MAX_BODY_BYTES = 16 * 1024;
 
-export const meta: MetaFunction = () => [{ title: "Unsubscribe" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: titleIn(matches, [titled("unsubscribe")]) }, { name: "robots", content: "noindex" }];
 
 // nothing keeps a copy of the page (server/web.ts also sends it without a referrer)
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store", "X-Robots-Tag": "noindex" });

@@ -12,10 +12,11 @@ import { OrdersCard, CartsCard } from "../customers.ui/orders";
 import { TimelineCard } from "../customers.ui/timeline";
 import { SegmentsCard } from "../customers.ui/segments";
 import { CampaignsCard } from "../customers.ui/campaigns";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  const name = data ? (customerName(data.profile) ?? data.profile.externalId) : "Customer";
-  return [{ title: `${name} · Customers · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const name = data ? (customerName(data.profile) ?? data.profile.externalId) : titled("customer");
+  return [{ title: pageTitle(matches, name, titled("customers")) }];
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

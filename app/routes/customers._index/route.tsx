@@ -10,8 +10,9 @@ import { CUSTOMER_SORTS, LIST_CHANNELS, customerListSearch, hasFilters, readCust
 import { criteriaForFilters, newSegmentHref } from "../../../models/customers/list-segment";
 import { countryName, customerName, formatDay } from "../customers.ui/display";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Customers · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("customers")) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -24,8 +24,9 @@ import type { loader as progressLoader } from "../imports.$id.progress";
 import { Counts, ProgressBar, StatusBadge, formatBytes } from "../imports.ui/parts";
 import { FormatForm, MappingForm, RunForm, type PageIntent } from "./forms";
 import { getStoreForReader } from "~/i18n.server";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.fileName ?? "Import"} · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.detail.fileName ?? titled("import"), titled("imports")) }];
 
 function importId(raw: string | undefined): number {
   const id = Number(raw);
