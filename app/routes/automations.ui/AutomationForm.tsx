@@ -37,7 +37,7 @@ interface Props {
   segments: SegmentOption[];
   users: UserOption[];
   store: { timeZone: string; locale: string };
-  variables: Array<{ name: string; description: string; example?: string }> | null;
+  variables: Array<{ name: string; key: string; example?: string }> | null;
   errors?: FieldError[];
   submitLabel: string;
   cancelTo: string;

@@ -27,7 +27,7 @@ interface Props {
   segments: SegmentChoice[];
   store: { timeZone: string; locale: string };
   storeQuietHours: { start: string; end: string } | null;
-  variables: Array<{ name: string; description: string; example?: string }> | null;
+  variables: Array<{ name: string; key: string; example?: string }> | null;
   errors?: FieldError[];
   submitLabel: string;
   cancelTo: string;

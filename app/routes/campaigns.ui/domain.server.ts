@@ -9,7 +9,7 @@ import type { ControlAction } from "./controls";
 import { cancelCampaign, firstStartInstant, pauseCampaign, requestStart, resendToNotReached, resendUnknown, resumeCampaign, saveStartJob } from "../../../campaigns/send.server";
 import { AudienceError, resolveAudience } from "../../../campaigns/audience.server";
 import { checkTemplate, smsParts } from "../../../campaigns/templates/render.server";
-import { TEMPLATE_VARIABLES } from "../../../campaigns/templates/variables";
+import { TEMPLATE_VARIABLES, variableKey } from "../../../campaigns/templates/variables";
 import { getMarketingSettings } from "../../../models/marketing-settings.server";
 import type { AuditActor } from "../../../models/audit.server";
 import type { PreviewRequest, TestSendRequest } from "../../../campaigns/try-out";
@@ -125,7 +125,8 @@ export function templateFieldErrors(channels: readonly CampaignChannel[], templa
 /** One variable a template may use, for the reference beside the editors. */
 export interface TemplateVariable {
   name: string;
-  description: string;
+  /** Where the catalogue says what it is (campaigns.json `variables`). */
+  key: string;
   example?: string;
 }
 
@@ -134,7 +135,7 @@ export interface TemplateVariable {
  * where the list will appear). At merge: the list campaigns/templates exports.
  */
 export function templateVariables(): TemplateVariable[] | null {
-  return TEMPLATE_VARIABLES.map(({ name, description, example }) => ({ name, description, example }));
+  return TEMPLATE_VARIABLES.map(({ name, example }) => ({ name, key: variableKey(name), example }));
 }
 
 /**

@@ -75,7 +75,7 @@ export function SmsCounter({ text, id }: { text: string; id?: string }) {
 }
 
 /** The variables a template may use, or where that list will appear. */
-export function VariablesReference({ variables }: { variables: Array<{ name: string; description: string; example?: string }> | null }) {
+export function VariablesReference({ variables }: { variables: Array<{ name: string; key: string; example?: string }> | null }) {
   const { t } = useTranslation("campaigns");
   return (
     <details className="card text-sm" data-testid="variables-reference">
@@ -88,8 +88,14 @@ export function VariablesReference({ variables }: { variables: Array<{ name: str
             <div key={v.name}>
               <dt className="break-all font-mono text-xs text-indigo-700">{`{{ ${v.name} }}`}</dt>
               <dd className="text-slate-600">
-                {v.description}
-                {v.example && <span className="text-slate-400"> · {v.example}</span>}
+                {/* the texts show Liquid as written: {{ }} here is not the catalogue's own */}
+                {t(`variables.${v.key}`, { interpolation: { prefix: "⟦", suffix: "⟧" } })}
+                {v.example && (
+                  <span className="text-slate-400" translate="no">
+                    {" "}
+                    · {v.example}
+                  </span>
+                )}
               </dd>
             </div>
           ))}
