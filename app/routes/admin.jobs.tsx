@@ -281,8 +281,11 @@ export default function Jobs() {
 
 /** A repeat interval as people say it: 300000 → "5 min". */
 function intervalText(interval: string | number, locale: string): string {
-  if (typeof interval === "string" && !/^\d+$/.test(interval)) return interval;
-  const ms = Number(interval);
+  // Agenda's own words ("1 day", "5 minutes") are said again in the reader's language
+  const said = typeof interval === "string" ? /^(\d+)\s*(second|minute|hour|day|week)s?$/i.exec(interval.trim()) : null;
+  if (typeof interval === "string" && !said && !/^\d+$/.test(interval)) return interval;
+  const unitMs: Record<string, number> = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+  const ms = said ? Number(said[1]) * unitMs[said[2].toLowerCase()] : Number(interval);
   const units: Array<[number, Intl.NumberFormatOptions["unit"]]> = [
     [86_400_000, "day"],
     [3_600_000, "hour"],
