@@ -252,7 +252,7 @@ function HistoryKept({ days, since, locale, timeZone }: { days: number; since: s
   const { t } = useTranslation("feeds");
   return (
     <p className="text-xs text-slate-500" data-testid="history-kept" title={t("history.keptHelp")}>
-      {t("history.kept", { days: formatNumber(days, locale), since: formatMomentDate(since, locale, timeZone) })}
+      {t("history.kept", { count: days, days: formatNumber(days, locale), since: formatMomentDate(since, locale, timeZone) })}
     </p>
   );
 }
