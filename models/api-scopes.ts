@@ -13,5 +13,7 @@ export const API_SCOPES = [
   "tasks:write",
   "automations:read",
   "automations:write",
+  // an admin's power over personal data: a customer's full export, and erasure
+  "customers:privacy",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
