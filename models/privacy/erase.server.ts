@@ -210,3 +210,15 @@ export async function customerIdByExternalId(db: Database, externalId: string): 
   const row = await db.models.Customer.findOne({ where: { externalId, erasedAt: { [Op.is]: null } }, attributes: ["id"], raw: true });
   return row ? row.id : null;
 }
+
+/** When the customer was erased; null when not (or unknown). */
+export async function erasedAtOf(db: Database, customerId: number): Promise<Date | null> {
+  const row = await db.models.Customer.findByPk(customerId, { attributes: ["erasedAt"], raw: true });
+  return row?.erasedAt ? new Date(row.erasedAt) : null;
+}
+
+/** What the erase form checks the typed confirmation against; null when there is no such customer. */
+export async function erasureSubject(db: Database, customerId: number): Promise<{ externalId: string; erasedAt: Date | null } | null> {
+  const row = await db.models.Customer.findByPk(customerId, { attributes: ["externalId", "erasedAt"], raw: true });
+  return row ? { externalId: row.externalId, erasedAt: row.erasedAt ? new Date(row.erasedAt) : null } : null;
+}

@@ -12,6 +12,7 @@ import { OrdersCard, CartsCard } from "../customers.ui/orders";
 import { TimelineCard } from "../customers.ui/timeline";
 import { SegmentsCard } from "../customers.ui/segments";
 import { CampaignsCard } from "../customers.ui/campaigns";
+import { ConsentHistoryCard, ErasedNotice, PrivacyCard } from "../customers.ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const name = data ? (customerName(data.profile) ?? data.profile.externalId) : "Customer";
@@ -34,6 +35,7 @@ export default function CustomerPage() {
   const { profile: p, store } = data;
   const { t } = useTranslation("customers");
   const name = customerName(p);
+  const isErased = data.privacy.erasedAt !== null;
   return (
     <div className="space-y-5">
       <div>
@@ -43,7 +45,7 @@ export default function CustomerPage() {
         <div className="mt-2 flex flex-wrap items-start justify-between gap-3">
           <div className="min-w-0">
             <h1 className="page-title break-words" data-testid="customer-name">
-              {name ?? <span className="italic text-slate-500">{t("list.noName")}</span>}
+              {isErased ? t("privacy.erasedName") : (name ?? <span className="italic text-slate-500">{t("list.noName")}</span>)}
             </h1>
             <p className="mt-0.5 text-sm text-slate-500">
               {t("page.externalId")} <span className="font-mono text-slate-700">{p.externalId}</span>
@@ -57,6 +59,11 @@ export default function CustomerPage() {
           </div>
           <ConsentBadge acceptsMarketing={p.acceptsMarketing} />
         </div>
+        {isErased && (
+          <div className="mt-3">
+            <ErasedNotice data={data} />
+          </div>
+        )}
         {p.tags.length > 0 && (
           <ul className="mt-3 flex flex-wrap gap-1.5" aria-label={t("page.tags")}>
             {p.tags.map((tag) => (
@@ -79,9 +86,11 @@ export default function CustomerPage() {
         <div className="min-w-0 space-y-5">
           <ProfileCard data={data} />
           <ChannelsCard data={data} />
+          <ConsentHistoryCard data={data} />
           <SegmentsCard data={data} />
           <CustomFieldsCard data={data} />
           <AnswersCard data={data} />
+          <PrivacyCard data={data} />
         </div>
         <div className="min-w-0 space-y-5 lg:col-span-2">
           <OrdersCard data={data} />
