@@ -163,9 +163,10 @@ async function scrubCopies(db: Database, values: string[], t: Transaction): Prom
   const q = (name: string) => qi.quoteIdentifier(name);
   // a value as it stands in text, and as JSON writes it inside a string
   const forms = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
-  const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // "!" escapes: a backslash means different things in MariaDB's and SQLite's string literals
+  const like = (v: string) => `%${v.replace(/[!%_]/g, (c) => `!${c}`)}%`;
   for (const { table, key, columns } of COPY_COLUMNS) {
-    const conditions = columns.flatMap((c) => forms.map(() => `${q(c)} LIKE ? ESCAPE '\\'`));
+    const conditions = columns.flatMap((c) => forms.map(() => `${q(c)} LIKE ? ESCAPE '!'`));
     const rows = await db.sequelize.query<Record<string, string | number | null>>(
       `SELECT ${[key, ...columns].map(q).join(", ")} FROM ${q(table)} WHERE ${conditions.join(" OR ")}`,
       { replacements: columns.flatMap(() => forms.map(like)), type: QueryTypes.SELECT, transaction: t },
