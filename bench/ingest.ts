@@ -72,7 +72,7 @@ const PEOPLE: Record<string, { first: string[]; last: string[]; cities: string[]
     first: ["Oliver", "Amelia", "Harry", "Isla", "Jack", "Emily"],
     last: ["Smith", "Jones", "Taylor", "Brown", "Williams"],
     cities: ["London", "Manchester", "Leeds", "Bristol"],
-    phone: (n) => `07${n()}${n()}${n()} ${n()}${n()}${n()}${n()}${n()}${n()}`,
+    phone: (n) => `071${n()}${n()} ${n()}${n()}${n()}${n()}${n()}${n()}`,
     latin: (s) => s,
   },
 };

@@ -19,5 +19,7 @@ export const API_SCOPES = [
   "automations:write",
   "store:read",
   "store:write",
+  // an admin's power over personal data: a customer's full export, and erasure
+  "customers:privacy",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

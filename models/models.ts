@@ -14,6 +14,7 @@ import { defineSessionModels, type SessionModels } from "./session-models";
 import { defineCampaignModels, type CampaignModels } from "./campaign-models";
 import { defineAutomationModels, type AutomationModels } from "./automation-models";
 import { defineFeedModels, type FeedModels } from "./feed-models";
+import { definePrivacyModels, type PrivacyModels } from "./privacy-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -121,6 +122,8 @@ export interface Customer extends Model<Attrs<Customer>, Create<Customer>> {
   totalSpent: CreationOptional<number>;
   ordersCount: CreationOptional<number>;
   lastOrderAt: CreationOptional<Date | null>;
+  /** Set when the customer's personal data was erased: the row stays as a tombstone for their orders (models/privacy/erase.server.ts). */
+  erasedAt: CreationOptional<Date | null>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -386,7 +389,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels, PrivacyModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -499,6 +502,7 @@ export function defineModels(sequelize: Sequelize): Models {
     totalSpent: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
     ordersCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     lastOrderAt: time(),
+    erasedAt: time(),
     ...stamps(),
   });
   const CustomerTag = sequelize.define<CustomerTag>(
@@ -742,6 +746,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineCampaignModels(sequelize),
     ...defineAutomationModels(sequelize),
     ...defineFeedModels(sequelize),
+    ...definePrivacyModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

@@ -471,7 +471,9 @@ function segmentTest(ctx: EvaluationContext, code: string, memo: Map<string, unk
   let test: (slot: number) => boolean;
   if (ref.type === "dynamic" || ref.type === "accumulating") {
     const tests = ref.rule.criteria.map((c) => compileCriterion(ctx, c, memo, depth).test);
-    const matches = tests.length === 0 ? () => false : ref.rule.match === "all" ? (s: number) => tests.every((t) => t(s)) : (s: number) => tests.some((t) => t(s));
+    const erased = ctx.index.erasedSlots;
+    const matches =
+      tests.length === 0 ? () => false : ref.rule.match === "all" ? (s: number) => !erased.has(s) && tests.every((t) => t(s)) : (s: number) => !erased.has(s) && tests.some((t) => t(s));
     if (ref.type === "dynamic") test = matches;
     else {
       const stored = ref.storedMembers();
@@ -498,6 +500,12 @@ function evaluateWith(ctx: EvaluationContext, rule: Rule, memo: Map<string, unkn
   if (perCriterion.length === 0) members = new Bitset(size);
   else if (rule.match === "all") members = perCriterion.reduce((acc, b) => acc.and(b), Bitset.full(size));
   else members = perCriterion.reduce((acc, b) => acc.or(b), new Bitset(size));
+  // an erased customer is in no segment and matches no criterion (docs/decisions/0040)
+  for (const slot of ctx.index.erasedSlots) {
+    if (slot >= size) continue;
+    members.delete(slot);
+    for (const b of perCriterion) b.delete(slot);
+  }
   return { members, perCriterion };
 }
 
@@ -519,7 +527,8 @@ export function evaluate(ctx: EvaluationContext, rule: Rule): Evaluation {
 export function compileRule(ctx: EvaluationContext, rule: Rule, memo = new Map<string, unknown>()): (slot: number) => boolean {
   const tests = rule.criteria.map((c) => compileCriterion(ctx, c, memo, 0).test);
   if (tests.length === 0) return () => false;
-  return rule.match === "all" ? (s) => tests.every((t) => t(s)) : (s) => tests.some((t) => t(s));
+  const erased = ctx.index.erasedSlots;
+  return rule.match === "all" ? (s) => !erased.has(s) && tests.every((t) => t(s)) : (s) => !erased.has(s) && tests.some((t) => t(s));
 }
 
 /** For one customer: each criterion, whether it matched, and the customer's value behind it. */
@@ -527,7 +536,8 @@ export function explain(ctx: EvaluationContext, rule: Rule, slot: number): { mat
   const memo = new Map<string, unknown>();
   const reasons = rule.criteria.map((criterion, index) => {
     const compiled = compileCriterion(ctx, criterion, memo, 0);
-    return { index, field: criterion.field, matched: compiled.test(slot), actual: compiled.actual(slot) };
+    const erased = ctx.index.erasedSlots.has(slot);
+    return { index, field: criterion.field, matched: !erased && compiled.test(slot), actual: erased ? null : compiled.actual(slot) };
   });
   const matched = reasons.length > 0 && (rule.match === "all" ? reasons.every((r) => r.matched) : reasons.some((r) => r.matched));
   return { matched, reasons };

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import compression from "compression";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+import { loggableUrl } from "./loggable-url";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import type { ConsoleServices } from "../models/context";
@@ -61,7 +62,7 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: withoutFeedToken(req.url) }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: loggableUrl(withoutFeedToken(req.url)) }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
     }),
   );
   // a fresh nonce per response for the scripts Remix inlines (hydration data, scroll restoration)

@@ -29,6 +29,7 @@ import { taskContract, TASK_SCHEMA_NAMES } from "./tasks-contract.server";
 import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contract.server";
 import { definitionContract, DEFINITION_SCHEMA_NAMES } from "./definitions-contract.server";
 import { feedContract, FEED_SCHEMA_NAMES } from "./feeds-contract.server";
+import { privacyContract, PRIVACY_SCHEMA_NAMES } from "./privacy-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -229,6 +230,7 @@ export const contract = {
   ...automationContract,
   ...definitionContract,
   ...feedContract,
+  ...privacyContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -259,4 +261,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...AUTOMATION_SCHEMA_NAMES,
   ...DEFINITION_SCHEMA_NAMES,
   ...FEED_SCHEMA_NAMES,
+  ...PRIVACY_SCHEMA_NAMES,
 ];

@@ -200,7 +200,7 @@ export function upsert<C extends EndpointContract, I>(contract: C, save: Save<I>
       call.db,
       call.idempotency,
       async (transaction) => {
-        const result = await save(call.db, inputs, { source: "api", transaction, now: call.now });
+        const result = await save(call.db, inputs, { source: "api", transaction, now: call.now, consent: { reference: call.caller ? `api_key:${call.caller.apiKeyId}` : null } });
         if (!result.ok) {
           const fields = shape === "bulk" ? result.errors : result.errors.map(({ field, reason }) => ({ field, reason }));
           const message = shape === "bulk" ? recordsHaveErrors(new Set(result.errors.map((e) => e.index)).size) : "The record has errors; nothing was written.";

@@ -62,10 +62,10 @@ interface RecordedEvent {
   payload: unknown;
 }
 
-/** Writes the event's row; throws AlreadyApplied when its (provider, key) is there already. */
-async function recordEvent(db: Database, event: RecordedEvent, now: Date, t: Transaction): Promise<void> {
+/** Writes the event's row and returns its id; throws AlreadyApplied when its (provider, key) is there already. */
+async function recordEvent(db: Database, event: RecordedEvent, now: Date, t: Transaction): Promise<number> {
   try {
-    await db.models.DeliveryEvent.create(
+    const row = await db.models.DeliveryEvent.create(
       {
         deliveryId: event.deliveryId,
         provider: event.provider,
@@ -77,6 +77,7 @@ async function recordEvent(db: Database, event: RecordedEvent, now: Date, t: Tra
       },
       { transaction: t },
     );
+    return Number(row.id);
   } catch (error) {
     if (error instanceof UniqueConstraintError) throw new AlreadyApplied();
     throw error;
@@ -148,7 +149,7 @@ async function applySubscriptionChange(
   t: Transaction,
 ): Promise<void> {
   const { channel, isSubscribed, customers, at } = change;
-  await recordEvent(
+  const eventId = await recordEvent(
     db,
     {
       provider: change.provider,
@@ -165,7 +166,8 @@ async function applySubscriptionChange(
   const outcome = await changeSubscriptions(
     db,
     customers.map((c) => ({ customerExternalId: c.externalId, channel, subscribed: isSubscribed, at })),
-    { source: "webhook", transaction: t, now },
+    // the consent record points at the event's row, which names the provider and its event
+    { source: "webhook", transaction: t, now, consent: { source: change.provider === "unsubscribe-link" ? "unsubscribe_link" : "webhook", reference: `delivery_event:${eventId}` } },
   );
   if (!outcome.ok) throw new Error(`subscription change refused: ${outcome.errors.map((e) => `${e.field} ${e.reason}`).join("; ")}`);
 }

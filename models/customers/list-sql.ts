@@ -117,6 +117,8 @@ export function customerQueryShape(dialect: Dialect, viewer: CustomerViewer, fil
     where.push(termCondition(driver.term, `c.${driver.term.column}`));
   }
 
+  // an erased customer's tombstone is in no list (docs/decisions/0040)
+  where.push({ sql: "c.erased_at IS NULL", values: [] });
   for (const { column, value } of equalityFilters(viewer, filters)) {
     const name = `c.${column}`;
     where.push(value === null ? { sql: `${name} IS NULL`, values: [] } : { sql: `${name} = ?`, values: [value] });

@@ -30,13 +30,15 @@ export const CUSTOMER_TABLES = {
   orders: ["id", "external_id", "customer_id", "status", "total", "currency", "placed_at", "created_at", "updated_at"],
   order_items: ["id", "order_id", "product_id", "variant_id", "category_id", "quantity", "price"],
   abandoned_carts: ["id", "external_id", "customer_id", "abandoned_at", "value", "currency", "recovered_at", "created_at", "updated_at"],
+  // the consent each subscribed channel and the marketing consent were given with (docs/decisions/0040)
+  consent_records: ["customer_id", "subject", "is_granted", "source", "reference", "occurred_at", "created_at"],
 } as const;
 
 export type CustomerTable = keyof typeof CUSTOMER_TABLES;
 export type StoreRows = Record<CustomerTable, SqlValue[][]>;
 
 export function emptyRows(): StoreRows {
-  return { customers: [], customer_tags: [], customer_field_values: [], registration_answers: [], channel_identities: [], orders: [], order_items: [], abandoned_carts: [] };
+  return { customers: [], customer_tags: [], customer_field_values: [], registration_answers: [], channel_identities: [], orders: [], order_items: [], abandoned_carts: [], consent_records: [] };
 }
 
 /** Remembers, in a fixed 4 MiB, which strings were handed out; "maybe seen" can be wrong, "not seen" never is. */
@@ -316,6 +318,12 @@ class CustomerDraw {
   channel(name: string, address: string, isSubscribed: boolean, sinceMs: number): void {
     const since = this.at(Math.floor(Math.min(this.world.nowMs, Math.max(this.registeredMs, sinceMs))));
     this.rows.channel_identities.push([this.world.next.channelId++, this.id, name, address, isSubscribed, since, since, since]);
+    if (isSubscribed) this.consent(name, since);
+  }
+
+  /** The consent given on a channel (or to marketing) at a moment, as the demo's own record. */
+  consent(subject: string, at: SqlValue): void {
+    this.rows.consent_records.push([this.id, subject, true, "demo", null, at, at]);
   }
 
   channels(nationality: Nationality, email: string | null, phone: string | null, acceptsMarketing: boolean): void {
@@ -394,6 +402,7 @@ export function generateCustomer(world: DemoWorld, index: number, rows: StoreRow
   const managerChance = group === "Wholesale" ? 0.85 : group === "VIP" ? 0.55 : 0.09;
   const managerId = world.managerIds.length && r.chance(managerChance) ? r.pick(world.managerIds) : null;
 
+  if (acceptsMarketing) draw.consent("marketing", draw.at(draw.signupMs));
   draw.channels(people.nationality, email, phone, acceptsMarketing);
 
   if (acceptsMarketing && r.chance(0.3)) draw.tag("newsletter");

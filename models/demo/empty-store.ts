@@ -6,9 +6,10 @@ import { QueryTypes } from "sequelize";
 import type { Database } from "../db";
 import { inWriteLine } from "../sql/write-line";
 
+// consent_records after customers: its trigger lets a record go only once its customer has (0040)
 export const STORE_DATA_TABLES = [
   "customer_tags", "customer_field_values", "registration_answers", "channel_identities", "order_items", "orders", "abandoned_carts",
-  "customer_changes", "customers", "customer_groups", "tags", "custom_fields", "registration_options", "registration_questions",
+  "customer_changes", "customers", "consent_records", "customer_groups", "tags", "custom_fields", "registration_options", "registration_questions",
   "product_variants", "products", "categories",
 ];
 

@@ -206,7 +206,7 @@ async function processImport(db: Database, row: Import, mode: RunMode, options: 
       idsInBatch = new Set();
       // a batch refused for some rows is sent again without them: the others must still go in
       while (pending.length) {
-        const outcome = await upsertCustomers(db, pending.map((p) => p.input), { source: "import", validateOnly: mode === "check", now: clock() });
+        const outcome = await upsertCustomers(db, pending.map((p) => p.input), { source: "import", validateOnly: mode === "check", now: clock(), consent: { reference: `import:${row.id}` } });
         if (outcome.ok) {
           for (const r of outcome.results) {
             if (r.status === "created") progress.createdRows++;

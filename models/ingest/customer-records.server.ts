@@ -37,7 +37,8 @@ function decodeCursor(text: string, withTime: boolean): Cursor | null {
 
 /** One customer by external id, with tags, group, manager, channels, custom fields and answers; null when unknown. */
 export async function getCustomerRecord(db: Database, externalId: string): Promise<CustomerRecord | null> {
-  const row = await db.models.Customer.findOne({ where: { externalId }, raw: true });
+  // an erased customer's tombstone is nobody's record (docs/decisions/0040)
+  const row = await db.models.Customer.findOne({ where: { externalId, erasedAt: { [Op.is]: null } }, raw: true });
   return row ? (await customerRecords(db, [row]))[0] : null;
 }
 
@@ -51,14 +52,14 @@ export async function listCustomerRecords(db: Database, options: CustomerListOpt
   if (options.cursor !== undefined && !cursor) {
     return { ok: false, field: "cursor", reason: since ? "is not a cursor this API gave for an updatedSince listing" : "is not a cursor this API gave" };
   }
-  const conditions: WhereOptions[] = [];
+  const conditions: WhereOptions[] = [{ erasedAt: { [Op.is]: null } }];
   if (since) conditions.push({ updatedAt: { [Op.gte]: since } });
   if (cursor && since) {
     const u = new Date(cursor.u!);
     conditions.push({ [Op.or]: [{ updatedAt: { [Op.gt]: u } }, { updatedAt: u, id: { [Op.gt]: cursor.i } }] });
   } else if (cursor) conditions.push({ id: { [Op.gt]: cursor.i } });
   const rows = await db.models.Customer.findAll({
-    where: conditions.length ? { [Op.and]: conditions } : {},
+    where: { [Op.and]: conditions },
     order: since ? [["updatedAt", "ASC"], ["id", "ASC"]] : [["id", "ASC"]],
     limit: options.limit + 1,
     raw: true,

@@ -5,6 +5,7 @@ import { CHANNELS, type Channel, type Customer } from "../models";
 import { appendChanges, type ChangeSource, type CustomerChangeEntry } from "../change-log.server";
 import { PlainDate, type CustomerInput, type FieldError } from "./schemas";
 import { chunks, inTransaction, searchNames } from "./util";
+import { appendConsents, consentSourceOf, type ConsentChange, type ConsentOrigin } from "../privacy/consents.server";
 import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp, sqlLiteral, type SqlValue } from "../sql/bulk";
 
 export interface UpsertResult {
@@ -25,6 +26,8 @@ export interface IngestOptions {
   indexOffset?: number;
   /** Run every check, references included, and write nothing; `results` is then empty. */
   validateOnly?: boolean;
+  /** Recorded with each consent change (models/privacy/consents.server.ts): its source when not the change log's, and what made it ("api_key:3"). */
+  consent?: Partial<ConsentOrigin>;
 }
 
 type CustomerRow = {
@@ -318,10 +321,13 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
 
   if (errors.length) return { ok: false, errors: errors.sort((a, b) => (a.index ?? 0) - (b.index ?? 0)) };
   if (options.validateOnly) return { ok: true, results: [] };
-  return inTransaction(db, t, (tx) => writePlans(db, plans, options.source, tx, now));
+  return inTransaction(db, t, (tx) => writePlans(db, plans, options, tx, now));
 }
 
-async function writePlans(db: Database, plans: Plan[], source: ChangeSource, transaction: Transaction, now: Date): Promise<UpsertOutcome> {
+async function writePlans(db: Database, plans: Plan[], options: IngestOptions, transaction: Transaction, now: Date): Promise<UpsertOutcome> {
+  const source = options.source;
+  // only real changes: a new customer's consent given, or an existing one's changed
+  const consents: ConsentChange[] = [];
   const { CustomerTag, CustomerFieldValue, RegistrationAnswer, ChannelIdentity } = db.models;
 
   // groups are named in the input; a new name creates the group
@@ -456,6 +462,7 @@ async function writePlans(db: Database, plans: Plan[], source: ChangeSource, tra
         const have = p.existing ? currentBy.get(`${p.row.id}|${channel}`) : undefined;
         if (have && have.address === state.address && Boolean(have.isSubscribed) === state.isSubscribed) continue;
         const stateChanged = !have || Boolean(have.isSubscribed) !== state.isSubscribed;
+        if (stateChanged && (have || state.isSubscribed)) consents.push({ customerId: p.row.id!, subject: channel, isGranted: state.isSubscribed, occurredAt: state.changedAt });
         rows.push({
           customerId: p.row.id!,
           channel,
@@ -483,6 +490,12 @@ async function writePlans(db: Database, plans: Plan[], source: ChangeSource, tra
     // written as bulk.ts writes timestamps, so every row of the column reads back the same way
     await db.sequelize.getQueryInterface().bulkUpdate("customers", { updated_at: formatTimestamp(now, db.dialect) }, { id: { [Op.in]: part } }, { transaction });
   }
+
+  for (const p of plans) {
+    const changed = p.existing ? p.existing.acceptsMarketing !== p.row.acceptsMarketing : p.row.acceptsMarketing;
+    if (changed) consents.push({ customerId: p.row.id!, subject: "marketing", isGranted: p.row.acceptsMarketing, occurredAt: now });
+  }
+  await appendConsents(db, consents, { source: options.consent?.source ?? consentSourceOf(source), reference: options.consent?.reference }, transaction, now);
 
   const entries: CustomerChangeEntry[] = [];
   const results: UpsertResult[] = plans.map((p) => {

@@ -8,6 +8,7 @@ import { normalizePhone, type IngestOptions, type UpsertOutcome, type UpsertResu
 import { errorList, findByExternalIds } from "./lookups.server";
 import type { SubscriptionInput } from "./schemas";
 import { chunks, inTransaction } from "./util";
+import { appendConsents, consentSourceOf, type ConsentChange } from "../privacy/consents.server";
 
 interface CustomerContact {
   id: number;
@@ -80,6 +81,8 @@ export async function changeSubscriptions(db: Database, inputs: SubscriptionInpu
   }
 
   const results: UpsertResult[] = new Array(inputs.length);
+  // each real change of state, in the order it happened (a batch may hold several for one identity)
+  const consents: ConsentChange[] = [];
   const order = inputs.map((input, index) => ({ input, index, at: input.at ?? now })).sort((a, b) => a.at.getTime() - b.at.getTime() || a.index - b.index);
   for (const { input, index, at } of order) {
     if (refused.has(index)) continue;
@@ -93,6 +96,7 @@ export async function changeSubscriptions(db: Database, inputs: SubscriptionInpu
     if (!stale && (!have || have.isSubscribed !== input.subscribed || have.address !== address)) {
       if (input.subscribed && !address) fail(index, "address", `is needed to subscribe on ${input.channel}: the customer has none`);
       const stateChanged = !have || have.isSubscribed !== input.subscribed;
+      if (stateChanged && (have || input.subscribed)) consents.push({ customerId: customer.id, subject: input.channel, isGranted: input.subscribed, occurredAt: at });
       identities.set(key, {
         address,
         isSubscribed: input.subscribed,
@@ -125,6 +129,7 @@ export async function changeSubscriptions(db: Database, inputs: SubscriptionInpu
       channelsOf.set(Number(customerId), [...(channelsOf.get(Number(customerId)) ?? []), channel].sort());
     }
     await appendChanges(db, [...channelsOf].map(([customerId, channels]) => ({ customerId, kind: "channel", fields: { channels } })), options.source, transaction, now);
+    await appendConsents(db, consents, { source: options.consent?.source ?? consentSourceOf(options.source), reference: options.consent?.reference }, transaction, now);
     return { ok: true, results };
   });
 }

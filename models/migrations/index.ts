@@ -21,6 +21,7 @@ import * as customerOrderTotals from "./0020-customer-order-totals";
 import * as automations from "./0016-automations";
 import * as questionTranslations from "./0022-question-translations";
 import * as segmentFeedsAndRetention from "./0018-segment-feeds-and-retention";
+import * as customerRights from "./0023-customer-rights";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -49,6 +50,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0016-automations", automations],
   ["0018-segment-feeds-and-retention", segmentFeedsAndRetention],
   ["0022-question-translations", questionTranslations],
+  ["0023-customer-rights", customerRights],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {

@@ -513,6 +513,8 @@ export interface CustomerFacts {
   reachableMask: number;
   /** custom field id → raw value (text, number or YYYY-MM-DD) */
   fields: Map<number, { text: string | null; number: number | null; day: number }>;
+  /** Erased (docs/decisions/0040): matches no criterion, whatever its orders say. */
+  isErased?: boolean;
 }
 
 export class FactIndex {
@@ -585,6 +587,9 @@ export class FactIndex {
 
   /** The last change-log id whose changes are in the index. */
   watermark = 0;
+
+  /** Slots of erased customers: every evaluation leaves them out (a few, so a set, not a column). */
+  readonly erasedSlots = new Set<number>();
 
   constructor(timeZone: string, capacity: number) {
     this.timeZone = timeZone;
@@ -733,6 +738,16 @@ export class FactIndex {
     this.categories.set(slot, Int32Array.from(new Set(f.categoryIds)).sort());
     this.options.set(slot, Int32Array.from(new Set(f.optionIds)).sort());
     for (const column of this.fields.values()) column.set(slot, f.fields.get(column.id));
+    if (f.isErased) this.erasedSlots.add(slot);
+    else this.erasedSlots.delete(slot);
+  }
+
+  /** Marks customers erased by id (the cold build reads them apart from their facts). */
+  markErased(ids: number[]): void {
+    for (const id of ids) {
+      const slot = this.slotOf(id);
+      if (slot !== undefined) this.erasedSlots.add(slot);
+    }
   }
 
   /** Ids of the categories in the subtrees of the given ones. */

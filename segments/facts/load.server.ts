@@ -80,6 +80,8 @@ export async function loadFactIndex(db: Database, timeZone: string, progress: Lo
   if (db.dialect === "sqlite") await readSqlite(db, index, clock, progress);
   else await readMysql(db, index, clock, progress);
   index.buildPostings();
+  const erased = (await db.sequelize.query("SELECT id FROM customers WHERE erased_at IS NOT NULL", { type: "SELECT" })) as Array<{ id: number }>;
+  index.markErased(erased.map((r) => Number(r.id)));
   return index;
 }
 
@@ -515,6 +517,7 @@ export async function loadCustomerFacts(db: Database, ids: number[], timeZone: s
       subscribedMask: 0,
       reachableMask: 0,
       fields: new Map(),
+      isErased: c.erasedAt !== null && c.erasedAt !== undefined,
     });
   }
   const completed: Array<{ customerId: number; day: number; total: number }> = [];

@@ -49,6 +49,8 @@ let importId = 0;
 let customerId = 0;
 let editedCampaign = 0;
 let managersTask = 0;
+/** The customer the next allowed erase post erases: each allowed post erases one of its own. */
+let erasable = 0;
 let editedAutomation = 0;
 let editedField = 0;
 let editedQuestion = 0;
@@ -243,6 +245,17 @@ const CASES: Record<string, ActionCase> = {
     mayPost: "anyone",
     path: () => "/login",
     form: async () => ({ email: users.manager.email, password, redirectTo: "/" }),
+  },
+  "routes/customers.$id_.erase": {
+    mayPost: ["admin"],
+    path: () => `/customers/${erasable}/erase`,
+    // the admin's customer page holds the erase dialog's form
+    page: () => `/customers/${customerId}`,
+    form: async () => {
+      const externalId = `erasable-${next()}`;
+      [erasable] = await addCustomers(app.db, [{ externalId, firstName: "Erin", email: `${externalId}@access.test`, country: "BG" }]);
+      return { confirmation: externalId };
+    },
   },
   "routes/logout": { mayPost: "anyone", path: () => "/logout", page: () => "/login", form: async () => ({}), changesData: false },
 };

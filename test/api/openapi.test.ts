@@ -30,7 +30,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage", "customers:privacy"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -60,6 +60,9 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "GET /customers",
         "POST /customers",
         "GET /customers/{externalId}",
+        "GET /customers/{externalId}/consents",
+        "GET /customers/{externalId}/export",
+        "POST /customers/{externalId}/erase",
         "POST /customers/bulk",
         "POST /orders",
         "POST /orders/bulk",
@@ -298,6 +301,11 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("post", "/segments", "/segments", { body: { ...segment, code: "pet-owners", criteria: [{ field: "registrationAnswer", question: "pets", options: ["cat"] }] } })).status).toBe(201);
     expect((await call("delete", "/questions/{key}", "/questions/pets")).status).toBe(409);
     expect((await call("delete", "/questions/{key}", "/questions/budget")).status).toBe(200);
+    // a customer's rights: the consent history, the export, and erasure (of a customer of its own)
+    expect((await call("get", "/customers/{externalId}/consents", "/customers/C-1/consents")).status).toBe(200);
+    expect((await call("get", "/customers/{externalId}/export", "/customers/C-1/export")).status).toBe(200);
+    expect((await call("post", "/customers", "/customers", { body: { externalId: "C-9", firstName: "Gone" } })).status).toBe(201);
+    expect((await call("post", "/customers/{externalId}/erase", "/customers/{externalId}/erase".replace("{externalId}", "C-9"))).status).toBe(200);
 
     // errors of every kind, on every endpoint
     for (const [template, ops] of Object.entries(doc.paths)) {
@@ -310,7 +318,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         const hasBody = ops[method].requestBody !== undefined;
         expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
         expect((await call(method, template, path, { key: "sk_00000000_notarealkeynotarealkey00", ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
-        if (["/segments", "/campaigns", "/automations", "/tasks", "/store", "/custom-fields", "/questions"].some((p) => template.startsWith(p))) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
+        if (["/segments", "/campaigns", "/automations", "/tasks", "/store", "/custom-fields", "/questions"].some((p) => template.startsWith(p)) || /\/(export|erase)$/.test(template)) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
         if (method === "post" && !hasBody && ops[method].parameters?.some((p) => p.name === "Idempotency-Key")) {
           const r = request(app.url).post(`/api/v1${path}`).set("Authorization", `Bearer ${full}`).set("Idempotency-Key", "not a usable key");
           const res = await r;

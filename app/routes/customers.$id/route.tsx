@@ -13,6 +13,7 @@ import { TimelineCard } from "../customers.ui/timeline";
 import { SegmentsCard } from "../customers.ui/segments";
 import { CampaignsCard } from "../customers.ui/campaigns";
 import { pageTitle, titled } from "~/title";
+import { ConsentHistoryCard, ErasedNotice, PrivacyCard } from "../customers.ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const name = data ? (customerName(data.profile) ?? data.profile.externalId) : titled("customer");
@@ -35,6 +36,7 @@ export default function CustomerPage() {
   const { profile: p, store } = data;
   const { t } = useTranslation("customers");
   const name = customerName(p);
+  const isErased = data.privacy.erasedAt !== null;
   return (
     <div className="space-y-5">
       <div>
@@ -44,7 +46,7 @@ export default function CustomerPage() {
         <div className="mt-2 flex flex-wrap items-start justify-between gap-3">
           <div className="min-w-0">
             <h1 className="page-title break-words" data-testid="customer-name">
-              {name ?? <span className="italic text-slate-500">{t("list.noName")}</span>}
+              {isErased ? t("privacy.erasedName") : (name ?? <span className="italic text-slate-500">{t("list.noName")}</span>)}
             </h1>
             <p className="mt-0.5 text-sm text-slate-500">
               {t("page.externalId")} <span className="font-mono text-slate-700">{p.externalId}</span>
@@ -58,6 +60,11 @@ export default function CustomerPage() {
           </div>
           <ConsentBadge acceptsMarketing={p.acceptsMarketing} />
         </div>
+        {isErased && (
+          <div className="mt-3">
+            <ErasedNotice data={data} />
+          </div>
+        )}
         {p.tags.length > 0 && (
           <ul className="mt-3 flex flex-wrap gap-1.5" aria-label={t("page.tags")}>
             {p.tags.map((tag) => (
@@ -80,9 +87,11 @@ export default function CustomerPage() {
         <div className="min-w-0 space-y-5">
           <ProfileCard data={data} />
           <ChannelsCard data={data} />
+          <ConsentHistoryCard data={data} />
           <SegmentsCard data={data} />
           <CustomFieldsCard data={data} />
           <AnswersCard data={data} />
+          <PrivacyCard data={data} />
         </div>
         <div className="min-w-0 space-y-5 lg:col-span-2">
           <OrdersCard data={data} />

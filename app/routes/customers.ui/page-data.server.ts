@@ -8,6 +8,7 @@ import { displayPhone, getCustomerPage, listCustomerCampaigns } from "~/domain/c
 import { segmentVocabulary, whyCustomerIsIn } from "~/domain/segments.server";
 import { namesUsedBy } from "~/components/segments/words";
 import { getStoreForReader } from "~/i18n.server";
+import { erasedAtOf, listConsentHistory } from "~/domain/privacy.server";
 
 export type CustomerPanelResult = { ok: true; panel: Awaited<ReturnType<typeof panelOf>> } | { ok: false; reason: "not-found" | "forbidden" };
 
@@ -36,10 +37,12 @@ async function panelOf(
   const db = context.services.db;
   const { profile, orders, carts, timeline } = page;
   // after the access check: a manager sees the campaigns of their own customers only
-  const [memberships, vocabulary, campaigns] = await Promise.all([
+  const [memberships, vocabulary, campaigns, consents, erasedAt] = await Promise.all([
     whyCustomerIsIn(context.services.segments, profile.id, now),
     segmentVocabulary(db),
     listCustomerCampaigns(db, { customerId: profile.id, cursor: search.get("campaigns") }),
+    listConsentHistory(db, profile.id),
+    erasedAtOf(db, profile.id),
   ]);
   const mayOpenCampaigns = user.role === "admin" || user.role === "marketer";
   const memberOf = new Set(memberships.map((m) => m.segmentId));
@@ -68,6 +71,9 @@ async function panelOf(
       entries: campaigns.entries.map((e) => ({ ...e, at: e.at.toISOString() })),
     },
     store,
+    // the customer's rights (docs/decisions/0040): the consent history for every viewer of the
+    // page, the export and erasure for admins only
+    privacy: { consents, erasedAt: erasedAt?.toISOString() ?? null, canExport: user.role === "admin", canErase: user.role === "admin" },
   };
 }
 

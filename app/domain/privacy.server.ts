@@ -1,0 +1,4 @@
+// Server code of a customer's rights (consent history, export, erasure), re-exported for the routes (docs/decisions/0002).
+export { listConsentHistory } from "../../models/privacy/consents.server";
+export { answerAccessRequest, exportFileName, type ExportFormat } from "../../models/privacy/requests.server";
+export { eraseCustomer, customerIdByExternalId, erasedAtOf, erasureSubject } from "../../models/privacy/erase.server";
