@@ -3,6 +3,7 @@ export const API_SCOPES = [
   "customers:read",
   "customers:write",
   "orders:write",
+  "catalog:read",
   "catalog:write",
   "segments:read",
   "segments:write",
@@ -13,5 +14,7 @@ export const API_SCOPES = [
   "tasks:write",
   "automations:read",
   "automations:write",
+  // the shop's product pages: the storefront lookup and nothing else (docs/decisions/0037)
+  "storefront",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

@@ -27,6 +27,7 @@ import { segmentContract, SEGMENT_SCHEMA_NAMES } from "./segments-contract.serve
 import { campaignContract, CAMPAIGN_SCHEMA_NAMES } from "./campaigns-contract.server";
 import { taskContract, TASK_SCHEMA_NAMES } from "./tasks-contract.server";
 import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contract.server";
+import { storefrontContract, STOREFRONT_SCHEMA_NAMES } from "./storefront-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -225,6 +226,7 @@ export const contract = {
   ...campaignContract,
   ...taskContract,
   ...automationContract,
+  ...storefrontContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -253,4 +255,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...CAMPAIGN_SCHEMA_NAMES,
   ...TASK_SCHEMA_NAMES,
   ...AUTOMATION_SCHEMA_NAMES,
+  ...STOREFRONT_SCHEMA_NAMES,
 ];
