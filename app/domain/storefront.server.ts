@@ -5,3 +5,4 @@ export { listProducts, getProduct } from "../../models/storefront/products.serve
 export { compareSegments, defaultPeriod } from "../../models/segments/compare.server";
 export { listSegments } from "../../segments/store.server";
 export { getStoreSettings } from "../../models/store.server";
+export { parseInput } from "../../models/ingest/schemas";

@@ -15,7 +15,8 @@ function isCalendarDate(s: string): boolean {
 
 const Day = z
   .string()
-  .regex(PLAIN_DATE, "must be a date as YYYY-MM-DD")
+  // the calendar check below only reads what has the date's shape
+  .regex(PLAIN_DATE, { error: "must be a date as YYYY-MM-DD", abort: true })
   .refine(isCalendarDate, "is not a real calendar date between 1900 and 2200");
 
 /** The codes as a list: "a,b" or repeated values, blanks dropped. */
