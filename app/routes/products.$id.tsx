@@ -71,6 +71,11 @@ export default function ProductPage() {
   const { product, store, canEdit, choices } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useTranslation("storefront");
+  // one dialog for the page, outside the table, for the variant being changed
+  const [editing, setEditing] = useState<VariantRow | null>(null);
+  useEffect(() => {
+    if (answer?.saved) setEditing(null);
+  }, [answer]);
   return (
     <div className="space-y-4">
       <div>
@@ -79,7 +84,7 @@ export default function ProductPage() {
         </Link>
         <h1 className="page-title mt-1 break-words">{product.name}</h1>
         <p className="text-sm text-slate-500">
-          <span className="break-all font-mono">{t("product.externalId", { id: product.externalId })}</span>
+          {t("product.externalIdLabel")} <span className="break-all font-mono">{product.externalId}</span>
           {product.category && <span> · {t("product.category", { name: product.category })}</span>}
         </p>
       </div>
@@ -130,13 +135,18 @@ export default function ProductPage() {
                     header: t("product.restrict"),
                     srOnlyHeader: true,
                     align: "right" as const,
-                    cell: (v: VariantRow) => <RestrictButton variant={v} choices={choices} />,
+                    cell: (v: VariantRow) => (
+                      <button type="button" className="btn-secondary whitespace-nowrap" onClick={() => setEditing(v)} aria-label={t("product.restrictNamed", { name: v.name })} data-testid={`restrict-${v.externalId}`}>
+                        {t("product.restrict")}
+                      </button>
+                    ),
                   },
                 ]
               : []),
           ]}
         />
       </div>
+      {canEdit && editing && <RestrictDialog key={editing.id} variant={editing} choices={choices} onClose={() => setEditing(null)} />}
     </div>
   );
 }
@@ -156,57 +166,46 @@ function ShownTo({ variant }: { variant: VariantRow }) {
   );
 }
 
-/** The variant's segments as ticked boxes in a dialog; a deleted segment it still names stays ticked until untick. */
-function RestrictButton({ variant, choices }: { variant: VariantRow; choices: LoaderData["choices"] }) {
+/** The variant's segments as ticked boxes; a deleted segment it still names stays listed, ticked, until it is unticked. */
+function RestrictDialog({ variant, choices, onClose }: { variant: VariantRow; choices: LoaderData["choices"]; onClose: () => void }) {
   const { t } = useTranslation("storefront");
-  const [open, setOpen] = useState(false);
   const navigation = useNavigation();
-  const answer = useActionData<typeof action>();
-  useEffect(() => {
-    if (answer?.saved && answer.variantId === variant.id) setOpen(false);
-  }, [answer, variant.id]);
   const chosen = new Set(variant.segments.map((s) => s.id));
   const gone = variant.segments.filter((s) => s.isDeleted);
   const options = [...choices, ...gone.map((s) => ({ id: s.id, code: s.code, name: s.name, isActive: false }))];
-  const submitting = navigation.state === "submitting" && navigation.formData?.get("variantId") === String(variant.id);
   return (
-    <>
-      <button type="button" className="btn-secondary whitespace-nowrap" onClick={() => setOpen(true)} aria-label={t("product.restrictNamed", { name: variant.name })} data-testid={`restrict-${variant.externalId}`}>
-        {t("product.restrict")}
-      </button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={t("product.dialogTitle", { name: variant.name })} testId={`restrict-dialog-${variant.id}`}>
-        <Form method="post" className="space-y-4">
-          <AuthenticityTokenInput />
-          <input type="hidden" name="variantId" value={variant.id} />
-          <p className="whitespace-normal text-sm text-slate-600">{t("product.dialogHelp")}</p>
-          {options.length === 0 ? (
-            <p className="text-sm text-slate-500">{t("product.noSegments")}</p>
-          ) : (
-            <fieldset className="max-h-72 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2">
-              <legend className="sr-only">{t("product.segmentsOf", { name: variant.name })}</legend>
-              {options.map((s) => (
-                <label key={s.id} className="flex items-start gap-2 rounded px-1 py-1 text-sm hover:bg-slate-50">
-                  <input type="checkbox" name="segmentIds" value={s.id} defaultChecked={chosen.has(s.id)} className="mt-0.5" />
-                  <span className="min-w-0 whitespace-normal">
-                    <span className="font-medium text-slate-900">{s.name}</span>
-                    {!s.isActive && <span className="ml-1 text-slate-500">({gone.some((g) => g.id === s.id) ? t("product.deleted") : t("product.inactive")})</span>}
-                    <span className="block break-all font-mono text-xs text-slate-500">{s.code}</span>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-          )}
-          <div className="flex flex-wrap justify-end gap-2">
-            <button type="button" className="btn-secondary" onClick={() => setOpen(false)}>
-              {t("product.cancel")}
-            </button>
-            <button type="submit" name="intent" value="restrict" className="btn" disabled={submitting} data-autofocus>
-              {t("product.save")}
-            </button>
-          </div>
-        </Form>
-      </Dialog>
-    </>
+    <Dialog open onClose={onClose} title={t("product.dialogTitle", { name: variant.name })} testId="restrict-dialog">
+      <Form method="post" className="space-y-4">
+        <AuthenticityTokenInput />
+        <input type="hidden" name="variantId" value={variant.id} />
+        <p className="whitespace-normal text-sm text-slate-600">{t("product.dialogHelp")}</p>
+        {options.length === 0 ? (
+          <p className="text-sm text-slate-500">{t("product.noSegments")}</p>
+        ) : (
+          <fieldset className="max-h-72 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2">
+            <legend className="sr-only">{t("product.segmentsOf", { name: variant.name })}</legend>
+            {options.map((s) => (
+              <label key={s.id} className="flex items-start gap-2 rounded px-1 py-1 text-sm hover:bg-slate-50">
+                <input type="checkbox" name="segmentIds" value={s.id} defaultChecked={chosen.has(s.id)} className="mt-0.5" />
+                <span className="min-w-0 whitespace-normal">
+                  <span className="font-medium text-slate-900">{s.name}</span>
+                  {!s.isActive && <span className="ml-1 text-slate-500">({gone.some((g) => g.id === s.id) ? t("product.deleted") : t("product.inactive")})</span>}
+                  <span className="block break-all font-mono text-xs text-slate-500">{s.code}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <div className="flex flex-wrap justify-end gap-2">
+          <button type="button" className="btn-secondary" onClick={onClose}>
+            {t("product.cancel")}
+          </button>
+          <button type="submit" name="intent" value="restrict" className="btn" disabled={navigation.state === "submitting"} data-autofocus>
+            {t("product.save")}
+          </button>
+        </div>
+      </Form>
+    </Dialog>
   );
 }
 

@@ -50,6 +50,8 @@ let customerId = 0;
 let editedCampaign = 0;
 let managersTask = 0;
 let editedAutomation = 0;
+let productId = 0;
+let variantId = 0;
 let serial = 0;
 const next = () => ++serial;
 
@@ -208,6 +210,15 @@ const CASES: Record<string, ActionCase> = {
       return { intent: "format", encoding: row.encoding === "utf-8" ? "windows-1251" : "utf-8", delimiter: "comma" };
     },
   },
+  // which segments see a variant is an admin's setting; marketers read the page
+  "routes/products.$id": {
+    mayPost: ["admin"],
+    path: () => `/products/${productId}`,
+    form: async () => {
+      const isRestricted = (await app.db.models.VariantSegment.count({ where: { variantId } })) > 0;
+      return { intent: "restrict", variantId: String(variantId), ...(isRestricted ? {} : { segmentIds: String(manualSegment) }) };
+    },
+  },
   "routes/login": {
     mayPost: "anyone",
     path: () => "/login",
@@ -237,6 +248,9 @@ beforeAll(async () => {
   const automation = await createAutomation(db, { name: "Changed by everyone allowed", trigger: { segmentId: manualSegment, kind: "entered" }, action: { kind: "notify", userId: users.admin.id } }, { userId: null }, new Date());
   if (!automation.ok) throw new Error(JSON.stringify(automation));
   editedAutomation = automation.automation.id;
+  const product = await db.models.Product.create({ externalId: "p-1", name: "Boot", categoryId: null });
+  productId = product.id;
+  variantId = (await db.models.ProductVariant.create({ externalId: "p-1-42", productId, name: "42", sku: null, price: 9000 })).id;
   for (const role of ROLES) {
     visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
     strangers[role] = await Visitor.signIn(app.url, `${role}-2@access.test`, password);

@@ -31,6 +31,7 @@ let importId = 0;
 let campaignId = 0;
 let automationId = 0;
 let outboxId = 0;
+let productId = 0;
 /** The manager's task about their own customer, the other manager's about theirs, and one about the other's customer given to the manager. */
 let taskIds: number[] = [];
 
@@ -91,6 +92,8 @@ beforeAll(async () => {
   const task = async (assigneeId: number, customerId: number, title: string) =>
     Number((await db.models.Task.create({ customerId, assigneeId, title, description: null, dueAt: written, status: "open", automationId: null, firingId: null, createdById: null, createdAt: written, updatedAt: written })).id);
   taskIds = [await task(mine.id, own[0].id, "Call my customer"), await task(other.id, theirs[1].id, "Call their customer"), await task(mine.id, theirs[2].id, "Cover for a colleague")];
+  productId = (await db.models.Product.create({ externalId: "p-1", name: "Boot", categoryId: null })).id;
+  await db.models.ProductVariant.create({ externalId: "p-1-42", productId, name: "42", sku: null, price: 9000 });
   for (const role of ["mine", "admin", "marketer"]) visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
 });
 
@@ -108,6 +111,8 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && route.pattern.startsWith("/outbox/")) return [outboxId];
     if (param === "id" && (route.pattern.startsWith("/tasks/") || route.pattern.startsWith("/api/v1/tasks/"))) return taskIds;
     if (param === "id" && (route.pattern.startsWith("/automations/") || route.pattern.startsWith("/api/v1/automations/"))) return [automationId];
+    if (param === "id" && route.pattern.startsWith("/products/")) return [productId];
+    if (param === "variantExternalId") return ["p-1-42"];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];

@@ -1,0 +1,10 @@
+import { createBenchDatabase } from "./support";
+import { prepareStorefrontStore, startWeb } from "./storefront";
+const ctx = { dialects: ["mysql" as const], mysqlUrl: "mysql://root@127.0.0.1:3306/test", log: (l: string) => console.log(l), record: (f: unknown) => console.log(JSON.stringify(f)) };
+const db = await createBenchDatabase("mysql", ctx.mysqlUrl, "sfkeep");
+console.log("URL", db.url);
+const web = await startWeb(db);
+await prepareStorefrontStore(ctx, db, web.services, Number(process.argv[2] ?? 1_000_000));
+console.log("PREPARED", db.url);
+await web.stop();
+process.exit(0);
