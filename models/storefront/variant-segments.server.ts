@@ -42,6 +42,8 @@ interface CacheEntry {
   version: number;
   variants: RestrictedVariant[];
   reading: Promise<RestrictedVariant[]> | null;
+  /** The change count the read under way started at: one that started before a change is not waited for. */
+  readingVersion: number;
 }
 
 const caches = new WeakMap<Database, CacheEntry>();
@@ -64,30 +66,35 @@ async function readRestrictedVariants(db: Database): Promise<RestrictedVariant[]
 }
 
 /**
- * Every restricted variant with its segments, by external id (code-unit order), from this process's memory: read again when older
- * than a second (another process may have changed them) or changed here since.
+ * Every restricted variant with its segments, by external id (code-unit order), from this process's
+ * memory: read again when older than a second (another process may have changed them) or changed
+ * here since. A change made here is never answered from a read that started before it.
  */
 export async function restrictedVariants(db: Database): Promise<RestrictedVariant[]> {
   let entry = caches.get(db);
   if (!entry) {
-    entry = { readAt: -Infinity, version: -1, variants: [], reading: null };
+    entry = { readAt: -Infinity, version: -1, variants: [], reading: null, readingVersion: -1 };
     caches.set(db, entry);
   }
   if (entry.version === changedInProcess && performance.now() - entry.readAt < FRESH_MS) return entry.variants;
-  if (!entry.reading) {
+  if (!entry.reading || entry.readingVersion !== changedInProcess) {
     const version = changedInProcess;
+    entry.readingVersion = version;
     const started = performance.now();
     const current = entry;
     current.reading = readRestrictedVariants(db)
       .then((variants) => {
-        // a change made while this read was under way keeps the entry stale, so the next call reads again
-        current.variants = variants;
-        current.readAt = started;
-        current.version = version;
+        // a change made while this read was under way keeps the entry stale, so the next call reads again;
+        // a read that started before another one never replaces what that one found
+        if (version >= current.version) {
+          current.variants = variants;
+          current.readAt = started;
+          current.version = version;
+        }
         return variants;
       })
       .finally(() => {
-        current.reading = null;
+        if (current.readingVersion === version) current.reading = null;
       });
   }
   return entry.reading!;

@@ -10,6 +10,7 @@ import { addMembers } from "../../segments/manual.server";
 import { recomputeSegment } from "../../segments/recompute.server";
 import { contract, type EndpointContract } from "../../app/api/contract.server";
 import { API_SCOPES, type ApiScope } from "../../models/api-scopes";
+import { restrictedVariants, setVariantSegments } from "../../models/storefront/variant-segments.server";
 
 const actor = { userId: null };
 
@@ -107,6 +108,18 @@ describe(`the storefront lookup on ${testDialect}`, () => {
     const lifted = await restrict("boot", "boot-gold", []);
     expect(lifted.body).toEqual({ productExternalId: "boot", variantExternalId: "boot-gold", isRestricted: false, segments: [] });
     expect((await lookup("c-dora")).body.restrictedVariants).toEqual({ visible: [], hidden: ["hat-vip"] });
+  });
+
+  it("never answers a change from a read of the restricted variants that started before it", async () => {
+    const variant = (await app.db.models.ProductVariant.findOne({ where: { externalId: "hat-s" }, raw: true }))!;
+    for (const codes of [["gold"], []]) {
+      const before = restrictedVariants(app.db);
+      const changed = await setVariantSegments(app.db, variant.id, { codes }, actor);
+      expect(changed.ok).toBe(true);
+      const after = await restrictedVariants(app.db);
+      expect(after.some((v) => v.externalId === "hat-s"), `after restricting to ${codes.join(",") || "nothing"}`).toBe(codes.length > 0);
+      await before;
+    }
   });
 
   it("answers 404 naming the field for a customer the shop does not have", async () => {
