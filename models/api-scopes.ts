@@ -6,6 +6,7 @@ export const API_SCOPES = [
   "customers:read",
   "customers:write",
   "orders:write",
+  "catalog:read",
   "catalog:write",
   "segments:read",
   "segments:write",
@@ -21,5 +22,7 @@ export const API_SCOPES = [
   "store:write",
   // an admin's power over personal data: a customer's full export, and erasure
   "customers:privacy",
+  // the shop's product pages: the storefront lookup and nothing else (docs/decisions/0037)
+  "storefront",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

@@ -15,6 +15,7 @@ import { defineCampaignModels, type CampaignModels } from "./campaign-models";
 import { defineAutomationModels, type AutomationModels } from "./automation-models";
 import { defineFeedModels, type FeedModels } from "./feed-models";
 import { definePrivacyModels, type PrivacyModels } from "./privacy-models";
+import { defineStorefrontModels, type StorefrontModels } from "./storefront-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -389,7 +390,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels, PrivacyModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels, PrivacyModels, StorefrontModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -747,6 +748,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineAutomationModels(sequelize),
     ...defineFeedModels(sequelize),
     ...definePrivacyModels(sequelize),
+    ...defineStorefrontModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

@@ -114,6 +114,11 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
 
   const isDev = !build && process.env.NODE_ENV === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
   const remixBuild = build ?? (isDev ? await watchRemixBuild() : await loadRemixBuild());
+  if (typeof remixBuild !== "function") {
+    // asked on every view of a shop's product page: its loader is called straight, without Remix's
+    // request handling, which costs more than the lookup itself (docs/decisions/0037)
+    app.get("/api/v1/storefront/customers/:externalId", resourceLoader(remixBuild, "routes/api.v1.storefront.customers.$externalId", services));
+  }
   app.all(
     "*",
     createRequestHandler({
@@ -206,4 +211,31 @@ function rejectCrossSiteWrites(req: Request, res: Response, next: NextFunction) 
     return;
   }
   next();
+}
+
+/**
+ * A GET of one resource route (an API endpoint: no session, no page), answered by calling the
+ * route's loader with the context Remix would give it. The route keeps its own checks and answers;
+ * only Remix's matching and response streaming are skipped.
+ */
+function resourceLoader(build: ServerBuild, routeId: string, services: ConsoleServices) {
+  const loader = build.routes[routeId]?.module.loader;
+  if (!loader) throw new Error(`no loader in the Remix build for ${routeId}`);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === "string") headers.set(name, value);
+        else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      }
+      const request = new Request(`${req.protocol}://${req.headers.host}${req.originalUrl}`, { method: "GET", headers });
+      const context = { services, requestId: String(req.id), clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown", cspNonce: String(res.locals.cspNonce) };
+      const response = (await loader({ request, params: req.params, context } as never)) as globalThis.Response;
+      res.status(response.status);
+      response.headers.forEach((value, name) => res.setHeader(name, value));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      next(error);
+    }
+  };
 }

@@ -30,6 +30,7 @@ import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contr
 import { definitionContract, DEFINITION_SCHEMA_NAMES } from "./definitions-contract.server";
 import { feedContract, FEED_SCHEMA_NAMES } from "./feeds-contract.server";
 import { privacyContract, PRIVACY_SCHEMA_NAMES } from "./privacy-contract.server";
+import { storefrontContract, STOREFRONT_SCHEMA_NAMES } from "./storefront-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -231,6 +232,7 @@ export const contract = {
   ...definitionContract,
   ...feedContract,
   ...privacyContract,
+  ...storefrontContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -262,4 +264,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...DEFINITION_SCHEMA_NAMES,
   ...FEED_SCHEMA_NAMES,
   ...PRIVACY_SCHEMA_NAMES,
+  ...STOREFRONT_SCHEMA_NAMES,
 ];

@@ -122,7 +122,7 @@ export function openApiDocument(serverUrl: string) {
       ].join("\n\n"),
     },
     servers: [{ url: serverUrl }],
-    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Automations", "Tasks", "Store", "Meta"].map((name) => ({ name })),
+    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Automations", "Tasks", "Store", "Storefront", "Meta"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

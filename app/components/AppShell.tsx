@@ -42,6 +42,7 @@ export function AppShell({
     { to: "/automations", label: t("nav.automations"), roles: ["admin", "marketer", "manager"] },
     { to: "/outbox", label: t("nav.outbox"), roles: ["admin", "marketer"] },
     { to: "/imports", label: t("nav.imports"), roles: ["admin", "marketer"] },
+    { to: "/products", label: t("nav.products"), roles: ["admin", "marketer"] },
   ];
   const admin: NavItem[] = [
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },

@@ -12,5 +12,6 @@ import automations from "./en/automations.json";
 import emails from "./en/emails.json";
 import definitions from "./en/definitions.json";
 import feeds from "./en/feeds.json";
+import storefront from "./en/storefront.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };

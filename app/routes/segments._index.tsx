@@ -116,9 +116,16 @@ export default function SegmentsList() {
           <p className="text-sm text-slate-500">{canEdit ? t("list.subtitle") : t("list.readOnly")}</p>
         </div>
         {canEdit && (
-          <Link to="/segments/new" className="btn" data-testid="new-segment">
-            + {t("list.new")}
-          </Link>
+          <div className="flex flex-wrap gap-2">
+            {total >= 2 && (
+              <Link to="/segments/compare" className="btn-secondary" data-testid="compare-segments">
+                {t("storefront:compare.link")}
+              </Link>
+            )}
+            <Link to="/segments/new" className="btn" data-testid="new-segment">
+              + {t("list.new")}
+            </Link>
+          </div>
         )}
       </div>
 

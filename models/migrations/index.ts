@@ -22,6 +22,7 @@ import * as automations from "./0016-automations";
 import * as questionTranslations from "./0022-question-translations";
 import * as segmentFeedsAndRetention from "./0018-segment-feeds-and-retention";
 import * as customerRights from "./0023-customer-rights";
+import * as variantSegments from "./0021-variant-segments";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -51,6 +52,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0018-segment-feeds-and-retention", segmentFeedsAndRetention],
   ["0022-question-translations", questionTranslations],
   ["0023-customer-rights", customerRights],
+  ["0021-variant-segments", variantSegments],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {

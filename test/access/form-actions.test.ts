@@ -54,6 +54,8 @@ let erasable = 0;
 let editedAutomation = 0;
 let editedField = 0;
 let editedQuestion = 0;
+let productId = 0;
+let variantId = 0;
 let serial = 0;
 const next = () => ++serial;
 
@@ -241,6 +243,15 @@ const CASES: Record<string, ActionCase> = {
       return { intent: "format", encoding: row.encoding === "utf-8" ? "windows-1251" : "utf-8", delimiter: "comma" };
     },
   },
+  // which segments see a variant is an admin's setting; marketers read the page
+  "routes/products.$id": {
+    mayPost: ["admin"],
+    path: () => `/products/${productId}`,
+    form: async () => {
+      const isRestricted = (await app.db.models.VariantSegment.count({ where: { variantId } })) > 0;
+      return { intent: "restrict", variantId: String(variantId), ...(isRestricted ? {} : { segmentIds: String(manualSegment) }) };
+    },
+  },
   "routes/login": {
     mayPost: "anyone",
     path: () => "/login",
@@ -285,6 +296,9 @@ beforeAll(async () => {
   const asked = await db.models.RegistrationQuestion.create({ key: "walked", text: "Walked?" });
   await db.models.RegistrationOption.create({ questionId: asked.id, key: "yes", label: "Yes" });
   editedQuestion = asked.id;
+  const product = await db.models.Product.create({ externalId: "p-1", name: "Boot", categoryId: null });
+  productId = product.id;
+  variantId = (await db.models.ProductVariant.create({ externalId: "p-1-42", productId, name: "42", sku: null, price: 9000 })).id;
   for (const role of ROLES) {
     visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
     strangers[role] = await Visitor.signIn(app.url, `${role}-2@access.test`, password);

@@ -33,6 +33,7 @@ let automationId = 0;
 let fieldId = 0;
 let questionId = 0;
 let outboxId = 0;
+let productId = 0;
 /** The manager's task about their own customer, the other manager's about theirs, and one about the other's customer given to the manager. */
 let taskIds: number[] = [];
 
@@ -97,6 +98,8 @@ beforeAll(async () => {
   const task = async (assigneeId: number, customerId: number, title: string) =>
     Number((await db.models.Task.create({ customerId, assigneeId, title, description: null, dueAt: written, status: "open", automationId: null, firingId: null, createdById: null, createdAt: written, updatedAt: written })).id);
   taskIds = [await task(mine.id, own[0].id, "Call my customer"), await task(other.id, theirs[1].id, "Call their customer"), await task(mine.id, theirs[2].id, "Cover for a colleague")];
+  productId = (await db.models.Product.create({ externalId: "p-1", name: "Boot", categoryId: null })).id;
+  await db.models.ProductVariant.create({ externalId: "p-1-42", productId, name: "42", sku: null, price: 9000 });
   for (const role of ["mine", "admin", "marketer"]) visitors[role] = await Visitor.signIn(app.url, `${role}@access.test`, password);
 });
 
@@ -118,6 +121,8 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && route.pattern.startsWith("/admin/questions/")) return [questionId];
     if (param === "key" && route.pattern.startsWith("/api/v1/custom-fields/")) return ["walked"];
     if (param === "key" && route.pattern.startsWith("/api/v1/questions/")) return ["walked"];
+    if (param === "id" && route.pattern.startsWith("/products/")) return [productId];
+    if (param === "variantExternalId") return ["p-1-42"];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];

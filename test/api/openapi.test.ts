@@ -30,7 +30,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:write", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage", "customers:privacy"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:read", "catalog:write", "storefront", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage", "customers:privacy"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -124,6 +124,10 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "PATCH /questions/{key}",
         "DELETE /questions/{key}",
         "GET /customers/{externalId}/questions",
+        "GET /storefront/customers/{externalId}",
+        "GET /products/{externalId}/variants/{variantExternalId}/segments",
+        "PUT /products/{externalId}/variants/{variantExternalId}/segments",
+        "GET /segments/compare",
         "GET /openapi.json",
       ].sort(),
     );
@@ -170,6 +174,14 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     const segment = { name: "Ana's kind", code: "vip-bg", type: "dynamic", criteria: [{ field: "tag", values: [{ value: "vip", mode: "include" }] }, { field: "lastOrderAt", date: { form: "inLastDays", days: 90 } }], match: "any" };
     expect((await call("post", "/segments", "/segments", { body: segment })).status).toBe(201);
     expect((await call("post", "/segments", "/segments", { body: { ...segment, code: "gone", criteria: [{ field: "orderCount", min: 1 }] } })).status).toBe(201);
+    expect((await call("get", "/segments/compare", "/segments/compare?codes=vip-bg,gone&from=2024-01-01&to=2024-12-31")).status).toBe(200);
+    expect((await call("get", "/segments/compare", "/segments/compare?codes=vip-bg,nope")).status).toBe(422);
+    const variantPath = "/products/{externalId}/variants/{variantExternalId}/segments";
+    expect((await call("put", variantPath, "/products/p-1/variants/v-1/segments", { body: { segments: ["vip-bg"] } })).status).toBe(200);
+    expect((await call("get", variantPath, "/products/p-1/variants/v-1/segments")).status).toBe(200);
+    expect((await call("get", variantPath, "/products/p-404/variants/v-1/segments")).status).toBe(404);
+    expect((await call("get", "/storefront/customers/{externalId}", "/storefront/customers/C-1")).body).toMatchObject({ segments: ["gone", "vip-bg"], restrictedVariants: { visible: ["v-1"], hidden: [] } });
+    expect((await call("get", "/storefront/customers/{externalId}", "/storefront/customers/C-404")).status).toBe(404);
     expect((await call("put", "/segments/{code}", "/segments/vip-bg", { body: { ...segment, isActive: false } })).status).toBe(200);
     expect((await call("get", "/segments", "/segments")).status).toBe(200);
     expect((await call("get", "/segments/{code}", "/segments/vip-bg")).status).toBe(200);
@@ -313,7 +325,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         expect((await call("post", template, template, { key: null, body: {} })).status).toBe(405);
         continue;
       }
-      const path = template.replace("{externalId}", "C-1").replace("{key}", template.startsWith("/questions") ? "pets" : "size").replace("{code}", "vip-bg").replace("{id}", String(template.startsWith("/automations") ? automationId : campaignId));
+      const path = template.replace("{variantExternalId}", "v-1").replace("{externalId}", template.startsWith("/products/") ? "p-1" : "C-1").replace("{key}", template.startsWith("/questions") ? "pets" : "size").replace("{code}", "vip-bg").replace("{id}", String(template.startsWith("/automations") ? automationId : campaignId));
       for (const method of Object.keys(ops) as Array<"get" | "post" | "put" | "patch" | "delete">) {
         const hasBody = ops[method].requestBody !== undefined;
         expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
