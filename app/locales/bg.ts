@@ -10,5 +10,8 @@ import campaigns from "./bg/campaigns.json";
 import tasks from "./bg/tasks.json";
 import automations from "./bg/automations.json";
 import emails from "./bg/emails.json";
+import definitions from "./bg/definitions.json";
+import feeds from "./bg/feeds.json";
+import storefront from "./bg/storefront.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };

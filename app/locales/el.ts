@@ -10,5 +10,8 @@ import campaigns from "./el/campaigns.json";
 import tasks from "./el/tasks.json";
 import automations from "./el/automations.json";
 import emails from "./el/emails.json";
+import definitions from "./el/definitions.json";
+import feeds from "./el/feeds.json";
+import storefront from "./el/storefront.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };

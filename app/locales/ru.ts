@@ -10,5 +10,8 @@ import campaigns from "./ru/campaigns.json";
 import tasks from "./ru/tasks.json";
 import automations from "./ru/automations.json";
 import emails from "./ru/emails.json";
+import definitions from "./ru/definitions.json";
+import feeds from "./ru/feeds.json";
+import storefront from "./ru/storefront.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };

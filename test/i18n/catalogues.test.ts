@@ -7,6 +7,7 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { supportedLngs } from "../../app/i18n";
+import { allResources } from "../../app/locales/all.server";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const LOCALES = path.join(ROOT, "app/locales");
@@ -53,6 +54,13 @@ const others = supportedLngs.filter((l) => l !== "en");
 describe("the message catalogues", () => {
   it("lists the five languages the stores sell in, each with a catalogue directory", () => {
     for (const language of supportedLngs) expect(fs.existsSync(path.join(LOCALES, language)), language).toBe(true);
+  });
+
+  it("every language's bundle holds every namespace English has, as the pages load them", () => {
+    const namespaces = Object.keys(allResources.en).sort();
+    for (const language of supportedLngs) expect(Object.keys(allResources[language] ?? {}).sort(), language).toEqual(namespaces);
+    // and every catalogue file of English is in its bundle
+    expect(fs.readdirSync(path.join(LOCALES, "en")).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort()).toEqual(namespaces);
   });
 
   for (const language of others) {
