@@ -174,7 +174,14 @@ export default function SegmentPage() {
       )}
 
       <StatGrid>
-        <StatCard label={t("page.members")} value={n(s.memberCount)} testId="page-member-count" />
+        <StatCard
+          label={t("page.members")}
+          value={
+            <Link to={`/customers?segment=${s.id}`} className="text-indigo-700 hover:underline" data-testid="page-member-count" title={t("list.membersLink", { name: s.name })}>
+              {n(s.memberCount)}
+            </Link>
+          }
+        />
         <StatCard
           label={s.type === "manual" ? t("page.changedByHand") : t("page.lastRecomputed")}
           value={s.type === "manual" ? "—" : <RelativeTime at={s.lastRecomputedAt} now={now} locale={store.locale} timeZone={store.timeZone} never={t("list.never")} />}
