@@ -13,6 +13,7 @@ import { defineNotificationModels, type NotificationModels } from "./notificatio
 import { defineSessionModels, type SessionModels } from "./session-models";
 import { defineCampaignModels, type CampaignModels } from "./campaign-models";
 import { defineAutomationModels, type AutomationModels } from "./automation-models";
+import { defineExportModels, type ExportModels } from "./export-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -379,7 +380,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, ExportModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -731,6 +732,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineSessionModels(sequelize),
     ...defineCampaignModels(sequelize),
     ...defineAutomationModels(sequelize),
+    ...defineExportModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

@@ -19,6 +19,7 @@ import * as campaigns from "./0014-campaigns";
 import * as deliveryClaimsByChannel from "./0015-delivery-claims-by-channel";
 import * as customerOrderTotals from "./0020-customer-order-totals";
 import * as automations from "./0016-automations";
+import * as exportsTable from "./0017-exports";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -45,6 +46,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0015-delivery-claims-by-channel", deliveryClaimsByChannel],
   ["0020-customer-order-totals", customerOrderTotals],
   ["0016-automations", automations],
+  ["0017-exports", exportsTable],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {
