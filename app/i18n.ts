@@ -8,6 +8,7 @@ import unsubscribe from "./locales/en/unsubscribe.json";
 import campaigns from "./locales/en/campaigns.json";
 import tasks from "./locales/en/tasks.json";
 import automations from "./locales/en/automations.json";
+import exportPages from "./locales/en/exports.json";
 
 /** Languages with a complete catalogue. Bulgarian, Greek, Russian and Ukrainian follow. */
 export const supportedLngs = ["en"] as const;
@@ -15,7 +16,7 @@ export const fallbackLng = "en";
 export const defaultNS = "common";
 
 export const resources = {
-  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks },
+  en: { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, exports: exportPages },
 };
 
 export const i18nConfig = {

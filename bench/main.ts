@@ -19,6 +19,7 @@ const benches: Array<() => Promise<BenchModule>> = [
   () => import("./incremental").then((m) => m.default),
   () => import("./campaigns").then((m) => m.default),
   () => import("./automations").then((m) => m.default),
+  () => import("./export").then((m) => m.default),
 ];
 
 async function main() {

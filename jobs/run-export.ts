@@ -2,6 +2,7 @@
 // keeping its lock alive, and when it ends the requester's email is enqueued in the transaction
 // that marks the export done. Another job deletes files past their expiry.
 import type { Agenda, Job } from "agenda";
+import type { Transaction } from "sequelize";
 import { createExport, pruneExpiredExports, runExport, type ExportRequest, type ExportRequester } from "../models/exports/exports.server";
 import { enqueueEmailDelivery } from "./deliver-email";
 import { JOB_NAMES, type ExportJobData } from "./job-names";
@@ -15,7 +16,12 @@ const TOUCH_EVERY_MS = 15_000;
 export const PRUNE_EXPORTS_EVERY = "1 hour";
 
 /** Saves a large export and its job in one transaction; returns the export's id. */
-export function startExport(queue: JobQueue, request: ExportRequest, requester: ExportRequester, options: { rows: number; dataDir: string; now: Date }): Promise<number> {
+export function startExport(
+  queue: JobQueue,
+  request: ExportRequest,
+  requester: ExportRequester,
+  options: { rows: number; dataDir: string; now: Date; transaction?: Transaction },
+): Promise<number> {
   return createExport(queue.db, request, requester, {
     ...options,
     enqueue: (exportId, transaction) => queue.save(jobOf<ExportJobData>(JOB_NAMES.runExport, { exportId }, options.now, { unique: { "data.exportId": exportId } }), transaction),

@@ -27,6 +27,7 @@ import { segmentContract, SEGMENT_SCHEMA_NAMES } from "./segments-contract.serve
 import { campaignContract, CAMPAIGN_SCHEMA_NAMES } from "./campaigns-contract.server";
 import { taskContract, TASK_SCHEMA_NAMES } from "./tasks-contract.server";
 import { automationContract, AUTOMATION_SCHEMA_NAMES } from "./automations-contract.server";
+import { exportContract, EXPORT_SCHEMA_NAMES } from "./exports-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -57,7 +58,7 @@ export interface EndpointContract {
   /** Each path parameter's description and schema; a value the schema refuses names no record (404). */
   pathParams?: Record<string, { description: string; schema: z.ZodType }>;
   /** Success responses by status; errors are described once for all. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; /** A file in one of these media types instead of JSON. */ file?: string[] }>;
 }
 
 const single = <S extends z.ZodType>(schema: S) => ({ schema, limitBytes: SINGLE_BODY_LIMIT_BYTES });
@@ -225,6 +226,7 @@ export const contract = {
   ...campaignContract,
   ...taskContract,
   ...automationContract,
+  ...exportContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -253,4 +255,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...CAMPAIGN_SCHEMA_NAMES,
   ...TASK_SCHEMA_NAMES,
   ...AUTOMATION_SCHEMA_NAMES,
+  ...EXPORT_SCHEMA_NAMES,
 ];

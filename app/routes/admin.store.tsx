@@ -10,6 +10,8 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney } from "~/format";
 import { getMarketingSettings, getStoreSettings, updateMarketingSettings, updateStoreSettings } from "~/domain/admin.server";
+import { getExportSettings, updateExportSettings } from "~/domain/exports.server";
+import { JOB_FROM_ROWS_RANGE, KEEP_HOURS_RANGE } from "../../models/exports/columns";
 import { FieldError, Notice } from "./admin.ui/parts";
 
 export const meta: MetaFunction = () => [{ title: "Store settings · Segment console" }];
@@ -89,15 +91,32 @@ const MarketingSchema = z
     smsPartPriceMillis: m.smsPartPrice === undefined ? null : Math.round(Number(m.smsPartPrice.replace(",", ".")) * 1000),
   }));
 
+/** Who may export, and how large exports run (models/exports/settings.server.ts). */
+const ExportSettingsSchema = z.object({
+  intent: z.literal("exports"),
+  marketersMayExport: z.boolean().default(false),
+  jobFromRows: z
+    .number({ error: "exports:settings.errors.jobFromRows" })
+    .int("exports:settings.errors.jobFromRows")
+    .min(JOB_FROM_ROWS_RANGE.min, "exports:settings.errors.jobFromRows")
+    .max(JOB_FROM_ROWS_RANGE.max, "exports:settings.errors.jobFromRows"),
+  keepHours: z
+    .number({ error: "exports:settings.errors.keepHours" })
+    .int("exports:settings.errors.keepHours")
+    .min(KEEP_HOURS_RANGE.min, "exports:settings.errors.keepHours")
+    .max(KEEP_HOURS_RANGE.max, "exports:settings.errors.keepHours"),
+});
+
 /** Suggestions for the locale field: the languages of the stores this console is made for. */
 const LOCALE_SUGGESTIONS = ["en", "en-GB", "en-US", "bg-BG", "el-GR", "el-CY", "ru-RU", "uk-UA", "de-DE", "ro-RO"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");
-  const [store, marketing] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db)]);
+  const [store, marketing, exporting] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db), getExportSettings(context.services.db)]);
   return json({
     store,
     marketing,
+    exporting,
     // the server's lists, so the page renders the same on the server and in the browser
     timeZones: Intl.supportedValuesOf("timeZone"),
     currencies: Intl.supportedValuesOf("currency"),
@@ -119,6 +138,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { changed } = await updateMarketingSettings(context.services.db, submission.value, actor, new Date());
     return json({ form: "marketing" as const, result: submission.reply(), changed });
   }
+  if (form.get("intent") === "exports") {
+    const submission = parseWithZod(form, { schema: ExportSettingsSchema });
+    if (submission.status !== "success") return json({ form: "exports" as const, result: submission.reply(), changed: null }, { status: 400 });
+    const { intent: _intent, ...settings } = submission.value;
+    const { changed } = await updateExportSettings(context.services.db, settings, actor, new Date());
+    return json({ form: "exports" as const, result: submission.reply(), changed });
+  }
   const submission = parseWithZod(form, { schema: StoreSettingsSchema });
   if (submission.status !== "success") return json({ form: "store" as const, result: submission.reply(), changed: null }, { status: 400 });
   const { changed } = await updateStoreSettings(context.services.db, submission.value, actor);
@@ -126,7 +152,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function StoreSettingsPage() {
-  const { store, timeZones, currencies, sample, marketing } = useLoaderData<typeof loader>();
+  const { store, timeZones, currencies, sample, marketing, exporting } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer?.form === "store" ? answer : undefined;
   const navigation = useNavigation();
@@ -231,6 +257,7 @@ export default function StoreSettingsPage() {
         </aside>
       </div>
       <MarketingRules marketing={marketing} currency={store.currency} answer={answer?.form === "marketing" ? answer : undefined} />
+      <ExportRules settings={exporting} answer={answer?.form === "exports" ? answer : undefined} />
     </div>
   );
 }
@@ -316,6 +343,67 @@ function MarketingRules({
         <div className="lg:col-span-3">
           <button type="submit" className="btn" disabled={navigation.state !== "idle"} data-testid="save-marketing">
             {t("store.saveMarketing")}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+/** Whether marketers may export, from how many rows an export is a background job, how long its file is kept. */
+function ExportRules({
+  settings,
+  answer,
+}: {
+  settings: { marketersMayExport: boolean; jobFromRows: number; keepHours: number };
+  answer: { result: SubmissionResult<string[]>; changed: string[] | null } | undefined;
+}) {
+  const { t } = useTranslation("exports");
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "store-exports",
+    lastResult: answer?.result,
+    defaultValue: { marketersMayExport: settings.marketersMayExport ? "on" : "", jobFromRows: String(settings.jobFromRows), keepHours: String(settings.keepHours) },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ExportSettingsSchema }),
+  });
+  return (
+    <section className="card space-y-4" data-testid="export-settings">
+      <div>
+        <h2 className="text-base font-semibold text-slate-900">{t("settings.title")}</h2>
+        <p className="text-sm text-slate-500">{t("settings.subtitle")}</p>
+      </div>
+      {answer?.changed && <Notice tone="success">{answer.changed.length ? t("settings.saved", { count: answer.changed.length }) : t("settings.unchanged")}</Notice>}
+      <Form method="post" {...getFormProps(form)} className="grid gap-5 lg:grid-cols-3">
+        <AuthenticityTokenInput />
+        <input type="hidden" name="intent" value="exports" />
+        <div>
+          <label className="flex items-start gap-2">
+            <input className="mt-1" {...getInputProps(fields.marketersMayExport, { type: "checkbox" })} data-testid="marketers-may-export" />
+            <span className="label">{t("settings.marketersMayExport")}</span>
+          </label>
+          <p className="mt-1 text-xs text-slate-500">{t("settings.marketersMayExportHelp")}</p>
+        </div>
+        <div>
+          <label className="label" htmlFor={fields.jobFromRows.id}>
+            {t("settings.jobFromRows")}
+          </label>
+          <input className="input mt-1 w-40" inputMode="numeric" {...getInputProps(fields.jobFromRows, { type: "text" })} />
+          <p className="mt-1 text-xs text-slate-500">{t("settings.jobFromRowsHelp")}</p>
+          <FieldError id={fields.jobFromRows.errorId} errors={fields.jobFromRows.errors} />
+        </div>
+        <div>
+          <label className="label" htmlFor={fields.keepHours.id}>
+            {t("settings.keepHours")}
+          </label>
+          <input className="input mt-1 w-32" inputMode="numeric" {...getInputProps(fields.keepHours, { type: "text" })} />
+          <p className="mt-1 text-xs text-slate-500">{t("settings.keepHoursHelp")}</p>
+          <FieldError id={fields.keepHours.errorId} errors={fields.keepHours.errors} />
+        </div>
+        <div className="lg:col-span-3">
+          <button type="submit" className="btn" disabled={navigation.state !== "idle"} data-testid="save-exports">
+            {t("settings.save")}
           </button>
         </div>
       </Form>

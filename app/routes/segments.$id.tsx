@@ -25,6 +25,8 @@ import {
   isRecomputeConflict,
 } from "~/domain/segments.server";
 import { recomputeScheduleOf } from "~/domain/jobs.server";
+import { exportDialogOptions } from "~/domain/exports.server";
+import { ExportDialog } from "~/components/exports/ExportDialog";
 import { SizeChart } from "~/components/segments/SizeChart";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 import { countryName, describeCriterion, wordingFrom } from "~/components/segments/words";
@@ -49,7 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const segment = await getSegment(db, id);
   if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const now = new Date();
-  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job] = await Promise.all([
+  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job, exporting] = await Promise.all([
     getStoreSettings(db),
     segmentVocabulary(db),
     sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
@@ -58,11 +60,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     latestSegmentEvents(db, id, EVENTS_SHOWN),
     segmentsUsing(db, segment.code).then((users) => users.map(({ id, code, name }) => ({ id, code, name }))),
     recomputeScheduleOf(context.services.jobs, id),
+    exportDialogOptions(db, user.role),
   ]);
   return json({
     now: now.toISOString(),
     store,
     canEdit: (SEGMENT_EDITORS as readonly string[]).includes(user.role),
+    exporting,
     segment: {
       ...segment,
       isLocked: segment.type === "snapshot" && segment.lockedAt !== null,
@@ -143,9 +147,18 @@ export default function SegmentPage() {
               </span>
             </div>
           </div>
-          {canEdit && (
+          {(canEdit || data.exporting) && (
             <div className="flex flex-wrap gap-2">
-              {s.type !== "manual" && (
+              {data.exporting && (
+                <ExportDialog
+                  source={{ kind: "segment", segmentId: s.id, name: s.name }}
+                  rows={{ count: s.memberCount, isCapped: false }}
+                  jobFromRows={data.exporting.jobFromRows}
+                  customFields={data.exporting.customFields}
+                  locale={store.locale}
+                />
+              )}
+              {canEdit && s.type !== "manual" && (
                 <Form method="post">
                   <AuthenticityTokenInput />
                   <button type="submit" name="intent" value="recompute" className="btn-secondary" disabled={!canRecompute || isRecomputing} title={canRecompute ? undefined : t(s.isLocked ? "page.recomputeLocked" : "page.recomputeInactive")} data-testid="recompute">
@@ -153,12 +166,16 @@ export default function SegmentPage() {
                   </button>
                 </Form>
               )}
-              <Link to={`/segments/new?from=${s.id}`} className="btn-secondary" data-testid="duplicate-segment">
-                {t("list.duplicate")}
-              </Link>
-              <Link to={`/segments/${s.id}/edit`} className="btn" data-testid="edit-segment">
-                {t("page.edit")}
-              </Link>
+              {canEdit && (
+                <>
+                  <Link to={`/segments/new?from=${s.id}`} className="btn-secondary" data-testid="duplicate-segment">
+                    {t("list.duplicate")}
+                  </Link>
+                  <Link to={`/segments/${s.id}/edit`} className="btn" data-testid="edit-segment">
+                    {t("page.edit")}
+                  </Link>
+                </>
+              )}
             </div>
           )}
         </div>

@@ -31,6 +31,10 @@ export function columnHeader(column: ExportColumn): string {
   return column;
 }
 
+/** The export settings' bounds (settings.server.ts), here so the settings form checks them in the browser too. */
+export const JOB_FROM_ROWS_RANGE = { min: 1, max: 10_000_000 } as const;
+export const KEEP_HOURS_RANGE = { min: 1, max: 24 * 90 } as const;
+
 /** The delimiters offered by name; "other" takes any one character. */
 export const DELIMITERS = { comma: ",", semicolon: ";", tab: "\t" } as const;
 export type DelimiterName = keyof typeof DELIMITERS;

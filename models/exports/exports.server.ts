@@ -148,12 +148,12 @@ export async function createExport(
   db: Database,
   request: ExportRequest,
   requester: ExportRequester,
-  options: { rows: number; dataDir: string; now: Date; enqueue: (exportId: number, transaction: Transaction) => Promise<unknown> },
+  options: { rows: number; dataDir: string; now: Date; enqueue: (exportId: number, transaction: Transaction) => Promise<unknown>; transaction?: Transaction },
 ): Promise<number> {
   const { now } = options;
   const fileName = await fileNameOf(db, request.target, request.format, now);
   const source = request.target.kind === "segment" ? "segment" : "customers";
-  return db.sequelize.transaction(async (transaction) => {
+  const save = async (transaction: Transaction) => {
     const row = await db.models.Export.create(
       {
         userId: requester.userId,
@@ -178,7 +178,8 @@ export async function createExport(
     await recordAudit(db, actorOf(requester), "export.create", { type: exportTargetType(request.target), id: targetId(request.target), detail: await auditDetail(db, request, options.rows, "job", id) }, transaction, now);
     await options.enqueue(id, transaction);
     return id;
-  });
+  };
+  return options.transaction ? save(options.transaction) : db.sequelize.transaction(save);
 }
 
 /** The request an export row was made from. */
@@ -204,12 +205,14 @@ function stringsOf(filters: Record<string, unknown>): Record<string, string> {
 
 export interface RunExportOptions {
   now: () => Date;
-  /** Called after each batch, once the progress is saved (the job keeps its lock alive). */
-  onProgress?: () => void;
+  /** Called after each batch with the rows written so far, once saved (the job keeps its lock alive). */
+  onProgress?: (written: number) => void;
   signal?: AbortSignal;
   /** Runs in the transaction that marks the export done, with the outbox id of the email to the requester (or null): the job enqueues its delivery there. */
   onDone?: (transaction: Transaction, emailId: number | null) => Promise<void>;
   publicUrl: string;
+  /** Rows per batch (tests make it small to watch the progress move). */
+  batchSize?: number;
 }
 
 export type RunExportOutcome = { ok: true; rows: number } | { ok: false; reason: string };
@@ -229,7 +232,7 @@ export async function runExport(db: Database, exportId: number, options: RunExpo
   try {
     fs.mkdirSync(path.dirname(filePath), { recursive: true });
     const store = await getStoreSettings(db);
-    const rows = exportRows(db, await sourceOf(db, request.target, requester), { columns: request.columns, format: request.format, currency: store.currency });
+    const rows = exportRows(db, await sourceOf(db, request.target, requester), { columns: request.columns, format: request.format, currency: store.currency, batchSize: options.batchSize });
     const written = await writeExport(rows, fs.createWriteStream(filePath), {
       format: request.format,
       columns: request.columns,
@@ -237,7 +240,7 @@ export async function runExport(db: Database, exportId: number, options: RunExpo
       signal: options.signal,
       onBatch: async (writtenRows) => {
         await db.models.Export.update({ writtenRows, updatedAt: options.now() }, { where: { id: exportId } });
-        options.onProgress?.();
+        options.onProgress?.(writtenRows);
       },
     });
     const finishedAt = options.now();
@@ -405,8 +408,8 @@ export async function listExports(db: Database, viewer: ExportViewer, limit = 50
   return viewsOf(db, rows);
 }
 
-export async function getExport(db: Database, id: number, viewer: ExportViewer): Promise<ExportView | null> {
-  const row = await db.models.Export.findOne({ where: { id, ...ownership(viewer) } });
+export async function getExport(db: Database, id: number, viewer: ExportViewer, transaction?: Transaction): Promise<ExportView | null> {
+  const row = await db.models.Export.findOne({ where: { id, ...ownership(viewer) }, transaction });
   return row ? (await viewsOf(db, [row]))[0] : null;
 }
 

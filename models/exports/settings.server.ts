@@ -5,6 +5,7 @@ import type { Database } from "../db";
 import { recordAudit, type AuditActor } from "../audit.server";
 import { getStoreSettings } from "../store.server";
 import type { Role } from "../models";
+export { JOB_FROM_ROWS_RANGE, KEEP_HOURS_RANGE } from "./columns";
 
 export interface ExportSettings {
   marketersMayExport: boolean;
@@ -15,8 +16,6 @@ export interface ExportSettings {
 }
 
 export const EXPORT_SETTINGS_DEFAULTS: ExportSettings = { marketersMayExport: false, jobFromRows: 50_000, keepHours: 72 };
-export const JOB_FROM_ROWS_RANGE = { min: 1, max: 10_000_000 } as const;
-export const KEEP_HOURS_RANGE = { min: 1, max: 24 * 90 } as const;
 
 export async function getExportSettings(db: Database): Promise<ExportSettings> {
   const row = await db.models.ExportSettings.findByPk(1, { raw: true });
@@ -51,4 +50,12 @@ export async function updateExportSettings(db: Database, settings: ExportSetting
     await recordAudit(db, actor, "store.exports", { type: "store", id: 1, detail }, transaction, now);
     return { changed };
   });
+}
+
+/** What the export dialog needs: whether this role may export at all, the job threshold, and the custom fields to offer as columns. */
+export async function exportDialogOptions(db: Database, role: Role): Promise<{ mayExport: boolean; jobFromRows: number; customFields: Array<{ key: string; label: string }> } | null> {
+  const settings = await getExportSettings(db);
+  if (!roleMayExport(role, settings)) return null;
+  const fields = await db.models.CustomField.findAll({ attributes: ["key", "label"], order: [["position", "ASC"], ["key", "ASC"]], raw: true });
+  return { mayExport: true, jobFromRows: settings.jobFromRows, customFields: fields.map((f) => ({ key: f.key, label: f.label })) };
 }

@@ -88,7 +88,7 @@ describe(`export files on ${testDialect}`, () => {
     const columns: ExportColumn[] = ["externalId", "firstName", "lastName", "city", "field:shoe_size", "channel:email", "ordersCount", "totalSpent", "enteredAt"];
     const bytes = await exportSegment(columns, "xlsx");
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(bytes);
+    await workbook.xlsx.load(bytes as never);
     const sheet = workbook.worksheets[0];
     const rows: Array<Array<string | number | null>> = [];
     sheet.eachRow((row) => rows.push(columns.map((_, i) => (row.getCell(i + 1).value ?? null) as string | number | null)));

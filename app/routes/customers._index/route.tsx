@@ -7,6 +7,8 @@ import { requireUser } from "~/auth/session.server";
 import { formatMoney, formatNumber } from "~/format";
 import { getStoreSettings } from "~/domain/store.server";
 import { countCustomers, displayPhone, getCustomerFilterOptions, listCustomers, storeCountry } from "~/domain/customers.server";
+import { exportDialogOptions } from "~/domain/exports.server";
+import { ExportDialog } from "~/components/exports/ExportDialog";
 import { CUSTOMER_SORTS, LIST_CHANNELS, customerListSearch, hasFilters, readCustomerListQuery, type CustomerListQuery } from "../../../models/customers/list-query";
 import { criteriaForFilters, newSegmentHref } from "../../../models/customers/list-segment";
 import { countryName, customerName, formatDay } from "../customers.ui/display";
@@ -31,18 +33,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const kept = ids.filter((id) => liveSegments.has(id));
     query[key] = kept.length ? kept : undefined;
   }
-  const [page, count] = await Promise.all([listCustomers(db, { viewer, query, storeCountry: country }), countCustomers(db, { viewer, query, storeCountry: country })]);
+  const [page, count, exporting] = await Promise.all([
+    listCustomers(db, { viewer, query, storeCountry: country }),
+    countCustomers(db, { viewer, query, storeCountry: country }),
+    exportDialogOptions(db, user.role),
+  ]);
   const rows = page.rows.map((r) => ({ ...r, phone: displayPhone(r.phone) }));
   // a search is no criterion, so only filters alone make a segment; managers do not make segments
   const criteria = query.q || !(user.role === "admin" || user.role === "marketer") ? null : criteriaForFilters(query, options);
   const segmentHref = criteria ? newSegmentHref(criteria) : null;
-  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager", segmentHref });
+  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager", segmentHref, exporting });
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function CustomersList() {
-  const { query, problems, page, count, options, store, isManager, segmentHref } = useLoaderData<typeof loader>();
+  const { query, problems, page, count, options, store, isManager, segmentHref, exporting } = useLoaderData<typeof loader>();
   const { t } = useTranslation("customers");
   const navigation = useNavigation();
   const isLoading = navigation.state === "loading" && navigation.location?.pathname === "/customers";
@@ -59,11 +65,22 @@ export default function CustomersList() {
             {isManager ? ` · ${t("list.assignedToYou")}` : ""}
           </p>
         </div>
-        {segmentHref && (
-          <Link to={segmentHref} className="btn" data-testid="save-as-segment">
-            {t("list.saveAsSegment")}
-          </Link>
-        )}
+        <div className="flex flex-wrap gap-2">
+          {exporting && (
+            <ExportDialog
+              source={{ kind: "customers", filters: customerListSearch({ ...query, after: undefined, before: undefined }).slice(1) }}
+              rows={count}
+              jobFromRows={exporting.jobFromRows}
+              customFields={exporting.customFields}
+              locale={store.locale}
+            />
+          )}
+          {segmentHref && (
+            <Link to={segmentHref} className="btn" data-testid="save-as-segment">
+              {t("list.saveAsSegment")}
+            </Link>
+          )}
+        </div>
       </div>
 
       <Filters query={query} options={options} store={store} isManager={isManager} />
