@@ -131,7 +131,7 @@ function exportColumns(t: TFunction<"exports">, store: LoaderData["store"]): Arr
         <div className="space-y-1" data-testid="export-progress" data-status={e.status}>
           <div className="flex flex-wrap items-center gap-2">
             <span className={`badge ${STATUS_COLOURS[e.status]}`}>{t(`status.${e.status}`)}</span>
-            <span className="text-xs tabular-nums text-slate-500">{t("rows", { written: n(e.writtenRows), total: n(e.totalRows) })}</span>
+            <span className="text-xs tabular-nums text-slate-500">{t("rows", { written: n(e.writtenRows), total: n(e.totalRows), count: e.totalRows })}</span>
           </div>
           {(e.status === "queued" || e.status === "running") && (
             <div className="h-2 w-full overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={t("progressLabel", { name: e.fileName })} aria-valuemin={0} aria-valuemax={100} aria-valuenow={e.percent}>

@@ -54,7 +54,7 @@ export function ExportDialog({
       return next;
     });
   const title = source.kind === "segment" ? t("dialog.titleSegment", { name: source.name }) : t("dialog.titleCustomers");
-  const count = rows && (rows.isCapped ? t("dialog.rowsCapped", { formatted: formatNumber(rows.count, locale) }) : t("dialog.rows", { count: rows.count, formatted: formatNumber(rows.count, locale) }));
+  const count = rows && (rows.isCapped ? t("dialog.rowsCapped", { formatted: formatNumber(rows.count, locale), count: rows.count }) : t("dialog.rows", { count: rows.count, formatted: formatNumber(rows.count, locale) }));
 
   return (
     <>
@@ -68,7 +68,7 @@ export function ExportDialog({
           {source.kind === "segment" ? <input type="hidden" name="segmentId" value={source.segmentId} /> : <input type="hidden" name="filters" value={source.filters} />}
           <p className="text-sm text-slate-600">
             {count && <span className="font-medium text-slate-900">{count}. </span>}
-            {t("dialog.directNote", { limit: formatNumber(jobFromRows, locale) })}
+            {t("dialog.directNote", { limit: formatNumber(jobFromRows, locale), count: jobFromRows })}
           </p>
           <fieldset>
             <legend className="label">{t("dialog.format")}</legend>
