@@ -208,6 +208,14 @@ const CASES: Record<string, ActionCase> = {
       return { intent: "format", encoding: row.encoding === "utf-8" ? "windows-1251" : "utf-8", delimiter: "comma" };
     },
   },
+  // marketers only while the store allows it (off here, as by default); managers never
+  "routes/exports.new": {
+    mayPost: ["admin"],
+    path: () => "/exports/new",
+    page: () => "/account",
+    // a small export downloads at once and is written to the audit log
+    form: async () => ({ source: "segment", segmentId: String(manualSegment), format: "csv", columns: "externalId", delimiter: "comma" }),
+  },
   "routes/login": {
     mayPost: "anyone",
     path: () => "/login",

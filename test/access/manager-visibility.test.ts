@@ -108,6 +108,7 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "id" && route.pattern.startsWith("/outbox/")) return [outboxId];
     if (param === "id" && (route.pattern.startsWith("/tasks/") || route.pattern.startsWith("/api/v1/tasks/"))) return taskIds;
     if (param === "id" && (route.pattern.startsWith("/automations/") || route.pattern.startsWith("/api/v1/automations/"))) return [automationId];
+    if (param === "id" && (route.pattern.startsWith("/exports/") || route.pattern.startsWith("/api/v1/exports/"))) return [1];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];
@@ -122,7 +123,7 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
 
 /** Searches the routes that take one are also asked, for both kinds of customer. */
 const searches = (): Record<string, string[]> => ({
-  "routes/customers._index": ["q=Foreign", "q=access.test", "q=%2B35988772", "q=Owned"],
+  "routes/customers._index": ["q=Foreign", "q=access.test", "q=%2B35988772", "q=Owned", `segment=${segmentId}`, `notSegment=${segmentId}&q=access.test`],
   "routes/segments.customers": ["q=Foreign", "q=access.test", "q=%2B35988772"],
   "routes/segments.$id": ["after=bogus"],
   "routes/customers.$id_.why-not": [`segment=${segmentId}`],

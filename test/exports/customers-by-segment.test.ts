@@ -145,7 +145,7 @@ describe(`the customer list by segment on ${testDialect}`, () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await request(app.url).get(`/api/v1/customers?limit=4&${params}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`).set("Authorization", `Bearer ${key}`).expect(200);
+        const res: request.Response = await request(app.url).get(`/api/v1/customers?limit=4&${params}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`).set("Authorization", `Bearer ${key}`).expect(200);
         seen.push(...res.body.customers.map((c: { externalId: string }) => c.externalId));
         cursor = res.body.nextCursor;
       } while (cursor);
