@@ -32,11 +32,13 @@ export function ExportDialog({
   const [format, setFormat] = useState<"csv" | "xlsx">("csv");
   const [delimiter, setDelimiter] = useState("comma");
   const [chosen, setChosen] = useState<Set<string>>(() => new Set([...DEFAULT_COLUMNS, ...(source.kind === "segment" ? SEGMENT_COLUMNS : [])]));
+  // "channel:email" is "channel_email" in the catalogue: i18next reads a colon as a namespace
+  const label = (column: string) => t(`dialog.labels.${column.replace(":", "_")}`);
   const groups: Array<{ key: string; columns: Array<{ value: ExportColumn; label: string }> }> = [
-    { key: "profile", columns: PROFILE_COLUMNS.map((c) => ({ value: c, label: t(`dialog.labels.${c}`) })) },
-    { key: "consent", columns: CONSENT_COLUMNS.map((c) => ({ value: c, label: t(`dialog.labels.${c}`) })) },
-    { key: "orders", columns: ORDER_COLUMNS.map((c) => ({ value: c, label: t(`dialog.labels.${c}`) })) },
-    ...(source.kind === "segment" ? [{ key: "segment", columns: SEGMENT_COLUMNS.map((c) => ({ value: c as ExportColumn, label: t(`dialog.labels.${c}`) })) }] : []),
+    { key: "profile", columns: PROFILE_COLUMNS.map((c) => ({ value: c, label: label(c) })) },
+    { key: "consent", columns: CONSENT_COLUMNS.map((c) => ({ value: c, label: label(c) })) },
+    { key: "orders", columns: ORDER_COLUMNS.map((c) => ({ value: c, label: label(c) })) },
+    ...(source.kind === "segment" ? [{ key: "segment", columns: SEGMENT_COLUMNS.map((c) => ({ value: c as ExportColumn, label: label(c) })) }] : []),
     ...(customFields.length ? [{ key: "fields", columns: customFields.map((f) => ({ value: `field:${f.key}` as ExportColumn, label: f.label })) }] : []),
   ];
   const toggle = (value: string, on: boolean) =>
@@ -83,32 +85,39 @@ export function ExportDialog({
           </fieldset>
           <fieldset>
             <legend className="label">{t("dialog.columns")}</legend>
-            <div className="mt-1 grid max-h-[45vh] gap-3 overflow-y-auto pr-1 sm:grid-cols-2">
-              {groups.map((group) => (
-                <div key={group.key} className="min-w-0 rounded-md border border-slate-200 p-2" data-testid={`export-group-${group.key}`}>
-                  <div className="flex items-center justify-between gap-2">
-                    <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t(`dialog.groups.${group.key}`)}</span>
-                    <span className="flex gap-2 text-xs">
-                      <button type="button" className="text-indigo-700 hover:underline" onClick={() => setGroup(group.columns, true)}>
-                        {t("dialog.all")}
-                      </button>
-                      <button type="button" className="text-indigo-700 hover:underline" onClick={() => setGroup(group.columns, false)}>
-                        {t("dialog.none")}
-                      </button>
-                    </span>
-                  </div>
-                  <ul className="mt-1 space-y-0.5">
-                    {group.columns.map((c) => (
-                      <li key={c.value}>
-                        <label className="flex items-start gap-2 text-sm">
-                          <input type="checkbox" name="columns" value={c.value} checked={chosen.has(c.value)} onChange={(e) => toggle(c.value, e.currentTarget.checked)} className="mt-1" />
-                          <span className="min-w-0 [overflow-wrap:anywhere]">{c.label}</span>
-                        </label>
-                      </li>
+            {/* three columns on a laptop: the profile, then consent with order totals, then the segment and custom fields */}
+            <div className="mt-1 grid max-h-[55vh] items-start gap-3 overflow-y-auto pr-1 sm:grid-cols-2 md:grid-cols-3">
+              {[groups.filter((g) => g.key === "profile"), groups.filter((g) => g.key === "consent" || g.key === "orders"), groups.filter((g) => g.key === "segment" || g.key === "fields")]
+                .filter((column) => column.length > 0)
+                .map((column) => (
+                  <div key={column[0].key} className="min-w-0 space-y-3">
+                    {column.map((group) => (
+                      <div key={group.key} className="rounded-md border border-slate-200 p-2" data-testid={`export-group-${group.key}`}>
+                        <div className="flex items-center justify-between gap-2">
+                          <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t(`dialog.groups.${group.key}`)}</span>
+                          <span className="flex shrink-0 gap-2 text-xs">
+                            <button type="button" className="text-indigo-700 hover:underline" onClick={() => setGroup(group.columns, true)}>
+                              {t("dialog.all")}
+                            </button>
+                            <button type="button" className="text-indigo-700 hover:underline" onClick={() => setGroup(group.columns, false)}>
+                              {t("dialog.none")}
+                            </button>
+                          </span>
+                        </div>
+                        <ul className="mt-1 space-y-0.5">
+                          {group.columns.map((c) => (
+                            <li key={c.value}>
+                              <label className="flex items-start gap-2 text-sm">
+                                <input type="checkbox" name="columns" value={c.value} checked={chosen.has(c.value)} onChange={(e) => toggle(c.value, e.currentTarget.checked)} className="mt-1" />
+                                <span className="min-w-0 [overflow-wrap:anywhere]">{c.label}</span>
+                              </label>
+                            </li>
+                          ))}
+                        </ul>
+                      </div>
                     ))}
-                  </ul>
-                </div>
-              ))}
+                  </div>
+                ))}
             </div>
           </fieldset>
           {format === "csv" && (
