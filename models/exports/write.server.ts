@@ -23,6 +23,20 @@ export async function writeExport(rows: AsyncIterable<ExportCell[][]>, out: Writ
   return options.format === "xlsx" ? writeXlsx(rows, out, options) : writeCsv(rows, out, options);
 }
 
+/**
+ * A signal that aborts when `out` fails or closes before it finished: waits for `drain` take it, so
+ * they end with the output instead of piling a reaction per wait on one long-lived promise (a race
+ * against `finished` at every drain held one object per 16 rows until the end).
+ */
+function failureSignal(out: Writable): AbortSignal {
+  const controller = new AbortController();
+  out.once("error", (error) => controller.abort(error));
+  out.once("close", () => {
+    if (!out.writableFinished) controller.abort(new Error("the output closed before the export was written"));
+  });
+  return controller.signal;
+}
+
 /** Resolves when `out` has taken everything and closed; rejects when it fails or is closed early. */
 function whenFinished(out: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -39,26 +53,37 @@ async function writeCsv(rows: AsyncIterable<ExportCell[][]>, out: Writable, opti
   const csv = stringify({ delimiter: options.csv.delimiter, bom: options.csv.bom, escape_formulas: true, record_delimiter: "windows" });
   const finished = whenFinished(out);
   finished.catch(() => {});
-  let failure: Error | null = null;
-  csv.once("error", (error) => (failure = error));
-  out.once("error", (error) => (failure ??= error));
-  out.once("close", () => (failure ??= out.writableFinished ? null : new Error("the output closed before the export was written")));
-  csv.pipe(out);
+  const failed = failureSignal(out);
+  // The stringifier makes one small string per row. Handed on one by one, each became a Buffer and
+  // an entry of the file's writev (a fifth of an export's time); they are joined per batch instead,
+  // and the output's own backpressure is waited for between batches.
+  let lines: string[] = [];
+  // read as text: otherwise each pushed line becomes a Buffer only to be turned back into text
+  csv.setEncoding("utf8");
+  csv.on("data", (line: Buffer | string) => lines.push(typeof line === "string" ? line : line.toString("utf8")));
+  let stringifyError: Error | null = null;
+  csv.once("error", (error) => (stringifyError = error));
+  const flush = async () => {
+    if (!lines.length) return;
+    const text = lines.join("");
+    lines = [];
+    if (!out.write(text)) await once(out, "drain", { signal: failed });
+  };
   let written = 0;
   csv.write(options.columns.map(columnHeader));
   for await (const batch of rows) {
-    for (const row of batch) {
-      if (!csv.write(row)) {
-        await Promise.race([once(csv, "drain"), finished]);
-        if (failure) throw failure;
-      }
-    }
+    for (const row of batch) csv.write(row);
     written += batch.length;
-    if (failure) throw failure;
+    if (stringifyError) throw stringifyError;
+    await flush();
+    if (failed.aborted) throw failed.reason;
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("export stopped");
     await options.onBatch?.(written);
   }
   csv.end();
+  await once(csv, "end");
+  await flush();
+  out.end();
   await finished;
   return written;
 }
@@ -66,6 +91,7 @@ async function writeCsv(rows: AsyncIterable<ExportCell[][]>, out: Writable, opti
 async function writeXlsx(rows: AsyncIterable<ExportCell[][]>, out: Writable, options: WriteOptions): Promise<number> {
   const finished = whenFinished(out);
   finished.catch(() => {});
+  const failed = failureSignal(out);
   // no shared strings table (it would grow with the file) and no styles: every row is flushed as written
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   const sheet = workbook.addWorksheet("Export");
@@ -81,7 +107,8 @@ async function writeXlsx(rows: AsyncIterable<ExportCell[][]>, out: Writable, opt
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("export stopped");
     await options.onBatch?.(written);
     // let the zip stream hand what it compressed to the output before the next batch
-    if (out.writableNeedDrain) await Promise.race([once(out, "drain"), finished]);
+    if (out.writableNeedDrain) await once(out, "drain", { signal: failed });
+    if (failed.aborted) throw failed.reason;
   }
   sheet.commit();
   await workbook.commit();
