@@ -14,6 +14,7 @@ import { getStoreSettings } from "./domain/store.server";
 import { countUnreadNotifications } from "./domain/notifications.server";
 import { countOwnOpenTasks } from "./domain/tasks.server";
 import { pageTitle } from "~/title";
+import { mayExport } from "./domain/exports.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -29,12 +30,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getStoreSettings(context.services.db),
   ]);
   // the bell's badge: one COUNT on the (user_id, read_at) index
-  const [unreadNotifications, openTasks] = user
-    ? await Promise.all([countUnreadNotifications(context.services.db, user.id), user.role === "marketer" ? 0 : countOwnOpenTasks(context.services.db, user.id)])
-    : [0, 0];
+  const [unreadNotifications, openTasks, exports] = user
+    ? await Promise.all([
+        countUnreadNotifications(context.services.db, user.id),
+        user.role === "marketer" ? 0 : countOwnOpenTasks(context.services.db, user.id),
+        mayExport(context.services.db, user.role),
+      ])
+    : [0, 0, false];
   const [csrf, csrfCookie] = await formToken(request, context);
   return json(
-    { user, locale, store, csrf, requestId: context.requestId, unreadNotifications, openTasks },
+    { user, locale, store, csrf, requestId: context.requestId, unreadNotifications, openTasks, mayExport: exports },
     { headers: csrfCookie ? { "Set-Cookie": csrfCookie } : {} },
   );
 }
@@ -85,7 +90,7 @@ export default function App() {
   return (
     <AuthenticityTokenProvider token={data?.csrf ?? ""}>
       {data?.user ? (
-        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} openTasks={data.openTasks} locale={intlLocale(data.locale, data.store.locale)}>
+        <AppShell user={data.user} storeName={data.store.name} unreadNotifications={data.unreadNotifications} openTasks={data.openTasks} locale={intlLocale(data.locale, data.store.locale)} mayExport={data.mayExport}>
           <Outlet />
         </AppShell>
       ) : (

@@ -20,6 +20,7 @@ const benches: Array<() => Promise<BenchModule>> = [
   () => import("./campaigns").then((m) => m.default),
   () => import("./automations").then((m) => m.default),
   () => import("./storefront").then((m) => m.default),
+  () => import("./export").then((m) => m.default),
 ];
 
 async function main() {

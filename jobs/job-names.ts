@@ -21,6 +21,10 @@ export const JOB_NAMES = {
   followSegmentEvents: "follow-segment-events",
   /** One for the whole store, repeating: acts on due automation firings. */
   runAutomationFirings: "run-automation-firings",
+  /** Writes a large export's file (unique by export id). */
+  runExport: "run-export",
+  /** Hourly: deletes the files of exports past their expiry. */
+  pruneExports: "prune-exports",
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
@@ -45,4 +49,8 @@ export interface DeliverEmailJobData {
 
 export interface CampaignJobData {
   campaignId: number;
+}
+
+export interface ExportJobData {
+  exportId: number;
 }

@@ -9,6 +9,7 @@ import { defineSendCampaign } from "./send-campaign";
 import { defineStartCampaign } from "./start-campaign";
 import { defineFollowSegmentEvents } from "./follow-segment-events";
 import { defineRunAutomationFirings } from "./run-automation-firings";
+import { definePruneExports, defineRunExport } from "./run-export";
 import type { WorkerDeps } from "./worker-deps";
 
 /** Defines every job a worker runs on its Agenda. */
@@ -23,4 +24,6 @@ export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
   defineSendCampaign(agenda, deps);
   defineFollowSegmentEvents(agenda, deps);
   defineRunAutomationFirings(agenda, deps);
+  defineRunExport(agenda, deps);
+  definePruneExports(agenda, deps);
 }

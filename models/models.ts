@@ -16,6 +16,7 @@ import { defineAutomationModels, type AutomationModels } from "./automation-mode
 import { defineFeedModels, type FeedModels } from "./feed-models";
 import { definePrivacyModels, type PrivacyModels } from "./privacy-models";
 import { defineStorefrontModels, type StorefrontModels } from "./storefront-models";
+import { defineExportModels, type ExportModels } from "./export-models";
 
 /** Roles, from most to least powerful. */
 export const ROLES = ["admin", "marketer", "manager"] as const;
@@ -390,7 +391,7 @@ export interface AgendaJobLog extends Model<Attrs<AgendaJobLog>, Create<AgendaJo
   meta: string | null;
 }
 
-export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels, PrivacyModels, StorefrontModels {
+export interface Models extends SegmentModels, NotificationModels, SessionModels, CampaignModels, AutomationModels, FeedModels, PrivacyModels, StorefrontModels, ExportModels {
   StoreSettings: ModelStatic<StoreSettings>;
   User: ModelStatic<User>;
   ApiKey: ModelStatic<ApiKey>;
@@ -749,6 +750,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineFeedModels(sequelize),
     ...definePrivacyModels(sequelize),
     ...defineStorefrontModels(sequelize),
+    ...defineExportModels(sequelize),
     StoreSettings,
     User,
     ApiKey,

@@ -8,6 +8,7 @@ import { reconcileRecomputeJobs } from "../jobs/segment-schedule";
 import { defineWorkerJobs } from "../jobs/worker-jobs";
 import { FOLLOW_EVENTS_EVERY_MS } from "../jobs/follow-segment-events";
 import { RUN_FIRINGS_EVERY_MS } from "../jobs/run-automation-firings";
+import { PRUNE_EXPORTS_EVERY } from "../jobs/run-export";
 import { ChannelThrottles } from "../campaigns/throttle";
 import { campaignWiring, type CampaignWiring } from "./campaign-wiring";
 
@@ -68,6 +69,7 @@ export async function startWorker(services: ConsoleServices, options: WorkerOpti
   await agenda.every(PRUNE_HISTORY_EVERY, JOB_NAMES.pruneSegmentHistory);
   await agenda.every(FOLLOW_EVENTS_EVERY_MS, JOB_NAMES.followSegmentEvents);
   await agenda.every(RUN_FIRINGS_EVERY_MS, JOB_NAMES.runAutomationFirings);
+  await agenda.every(PRUNE_EXPORTS_EVERY, JOB_NAMES.pruneExports);
   await agenda.start();
   log.info({ name: agenda.attrs.name }, "worker processing jobs");
 

@@ -31,6 +31,7 @@ import { definitionContract, DEFINITION_SCHEMA_NAMES } from "./definitions-contr
 import { feedContract, FEED_SCHEMA_NAMES } from "./feeds-contract.server";
 import { privacyContract, PRIVACY_SCHEMA_NAMES } from "./privacy-contract.server";
 import { storefrontContract, STOREFRONT_SCHEMA_NAMES } from "./storefront-contract.server";
+import { exportContract, EXPORT_SCHEMA_NAMES } from "./exports-contract.server";
 
 export const SINGLE_BODY_LIMIT_BYTES = 1024 * 1024;
 export const BULK_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -61,7 +62,7 @@ export interface EndpointContract {
   /** Each path parameter's description and schema; a value the schema refuses names no record (404). */
   pathParams?: Record<string, { description: string; schema: z.ZodType }>;
   /** Success responses by status; errors are described once for all. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; /** A file in one of these media types instead of JSON. */ file?: string[] }>;
 }
 
 const single = <S extends z.ZodType>(schema: S) => ({ schema, limitBytes: SINGLE_BODY_LIMIT_BYTES });
@@ -233,6 +234,7 @@ export const contract = {
   ...feedContract,
   ...privacyContract,
   ...storefrontContract,
+  ...exportContract,
 } satisfies Record<string, EndpointContract>;
 
 /** Component names of the schemas in the OpenAPI document. */
@@ -265,4 +267,5 @@ export const SCHEMA_NAMES: Array<[string, z.ZodType]> = [
   ...FEED_SCHEMA_NAMES,
   ...PRIVACY_SCHEMA_NAMES,
   ...STOREFRONT_SCHEMA_NAMES,
+  ...EXPORT_SCHEMA_NAMES,
 ];

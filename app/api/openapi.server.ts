@@ -68,7 +68,9 @@ function operation(c: EndpointContract) {
   }
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(c.responses)) {
-    responses[status] = { description: r.description, content: { "application/json": { schema: r.schema ? ref(componentName(r.schema)) : {} } } };
+    responses[status] = r.file
+      ? { description: r.description, content: Object.fromEntries(r.file.map((type) => [type, { schema: { type: "string", contentMediaType: type } }])) }
+      : { description: r.description, content: { "application/json": { schema: r.schema ? ref(componentName(r.schema)) : {} } } };
   }
   for (const status of [...errors].sort()) responses[status] = { $ref: `#/components/responses/Error${status}` };
   responses.default = { $ref: "#/components/responses/Error" };
@@ -122,7 +124,7 @@ export function openApiDocument(serverUrl: string) {
       ].join("\n\n"),
     },
     servers: [{ url: serverUrl }],
-    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Automations", "Tasks", "Store", "Storefront", "Meta"].map((name) => ({ name })),
+    tags: ["Customers", "Orders", "Carts", "Interactions", "Subscriptions", "Catalog", "Segments", "Campaigns", "Automations", "Tasks", "Store", "Storefront", "Exports", "Meta"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {
@@ -135,7 +137,7 @@ export function openApiDocument(serverUrl: string) {
       schemas: componentSchemas(),
       responses: {
         ...Object.fromEntries(Object.entries(ERROR_STATUS_TEXT).map(([status, text]) => [`Error${status}`, errorResponse(text)])),
-        Error: errorResponse("Any other error: 404 unknown path, 405 wrong method, 409 conflict (e.g. deleting a segment others use, or changing a campaign that is sending), 503 busy (retry), 500 internal."),
+        Error: errorResponse("Any other error: 404 unknown path, 405 wrong method, 409 conflict (e.g. deleting a segment others use, changing a campaign that is sending, or an export not done yet), 410 gone (an export's expired file), 503 busy (retry), 500 internal."),
       },
     },
   };

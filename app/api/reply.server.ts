@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { ApiError } from "../../models/ingest/responses";
 import type { FieldError } from "../../models/ingest/schemas";
 
@@ -10,6 +12,7 @@ export const ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
@@ -24,6 +27,8 @@ export interface ApiReply {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** A file streamed as the body instead (an export's download). */
+  file?: { path: string; contentType: string; disposition: string; size: number };
 }
 
 export function reply(status: number, value: unknown, headers?: Record<string, string>): ApiReply {
@@ -36,6 +41,12 @@ export function errorReply(code: ErrorCode, message: string, fields: FieldError[
 }
 
 export function toResponse(r: ApiReply): Response {
+  if (r.file) {
+    return new Response(createReadableStreamFromReadable(fs.createReadStream(r.file.path)), {
+      status: r.status,
+      headers: { "Content-Type": r.file.contentType, "Content-Disposition": r.file.disposition, "Content-Length": String(r.file.size), "Cache-Control": "no-store", ...r.headers },
+    });
+  }
   return new Response(r.body, {
     status: r.status,
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...r.headers },

@@ -21,6 +21,7 @@ export function AppShell({
   unreadNotifications,
   openTasks,
   locale,
+  mayExport = false,
   children,
 }: {
   user: SessionUser;
@@ -30,6 +31,8 @@ export function AppShell({
   openTasks: number;
   /** The store's locale, for the bell's count. */
   locale: string;
+  /** Whether the user may export (admins; marketers when the store allows it): the Exports page is in the menu. */
+  mayExport?: boolean;
   children: React.ReactNode;
 }) {
   const { t } = useTranslation();
@@ -43,6 +46,7 @@ export function AppShell({
     { to: "/outbox", label: t("nav.outbox"), roles: ["admin", "marketer"] },
     { to: "/imports", label: t("nav.imports"), roles: ["admin", "marketer"] },
     { to: "/products", label: t("nav.products"), roles: ["admin", "marketer"] },
+    ...(mayExport ? [{ to: "/exports", label: t("nav.exports"), roles: ["admin", "marketer"] satisfies Role[] }] : []),
   ];
   const admin: NavItem[] = [
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },

@@ -13,5 +13,6 @@ import emails from "./en/emails.json";
 import definitions from "./en/definitions.json";
 import feeds from "./en/feeds.json";
 import storefront from "./en/storefront.json";
+import exports from "./en/exports.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };

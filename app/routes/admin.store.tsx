@@ -10,6 +10,8 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney } from "~/format";
 import { getMarketingSettings, getStoreSettings, updateMarketingSettings, updateStoreSettings } from "~/domain/admin.server";
+import { getExportSettings, updateExportSettings } from "~/domain/exports.server";
+import { JOB_FROM_ROWS_RANGE, KEEP_HOURS_RANGE } from "../../models/exports/columns";
 import { FieldError, Notice } from "./admin.ui/parts";
 import { getHistoryRetentionDays, updateHistoryRetention } from "~/domain/feeds.server";
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from "../../models/segments/retention-limits";
@@ -102,16 +104,33 @@ const RetentionSchema = z.object({
     .max(MAX_RETENTION_DAYS, "feeds:retention.errors.days"),
 });
 
+/** Who may export, and how large exports run (models/exports/settings.server.ts). */
+const ExportSettingsSchema = z.object({
+  intent: z.literal("exports"),
+  marketersMayExport: z.boolean().default(false),
+  jobFromRows: z
+    .number({ error: "exports:settings.errors.jobFromRows" })
+    .int("exports:settings.errors.jobFromRows")
+    .min(JOB_FROM_ROWS_RANGE.min, "exports:settings.errors.jobFromRows")
+    .max(JOB_FROM_ROWS_RANGE.max, "exports:settings.errors.jobFromRows"),
+  keepHours: z
+    .number({ error: "exports:settings.errors.keepHours" })
+    .int("exports:settings.errors.keepHours")
+    .min(KEEP_HOURS_RANGE.min, "exports:settings.errors.keepHours")
+    .max(KEEP_HOURS_RANGE.max, "exports:settings.errors.keepHours"),
+});
+
 /** Suggestions for the locale field: the languages of the stores this console is made for. */
 const LOCALE_SUGGESTIONS = ["en", "en-GB", "en-US", "bg-BG", "el-GR", "el-CY", "ru-RU", "uk-UA", "de-DE", "ro-RO"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, context, "admin");
-  const [store, marketing, historyRetentionDays] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db), getHistoryRetentionDays(context.services.db)]);
+  const [store, marketing, historyRetentionDays, exporting] = await Promise.all([getStoreSettings(context.services.db), getMarketingSettings(context.services.db), getHistoryRetentionDays(context.services.db), getExportSettings(context.services.db)]);
   return json({
     store,
     marketing,
     historyRetentionDays,
+    exporting,
     // the server's lists, so the page renders the same on the server and in the browser
     timeZones: Intl.supportedValuesOf("timeZone"),
     currencies: Intl.supportedValuesOf("currency"),
@@ -139,6 +158,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { changed } = await updateHistoryRetention(context.services.db, submission.value.historyRetentionDays, actor, new Date());
     return json({ form: "retention" as const, result: submission.reply(), changed: changed ? ["historyRetentionDays"] : [] });
   }
+  if (form.get("intent") === "exports") {
+    const submission = parseWithZod(form, { schema: ExportSettingsSchema });
+    if (submission.status !== "success") return json({ form: "exports" as const, result: submission.reply(), changed: null }, { status: 400 });
+    const { intent: _intent, ...settings } = submission.value;
+    const { changed } = await updateExportSettings(context.services.db, settings, actor, new Date());
+    return json({ form: "exports" as const, result: submission.reply(), changed });
+  }
   const submission = parseWithZod(form, { schema: StoreSettingsSchema });
   if (submission.status !== "success") return json({ form: "store" as const, result: submission.reply(), changed: null }, { status: 400 });
   const { changed } = await updateStoreSettings(context.services.db, submission.value, actor);
@@ -146,7 +172,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function StoreSettingsPage() {
-  const { store, timeZones, currencies, sample, marketing, historyRetentionDays } = useLoaderData<typeof loader>();
+  const { store, timeZones, currencies, sample, marketing, historyRetentionDays, exporting } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer?.form === "store" ? answer : undefined;
   const navigation = useNavigation();
@@ -252,6 +278,7 @@ export default function StoreSettingsPage() {
       </div>
       <MarketingRules marketing={marketing} currency={store.currency} answer={answer?.form === "marketing" ? answer : undefined} />
       <HistoryRetention days={historyRetentionDays} answer={answer?.form === "retention" ? answer : undefined} />
+      <ExportRules settings={exporting} answer={answer?.form === "exports" ? answer : undefined} />
     </div>
   );
 }
@@ -380,6 +407,67 @@ function HistoryRetention({ days, answer }: { days: number; answer: { result: Su
         <p className="w-full text-xs text-slate-500" id={`${fields.historyRetentionDays.id}-help`}>
           {t("retention.help", limits)}
         </p>
+      </Form>
+    </section>
+  );
+}
+
+/** Whether marketers may export, from how many rows an export is a background job, how long its file is kept. */
+function ExportRules({
+  settings,
+  answer,
+}: {
+  settings: { marketersMayExport: boolean; jobFromRows: number; keepHours: number };
+  answer: { result: SubmissionResult<string[]>; changed: string[] | null } | undefined;
+}) {
+  const { t } = useTranslation("exports");
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "store-exports",
+    lastResult: answer?.result,
+    defaultValue: { marketersMayExport: settings.marketersMayExport ? "on" : "", jobFromRows: String(settings.jobFromRows), keepHours: String(settings.keepHours) },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ExportSettingsSchema }),
+  });
+  return (
+    <section className="card space-y-4" data-testid="export-settings">
+      <div>
+        <h2 className="text-base font-semibold text-slate-900">{t("settings.title")}</h2>
+        <p className="text-sm text-slate-500">{t("settings.subtitle")}</p>
+      </div>
+      {answer?.changed && <Notice tone="success">{answer.changed.length ? t("settings.saved", { count: answer.changed.length }) : t("settings.unchanged")}</Notice>}
+      <Form method="post" {...getFormProps(form)} className="grid gap-5 lg:grid-cols-3">
+        <AuthenticityTokenInput />
+        <input type="hidden" name="intent" value="exports" />
+        <div>
+          <label className="flex items-start gap-2">
+            <input className="mt-1" {...getInputProps(fields.marketersMayExport, { type: "checkbox" })} data-testid="marketers-may-export" />
+            <span className="label">{t("settings.marketersMayExport")}</span>
+          </label>
+          <p className="mt-1 text-xs text-slate-500">{t("settings.marketersMayExportHelp")}</p>
+        </div>
+        <div>
+          <label className="label" htmlFor={fields.jobFromRows.id}>
+            {t("settings.jobFromRows")}
+          </label>
+          <input className="input mt-1 w-40" inputMode="numeric" {...getInputProps(fields.jobFromRows, { type: "text" })} />
+          <p className="mt-1 text-xs text-slate-500">{t("settings.jobFromRowsHelp")}</p>
+          <FieldError id={fields.jobFromRows.errorId} errors={fields.jobFromRows.errors} />
+        </div>
+        <div>
+          <label className="label" htmlFor={fields.keepHours.id}>
+            {t("settings.keepHours")}
+          </label>
+          <input className="input mt-1 w-32" inputMode="numeric" {...getInputProps(fields.keepHours, { type: "text" })} />
+          <p className="mt-1 text-xs text-slate-500">{t("settings.keepHoursHelp")}</p>
+          <FieldError id={fields.keepHours.errorId} errors={fields.keepHours.errors} />
+        </div>
+        <div className="lg:col-span-3">
+          <button type="submit" className="btn" disabled={navigation.state !== "idle"} data-testid="save-exports">
+            {t("settings.save")}
+          </button>
+        </div>
       </Form>
     </section>
   );

@@ -6,7 +6,13 @@ import { listCustomerRecords, upsertCustomers } from "~/domain/api.server";
 
 const endpoints = [
   endpoint(contract.listCustomers, async ({ db, query, requestId }) => {
-    const page = await listCustomerRecords(db, { limit: query.limit, cursor: query.cursor, updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined });
+    const page = await listCustomerRecords(db, {
+      limit: query.limit,
+      cursor: query.cursor,
+      updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
+      segment: query.segment,
+      notSegment: query.notSegment,
+    });
     if (!page.ok) return errorReply("validation_failed", "The query has errors.", [{ field: page.field, reason: page.reason }], requestId);
     return reply(200, page.page);
   }),

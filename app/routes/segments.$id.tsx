@@ -24,6 +24,8 @@ import {
   isRecomputeConflict,
 } from "~/domain/segments.server";
 import { recomputeScheduleOf } from "~/domain/jobs.server";
+import { exportDialogOptions } from "~/domain/exports.server";
+import { ExportDialog } from "~/components/exports/ExportDialog";
 import { SizeChart } from "~/components/segments/SizeChart";
 import { ActiveBadge, Notice, RelativeTime, SEGMENT_EDITORS, TypeBadge } from "~/components/segments/parts";
 import { countryName, describeCriterion, wordingFrom } from "~/components/segments/words";
@@ -53,7 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const segment = await getSegment(db, id);
   if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
   const now = new Date();
-  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job, retentionDays, feed] = await Promise.all([
+  const [store, vocabulary, sizes, recomputes, members, events, usedBy, job, retentionDays, feed, exporting] = await Promise.all([
     getStoreForReader(request, context),
     segmentVocabulary(db),
     sizeSeries(db, [id], { now, points: CHART_POINTS, windowMs: CHART_WINDOW_MS }),
@@ -65,11 +67,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     getHistoryRetentionDays(db),
     // the secret feed is the admins' alone: other roles do not learn its state or its readers
     user.role === "admin" ? Promise.all([getFeedState(db, id), latestFeedReads(db, id, FEED_READS_SHOWN)]) : Promise.resolve(null),
+    exportDialogOptions(db, user.role),
   ]);
   return json({
     now: now.toISOString(),
     store,
     canEdit: (SEGMENT_EDITORS as readonly string[]).includes(user.role),
+    exporting,
     segment: {
       ...segment,
       isLocked: segment.type === "snapshot" && segment.lockedAt !== null,
@@ -159,9 +163,18 @@ export default function SegmentPage() {
               </span>
             </div>
           </div>
-          {canEdit && (
+          {(canEdit || data.exporting) && (
             <div className="flex flex-wrap gap-2">
-              {s.type !== "manual" && (
+              {data.exporting && (
+                <ExportDialog
+                  source={{ kind: "segment", segmentId: s.id, name: s.name }}
+                  rows={{ count: s.memberCount, isCapped: false }}
+                  jobFromRows={data.exporting.jobFromRows}
+                  customFields={data.exporting.customFields}
+                  locale={store.locale}
+                />
+              )}
+              {canEdit && s.type !== "manual" && (
                 <Form method="post">
                   <AuthenticityTokenInput />
                   <button type="submit" name="intent" value="recompute" className="btn-secondary" disabled={!canRecompute || isRecomputing} title={canRecompute ? undefined : t(s.isLocked ? "page.recomputeLocked" : "page.recomputeInactive")} data-testid="recompute">
@@ -169,12 +182,16 @@ export default function SegmentPage() {
                   </button>
                 </Form>
               )}
-              <Link to={`/segments/new?from=${s.id}`} className="btn-secondary" data-testid="duplicate-segment">
-                {t("list.duplicate")}
-              </Link>
-              <Link to={`/segments/${s.id}/edit`} className="btn" data-testid="edit-segment">
-                {t("page.edit")}
-              </Link>
+              {canEdit && (
+                <>
+                  <Link to={`/segments/new?from=${s.id}`} className="btn-secondary" data-testid="duplicate-segment">
+                    {t("list.duplicate")}
+                  </Link>
+                  <Link to={`/segments/${s.id}/edit`} className="btn" data-testid="edit-segment">
+                    {t("page.edit")}
+                  </Link>
+                </>
+              )}
             </div>
           )}
         </div>
@@ -190,7 +207,14 @@ export default function SegmentPage() {
       )}
 
       <StatGrid>
-        <StatCard label={t("page.members")} value={n(s.memberCount)} testId="page-member-count" />
+        <StatCard
+          label={t("page.members")}
+          value={
+            <Link to={`/customers?segment=${s.id}`} className="text-indigo-700 hover:underline" data-testid="page-member-count" title={t("list.membersLink", { name: s.name })}>
+              {n(s.memberCount)}
+            </Link>
+          }
+        />
         <StatCard
           label={s.type === "manual" ? t("page.changedByHand") : t("page.lastRecomputed")}
           value={s.type === "manual" ? "—" : <RelativeTime at={s.lastRecomputedAt} now={now} locale={store.locale} timeZone={store.timeZone} never={t("list.never")} />}

@@ -192,9 +192,10 @@ function segmentColumns({
       cell: (s) => (
         <span className={`inline-flex items-center gap-3 ${muted(s)}`}>
           <Sparkline samples={s.samples} isActive={s.isActive} label={t("list.sparkline", { name: s.name })} />
-          <span className="min-w-[3rem] font-medium tabular-nums" data-testid="member-count">
+          {/* the count opens the customer list filtered by the segment (retailCRM's list does the same) */}
+          <Link to={`/customers?segment=${s.id}`} className="min-w-[3rem] font-medium tabular-nums text-indigo-700 hover:underline" data-testid="member-count" title={t("list.membersLink", { name: s.name })}>
             {formatNumber(s.memberCount, store.locale)}
-          </span>
+          </Link>
         </span>
       ),
     },

@@ -33,7 +33,7 @@ function idsSelect(db: Database, viewer: CustomerViewer, filters: CustomerFilter
  */
 export async function countCustomers(
   db: Database,
-  input: { viewer: CustomerViewer; query: Pick<CustomerListQuery, "q" | "country" | "group" | "tag" | "manager" | "marketing" | "channel">; storeCountry: string | null; cap?: number; driveLimit?: number },
+  input: { viewer: CustomerViewer; query: Pick<CustomerListQuery, "q" | "country" | "group" | "tag" | "manager" | "marketing" | "channel" | "segment" | "notSegment">; storeCountry: string | null; cap?: number; driveLimit?: number },
 ): Promise<CustomerCount> {
   const cap = input.cap ?? CUSTOMER_COUNT_CAP;
   const capped = (n: number): CustomerCount => (n > cap ? { count: cap, isCapped: true } : { count: n, isCapped: false });
@@ -50,11 +50,14 @@ export async function countCustomers(
     return capped(Number(row?.n ?? 0));
   }
   const driver = await chooseDriver(db, input.viewer, input.query, null, input.driveLimit);
-  const { tag, channel } = input.query;
-  const onlyTag = driver.kind === "tag" && !channel && !hasCustomerConditions(input.viewer, input.query);
-  const onlyChannel = driver.kind === "channel" && tag === undefined && !hasCustomerConditions(input.viewer, input.query);
+  const { tag, channel, segment, notSegment } = input.query;
+  const noSegments = !segment && !notSegment;
+  const onlyTag = driver.kind === "tag" && !channel && noSegments && !hasCustomerConditions(input.viewer, input.query);
+  const onlyChannel = driver.kind === "channel" && tag === undefined && noSegments && !hasCustomerConditions(input.viewer, input.query);
+  const onlySegment = driver.kind === "segment" && tag === undefined && !channel && segment?.length === 1 && !notSegment && !hasCustomerConditions(input.viewer, input.query);
   // a tag or a channel alone is counted in its own index, without looking a single customer up
   if (onlyTag) return capped(await cappedCount(db, "SELECT customer_id FROM customer_tags WHERE tag_id = ?", [tag!], cap));
+  if (onlySegment) return capped(await cappedCount(db, "SELECT customer_id FROM segment_members WHERE segment_id = ?", [segment![0]], cap));
   if (onlyChannel) return capped(await cappedCount(db, "SELECT customer_id FROM channel_identities WHERE channel = ? AND is_subscribed = 1", [channel!], cap));
   const select = idsSelect(db, input.viewer, input.query, driver);
   return capped(await cappedCount(db, select.sql, select.values, cap));

@@ -1,4 +1,4 @@
-import { QueryTypes } from "sequelize";
+import { Op, QueryTypes } from "sequelize";
 import type { Database } from "../db";
 import { onlyCustomersOf, type CustomerViewer } from "./viewer";
 
@@ -8,6 +8,8 @@ export interface CustomerFilterOptions {
   tags: Array<{ id: number; name: string }>;
   /** Empty for a manager, who sees only their own customers anyway. */
   managers: Array<{ id: number; name: string; isActive: boolean }>;
+  /** Live segments, by name: the segment filters offer them. */
+  segments: Array<{ id: number; name: string; code: string }>;
 }
 
 /**
@@ -32,20 +34,22 @@ async function customerCountries(db: Database): Promise<string[]> {
 
 /** What the list's filter menus offer. */
 export async function getCustomerFilterOptions(db: Database, viewer: CustomerViewer): Promise<CustomerFilterOptions> {
-  const { CustomerGroup, Tag, User } = db.models;
+  const { CustomerGroup, Tag, User, Segment } = db.models;
   const managerId = onlyCustomersOf(viewer);
-  const [countries, groups, tags, managers] = await Promise.all([
+  const [countries, groups, tags, managers, segments] = await Promise.all([
     customerCountries(db),
     CustomerGroup.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]], raw: true }),
     Tag.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]], raw: true }),
     managerId === null
       ? User.findAll({ attributes: ["id", "name", "isActive"], where: { role: "manager" }, order: [["name", "ASC"]], raw: true })
       : Promise.resolve([]),
+    Segment.findAll({ attributes: ["id", "name", "code"], where: { deletedAt: { [Op.is]: null } }, order: [["name", "ASC"]], raw: true }),
   ]);
   return {
     countries,
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
     tags: tags.map((t) => ({ id: t.id, name: t.name })),
     managers: managers.map((m) => ({ id: m.id, name: m.name, isActive: Boolean(m.isActive) })),
+    segments: segments.map((s) => ({ id: s.id, name: s.name, code: s.code })),
   };
 }

@@ -32,11 +32,12 @@ export async function cappedCount(db: Database, sql: string, values: Array<strin
   return Number(row?.n ?? 0);
 }
 
-type Candidate = { kind: "column"; column: EqualityColumn } | { kind: "tag" } | { kind: "channel" };
+type Candidate = { kind: "column"; column: EqualityColumn } | { kind: "tag" } | { kind: "channel" } | { kind: "segment"; segmentId: number };
 
 function candidateSql(candidate: Candidate, viewer: CustomerViewer, filters: CustomerFilters): { sql: string; values: Array<string | number> } {
   if (candidate.kind === "tag") return { sql: "SELECT customer_id FROM customer_tags WHERE tag_id = ?", values: [filters.tag!] };
   if (candidate.kind === "channel") return { sql: "SELECT customer_id FROM channel_identities WHERE channel = ? AND is_subscribed = 1", values: [filters.channel!] };
+  if (candidate.kind === "segment") return { sql: "SELECT customer_id FROM segment_members WHERE segment_id = ?", values: [candidate.segmentId] };
   const filter = equalityFilters(viewer, filters).find((f) => f.column === candidate.column)!;
   return filter.value === null
     ? { sql: `SELECT id FROM customers WHERE ${candidate.column} IS NULL`, values: [] }
@@ -47,8 +48,8 @@ function candidateSql(candidate: Candidate, viewer: CustomerViewer, filters: Cus
 function walkOf(candidate: Candidate | null, sort: CustomerSort | null): Driver {
   const byTotal = sort === null ? undefined : ORDER_TOTAL_SORTS[sort];
   if (byTotal) return { kind: "walk", index: `customers_by_${byTotal.column}` };
-  if (candidate?.kind === "tag" || candidate?.kind === "channel") {
-    // by name, the order comes from customers; the tag or channel is then a test on each row
+  if (candidate?.kind === "tag" || candidate?.kind === "channel" || candidate?.kind === "segment") {
+    // by name, the order comes from customers; the tag, channel or segment is then a test on each row
     return sort === "name" ? { kind: "walk", index: "customers_sort_name" } : candidate;
   }
   if (candidate?.kind === "column") {
@@ -69,6 +70,7 @@ export async function chooseDriver(
   const candidates: Candidate[] = [...columns];
   if (filters.tag !== undefined) candidates.push({ kind: "tag" });
   if (filters.channel) candidates.push({ kind: "channel" });
+  for (const segmentId of filters.segment ?? []) candidates.push({ kind: "segment", segmentId });
   if (!candidates.length) return walkOf(null, sort);
   const byTotal = sort === null ? undefined : ORDER_TOTAL_SORTS[sort];
   // one equality filter alone: its own index is in the page's order, (country) for newest, (country, sort_name) by name

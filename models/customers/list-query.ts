@@ -50,6 +50,24 @@ const optionalId = z
 
 const emptyIsUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
+/** At most this many segments in each of the segment filters. */
+export const MAX_SEGMENT_FILTERS = 10;
+
+/** Segment ids as the URL carries them ("3,7"); the form's menus add one parameter each, which the reader joins. */
+const segmentIds = z
+  .string()
+  .regex(/^\d{1,10}(,\d{1,10})*$/, "must be segment ids separated by commas")
+  .optional()
+  .transform((s, ctx) => {
+    if (!s) return undefined;
+    const ids = [...new Set(s.split(",").map(Number))].filter((id) => id > 0);
+    if (ids.length > MAX_SEGMENT_FILTERS) {
+      ctx.addIssue({ code: "custom", message: `at most ${MAX_SEGMENT_FILTERS} segments` });
+      return z.NEVER;
+    }
+    return ids.length ? ids : undefined;
+  });
+
 export const CustomerListQuery = z.object({
   // a pasted tab or line break separates words; other control characters are no part of a name
   q: z.preprocess((v) => (typeof v === "string" ? withoutControlCharacters(v) : v), optionalText(200)),
@@ -60,6 +78,10 @@ export const CustomerListQuery = z.object({
   manager: z.preprocess(emptyIsUndefined, z.union([z.literal("none"), optionalId]).optional()),
   marketing: z.preprocess(emptyIsUndefined, z.enum(["yes", "no"], { error: "must be yes or no" }).optional()),
   channel: z.preprocess(emptyIsUndefined, z.enum(LIST_CHANNELS, { error: `must be one of ${LIST_CHANNELS.join(", ")}` }).optional()),
+  /** Members of every one of these segments. */
+  segment: z.preprocess(emptyIsUndefined, segmentIds),
+  /** Members of none of these segments. */
+  notSegment: z.preprocess(emptyIsUndefined, segmentIds),
   sort: z.preprocess(emptyIsUndefined, z.enum(CUSTOMER_SORTS).default("newest")),
   after: optionalText(400),
   before: optionalText(400),
@@ -68,15 +90,17 @@ export const CustomerListQuery = z.object({
 export type CustomerListQuery = z.output<typeof CustomerListQuery>;
 
 /** The filters alone (no search, order or cursor). */
-export type CustomerFilters = Pick<CustomerListQuery, "country" | "group" | "tag" | "manager" | "marketing" | "channel">;
+export type CustomerFilters = Pick<CustomerListQuery, "country" | "group" | "tag" | "manager" | "marketing" | "channel" | "segment" | "notSegment">;
 
-const FILTER_KEYS = ["country", "group", "tag", "manager", "marketing", "channel"] as const;
+const FILTER_KEYS = ["country", "group", "tag", "manager", "marketing", "channel", "segment", "notSegment"] as const;
+/** The parameters that may come several times: each is a list. */
+const LIST_KEYS = new Set(["segment", "notSegment"]);
 
 /** Reads the list's URL parameters; a bad one is dropped and named, so a hand-edited URL still shows a page. */
 export function readCustomerListQuery(params: URLSearchParams): { query: CustomerListQuery; problems: Array<{ field: string; reason: string }> } {
   const raw: Record<string, string> = {};
   for (const key of Object.keys(CustomerListQuery.shape)) {
-    const value = params.get(key);
+    const value = LIST_KEYS.has(key) ? params.getAll(key).filter(Boolean).join(",") || null : params.get(key);
     if (value !== null) raw[key] = value;
   }
   const problems: Array<{ field: string; reason: string }> = [];
@@ -97,7 +121,9 @@ export function customerListSearch(query: Partial<CustomerListQuery>): string {
   if (query.q) params.set("q", query.q);
   for (const key of FILTER_KEYS) {
     const value = query[key];
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+    if (Array.isArray(value)) {
+      if (value.length) params.set(key, value.join(","));
+    } else if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
   }
   if (query.sort && query.sort !== "newest") params.set("sort", query.sort);
   if (query.after) params.set("after", query.after);

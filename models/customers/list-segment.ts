@@ -14,7 +14,7 @@ const MAX_CRITERIA = 4;
  */
 export function criteriaForFilters(
   filters: CustomerFilters,
-  names: { groups: Array<{ id: number; name: string }>; tags: Array<{ id: number; name: string }> },
+  names: { groups: Array<{ id: number; name: string }>; tags: Array<{ id: number; name: string }>; segments?: Array<{ id: number; code: string }> },
 ): Criterion[] | null {
   if (filters.manager !== undefined) return null;
   const criteria: Criterion[] = [];
@@ -31,6 +31,14 @@ export function criteriaForFilters(
   }
   if (filters.marketing) criteria.push({ field: "acceptsMarketing", value: filters.marketing === "yes" });
   if (filters.channel) criteria.push({ field: "subscribedOn", channel: filters.channel });
+  // membership of other segments is a criterion too, by the segment's code
+  for (const [ids, isMember] of [[filters.segment, true], [filters.notSegment, false]] as const) {
+    for (const id of ids ?? []) {
+      const segment = names.segments?.find((s) => s.id === id);
+      if (!segment) return null;
+      criteria.push({ field: "segment", segment: segment.code, isMember });
+    }
+  }
   return criteria.length && criteria.length <= MAX_CRITERIA ? criteria : null;
 }
 

@@ -44,6 +44,8 @@ export type Driver =
   | { kind: "tag" }
   /** The customers subscribed on the channel, from the (channel, is_subscribed, customer_id) index: in id order. */
   | { kind: "channel" }
+  /** The members of one of the segments filtered on, from segment_members' (segment_id, customer_id) key: in id order. */
+  | { kind: "segment"; segmentId: number }
   /** One search term's index range (or the exact external id). */
   | { kind: "term"; term: SearchTerm };
 
@@ -111,6 +113,10 @@ export function customerQueryShape(dialect: Dialect, viewer: CustomerViewer, fil
     from = { sql: `channel_identities ci ${join} customers c ON c.id = ci.customer_id`, values: [] };
     idColumn = "ci.customer_id";
     where.push({ sql: "ci.channel = ? AND ci.is_subscribed = 1", values: [filters.channel] });
+  } else if (driver.kind === "segment" && filters.segment?.includes(driver.segmentId)) {
+    from = { sql: `segment_members sm ${join} customers c ON c.id = sm.customer_id`, values: [] };
+    idColumn = "sm.customer_id";
+    where.push({ sql: "sm.segment_id = ?", values: [driver.segmentId] });
   } else if (driver.kind === "term") {
     const index = termIndex(driver.term);
     from = { sql: customersThrough(dialect, index), values: [] };
@@ -139,6 +145,16 @@ export function customerQueryShape(dialect: Dialect, viewer: CustomerViewer, fil
       sql: `(SELECT COUNT(*) FROM ${identities} WHERE i.channel = ? AND i.is_subscribed = 1 AND i.customer_id = c.id) > 0`,
       values: [filters.channel],
     });
+  }
+  // Membership is a lookup of (segment_id, customer_id) in segment_members' key, written as a count
+  // for the reason the channel test is: MariaDB may turn an EXISTS into a semi-join that first copies
+  // a whole segment into a temporary table
+  for (const segmentId of filters.segment ?? []) {
+    if (driver.kind === "segment" && driver.segmentId === segmentId) continue;
+    where.push({ sql: "(SELECT COUNT(*) FROM segment_members s WHERE s.segment_id = ? AND s.customer_id = c.id) > 0", values: [segmentId] });
+  }
+  for (const segmentId of filters.notSegment ?? []) {
+    where.push({ sql: "(SELECT COUNT(*) FROM segment_members s WHERE s.segment_id = ? AND s.customer_id = c.id) = 0", values: [segmentId] });
   }
   return { from, where, idColumn };
 }

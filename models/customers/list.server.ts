@@ -224,6 +224,12 @@ async function findKeys(db: Database, selects: SqlPart[], sort: CustomerSort, ba
  * applied in the query.
  */
 export async function listCustomers(db: Database, input: ListCustomersInput): Promise<CustomerListPage> {
+  const { ids, nextCursor, previousCursor } = await listCustomerIds(db, input);
+  return { rows: await withGroupNames(db, await customersByIds(db, ids)), nextCursor, previousCursor };
+}
+
+/** One page of the list as customer ids in the page's order, with its cursors: what an export walks. */
+export async function listCustomerIds(db: Database, input: ListCustomersInput): Promise<{ ids: number[]; nextCursor: string | null; previousCursor: string | null }> {
   const { query } = input;
   const pageSize = input.pageSize ?? CUSTOMER_PAGE_SIZE;
   const cursorText = query.after ?? query.before;
@@ -243,7 +249,6 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
   const hasMore = keys.length > pageSize;
   const pageKeys = keys.slice(0, pageSize);
   if (backwards) pageKeys.reverse();
-  const rows = await customersByIds(db, pageKeys.map((k) => k.id));
 
   let nextCursor: string | null = null;
   let previousCursor: string | null = null;
@@ -258,7 +263,7 @@ export async function listCustomers(db: Database, input: ListCustomersInput): Pr
       previousCursor = cursor ? first : null;
     }
   }
-  return { rows: await withGroupNames(db, rows), nextCursor, previousCursor };
+  return { ids: pageKeys.map((k) => k.id), nextCursor, previousCursor };
 }
 
 /** The page's customers, in the order of `ids`. */

@@ -12,11 +12,15 @@ export interface CustomerListOptions {
   cursor?: string;
   /** Only customers whose record changed at or after this moment, in order of that change. */
   updatedSince?: Date;
+  /** Segment codes: only members of every one. */
+  segment?: string[];
+  /** Segment codes: only members of none. */
+  notSegment?: string[];
 }
 
 type Cursor = { i: number; u?: string };
 
-export type CustomerListOutcome = { ok: true; page: CustomerPage } | { ok: false; field: "cursor"; reason: string };
+export type CustomerListOutcome = { ok: true; page: CustomerPage } | { ok: false; field: "cursor" | "segment" | "notSegment"; reason: string };
 
 const iso = (value: unknown) => readTimestamp(value)?.toISOString() ?? null;
 
@@ -52,23 +56,71 @@ export async function listCustomerRecords(db: Database, options: CustomerListOpt
   if (options.cursor !== undefined && !cursor) {
     return { ok: false, field: "cursor", reason: since ? "is not a cursor this API gave for an updatedSince listing" : "is not a cursor this API gave" };
   }
+  // an erased customer's tombstone is in no list (docs/decisions/0040)
   const conditions: WhereOptions[] = [{ erasedAt: { [Op.is]: null } }];
+  const segments = await segmentIdsOf(db, options);
+  if (!segments.ok) return segments;
+  const { memberOf, memberOfNone } = segments;
+  // membership is a lookup in segment_members' (segment_id, customer_id) key for each customer read
+  const membership = (segmentId: number, isMember: boolean) =>
+    db.sequelize.where(db.sequelize.literal(`(SELECT COUNT(*) FROM segment_members sm WHERE sm.segment_id = ${segmentId} AND sm.customer_id = customers.id)`), isMember ? Op.gt : Op.eq, 0);
   if (since) conditions.push({ updatedAt: { [Op.gte]: since } });
   if (cursor && since) {
     const u = new Date(cursor.u!);
     conditions.push({ [Op.or]: [{ updatedAt: { [Op.gt]: u } }, { updatedAt: u, id: { [Op.gt]: cursor.i } }] });
   } else if (cursor) conditions.push({ id: { [Op.gt]: cursor.i } });
-  const rows = await db.models.Customer.findAll({
-    where: { [Op.and]: conditions },
-    order: since ? [["updatedAt", "ASC"], ["id", "ASC"]] : [["id", "ASC"]],
-    limit: options.limit + 1,
-    raw: true,
-  });
+  let rows: Customer[];
+  if (memberOf.length && !since) {
+    // in id order, a segment's members are a range of its key: the page is found there, then read
+    const [first, ...others] = memberOf;
+    const inOthers = (sm: string, segmentId: number, isMember: boolean) =>
+      db.sequelize.where(db.sequelize.literal(`(SELECT COUNT(*) FROM segment_members o WHERE o.segment_id = ${segmentId} AND o.customer_id = ${sm}.customer_id)`), isMember ? Op.gt : Op.eq, 0);
+    const members = await db.models.SegmentMember.findAll({
+      attributes: ["customerId"],
+      where: {
+        segmentId: first,
+        ...(cursor ? { customerId: { [Op.gt]: cursor.i } } : {}),
+        [Op.and]: [...others.map((id) => inOthers("segment_members", id, true)), ...memberOfNone.map((id) => inOthers("segment_members", id, false))],
+      },
+      order: [["customerId", "ASC"]],
+      limit: options.limit + 1,
+      raw: true,
+    });
+    const ids = members.map((m) => m.customerId);
+    const found = ids.length ? await db.models.Customer.findAll({ where: { id: { [Op.in]: ids }, erasedAt: { [Op.is]: null } }, raw: true }) : [];
+    const byId = new Map(found.map((c) => [c.id, c]));
+    rows = ids.map((id) => byId.get(id)).filter((c): c is Customer => c !== undefined);
+  } else {
+    for (const id of memberOf) conditions.push(membership(id, true));
+    for (const id of memberOfNone) conditions.push(membership(id, false));
+    rows = await db.models.Customer.findAll({
+      where: { [Op.and]: conditions },
+      order: since ? [["updatedAt", "ASC"], ["id", "ASC"]] : [["id", "ASC"]],
+      limit: options.limit + 1,
+      raw: true,
+    });
+  }
   const more = rows.length > options.limit;
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   const nextCursor = more && last ? encodeCursor(since ? { i: last.id, u: iso(last.updatedAt)! } : { i: last.id }) : null;
   return { ok: true, page: { customers: await customerRecords(db, page), nextCursor } };
+}
+
+/** The live segments the codes name, or the field that names one that is not. */
+async function segmentIdsOf(
+  db: Database,
+  options: Pick<CustomerListOptions, "segment" | "notSegment">,
+): Promise<{ ok: true; memberOf: number[]; memberOfNone: number[] } | { ok: false; field: "segment" | "notSegment"; reason: string }> {
+  const codes = [...(options.segment ?? []), ...(options.notSegment ?? [])];
+  if (!codes.length) return { ok: true, memberOf: [], memberOfNone: [] };
+  const found = await db.models.Segment.findAll({ attributes: ["id", "code"], where: { code: { [Op.in]: codes }, deletedAt: { [Op.is]: null } }, raw: true });
+  const idOf = new Map(found.map((s) => [s.code, s.id]));
+  for (const field of ["segment", "notSegment"] as const) {
+    const unknown = (options[field] ?? []).filter((code) => !idOf.has(code));
+    if (unknown.length) return { ok: false, field, reason: `names no segment: ${unknown.join(", ")}` };
+  }
+  return { ok: true, memberOf: (options.segment ?? []).map((c) => idOf.get(c)!), memberOfNone: (options.notSegment ?? []).map((c) => idOf.get(c)!) };
 }
 
 /** Customers rows (raw) with everything attached, in the same order. */

@@ -93,6 +93,14 @@ export const ApiError = z
 export type ApiError = z.infer<typeof ApiError>;
 
 /** The query of GET /api/v1/customers. */
+const SEGMENT_CODE_LIST = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?(,[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?){0,9}$/;
+const segmentCodes = z
+  .string()
+  .max(700, "must be at most 10 segment codes")
+  .regex(SEGMENT_CODE_LIST, "must be 1 to 10 segment codes separated by commas")
+  .optional()
+  .transform((s) => (s === undefined ? undefined : [...new Set(s.split(","))]));
+
 export const CustomerListQuery = z.strictObject({
   limit: z.coerce
     .number({ error: "must be a number" })
@@ -107,4 +115,6 @@ export const CustomerListQuery = z.strictObject({
     .refine((s) => isStoredMoment(new Date(s)), "must be between 1900 and 2199")
     .optional()
     .meta({ description: "Only customers changed at or after this moment, oldest change first." }),
+  segment: segmentCodes.meta({ description: "Comma-separated segment codes: only customers who are members of every one (at most 10)." }),
+  notSegment: segmentCodes.meta({ description: "Comma-separated segment codes: only customers who are members of none of them (at most 10)." }),
 });

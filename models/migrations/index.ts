@@ -23,6 +23,7 @@ import * as questionTranslations from "./0022-question-translations";
 import * as segmentFeedsAndRetention from "./0018-segment-feeds-and-retention";
 import * as customerRights from "./0023-customer-rights";
 import * as variantSegments from "./0021-variant-segments";
+import * as exportsTable from "./0017-exports";
 
 interface MigrationModule {
   up(qi: QueryInterface, sequelize: Sequelize): Promise<void>;
@@ -53,6 +54,7 @@ const migrations: Array<[string, MigrationModule]> = [
   ["0022-question-translations", questionTranslations],
   ["0023-customer-rights", customerRights],
   ["0021-variant-segments", variantSegments],
+  ["0017-exports", exportsTable],
 ];
 
 export function migrator(sequelize: Sequelize, log?: (line: string) => void) {

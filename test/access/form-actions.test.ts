@@ -252,6 +252,14 @@ const CASES: Record<string, ActionCase> = {
       return { intent: "restrict", variantId: String(variantId), ...(isRestricted ? {} : { segmentIds: String(manualSegment) }) };
     },
   },
+  // marketers only while the store allows it (off here, as by default); managers never
+  "routes/exports.new": {
+    mayPost: ["admin"],
+    path: () => "/exports/new",
+    page: () => "/account",
+    // a small export downloads at once and is written to the audit log
+    form: async () => ({ source: "segment", segmentId: String(manualSegment), format: "csv", columns: "externalId", delimiter: "comma" }),
+  },
   "routes/login": {
     mayPost: "anyone",
     path: () => "/login",

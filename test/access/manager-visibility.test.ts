@@ -123,6 +123,7 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
     if (param === "key" && route.pattern.startsWith("/api/v1/questions/")) return ["walked"];
     if (param === "id" && route.pattern.startsWith("/products/")) return [productId];
     if (param === "variantExternalId") return ["p-1-42"];
+    if (param === "id" && (route.pattern.startsWith("/exports/") || route.pattern.startsWith("/api/v1/exports/"))) return [1];
     if (param === "code") return [segmentCode];
     if (param === "externalId") return [own[0].externalId, theirs[0].externalId];
     if (param === "*") return ["customers"];
@@ -137,7 +138,7 @@ function paramValues(route: BuiltRoute): Array<Record<string, string | number>> 
 
 /** Searches the routes that take one are also asked, for both kinds of customer. */
 const searches = (): Record<string, string[]> => ({
-  "routes/customers._index": ["q=Foreign", "q=access.test", "q=%2B35988772", "q=Owned"],
+  "routes/customers._index": ["q=Foreign", "q=access.test", "q=%2B35988772", "q=Owned", `segment=${segmentId}`, `notSegment=${segmentId}&q=access.test`],
   "routes/segments.customers": ["q=Foreign", "q=access.test", "q=%2B35988772"],
   "routes/segments.$id": ["after=bogus"],
   "routes/customers.$id_.why-not": [`segment=${segmentId}`],

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { startCampaign } from "../../campaigns/send.server";
 import { createUser } from "../../models/users.server";
+import { pruneExpiredExports, runExport } from "../../models/exports/exports.server";
 
 type Doc = {
   openapi: string;
@@ -17,6 +18,7 @@ interface Seen {
   template: string;
   status: number;
   body: unknown;
+  contentType?: string;
 }
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
@@ -30,7 +32,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
 
   beforeAll(async () => {
     app = await startTestApp();
-    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:read", "catalog:write", "storefront", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage", "customers:privacy"])).secret;
+    full = (await app.apiKey(["customers:read", "customers:write", "orders:write", "catalog:read", "catalog:write", "storefront", "segments:read", "segments:write", "campaigns:read", "campaigns:write", "automations:read", "automations:write", "tasks:read", "tasks:write", "store:read", "store:write", "feeds:manage", "customers:privacy", "exports:read"])).secret;
     readOnly = (await app.apiKey(["customers:read"])).secret;
     await app.db.models.CustomField.create({ key: "size", label: "Size", type: "number", options: null });
     const q = await app.db.models.RegistrationQuestion.create({ key: "pets", text: "Pets?" });
@@ -47,7 +49,7 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     if (key) r = r.set("Authorization", `Bearer ${key}`);
     if (options.type) r = r.set("Content-Type", options.type);
     const res = options.raw !== undefined ? await r.send(options.raw) : options.body !== undefined ? await r.send(options.body as object) : await r;
-    seen.push({ method, template, status: res.status, body: res.body });
+    seen.push({ method, template, status: res.status, body: res.body, contentType: res.headers["content-type"] });
     return res;
   }
 
@@ -128,6 +130,9 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         "GET /products/{externalId}/variants/{variantExternalId}/segments",
         "PUT /products/{externalId}/variants/{variantExternalId}/segments",
         "GET /segments/compare",
+        "POST /exports",
+        "GET /exports/{id}",
+        "GET /exports/{id}/file",
         "GET /openapi.json",
       ].sort(),
     );
@@ -318,6 +323,20 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
     expect((await call("get", "/customers/{externalId}/export", "/customers/C-1/export")).status).toBe(200);
     expect((await call("post", "/customers", "/customers", { body: { externalId: "C-9", firstName: "Gone" } })).status).toBe(201);
     expect((await call("post", "/customers/{externalId}/erase", "/customers/{externalId}/erase".replace("{externalId}", "C-9"))).status).toBe(200);
+    // an export: queued, then written here by the job's own step (this app runs no worker), its
+    // file downloaded; before that its file is not ready (409), after its expiry gone (410)
+    const exported = await call("post", "/exports", "/exports", { body: { segment: "vip-bg", columns: ["externalId", "email", "enteredAt"], format: "csv" } });
+    expect(exported.status).toBe(202);
+    const exportId = exported.body.id as number;
+    expect((await call("get", "/exports/{id}/file", `/exports/${exportId}/file`)).status).toBe(409);
+    expect((await call("post", "/exports", "/exports", { body: { customers: { tag: "vip" }, columns: ["externalId", "field:size"], format: "xlsx" } })).status).toBe(202);
+    expect(await runExport(app.db, exportId, { now: () => new Date(), publicUrl: "http://127.0.0.1" })).toMatchObject({ ok: true });
+    expect((await call("get", "/exports/{id}", `/exports/${exportId}`)).body).toMatchObject({ status: "done", fileUrl: `/api/v1/exports/${exportId}/file` });
+    expect((await call("get", "/exports/{id}/file", `/exports/${exportId}/file`)).status).toBe(200);
+    expect((await call("get", "/exports/{id}", "/exports/999999")).status).toBe(404);
+    expect((await call("post", "/exports", "/exports", { body: { segment: "vip-bg", columns: ["nope"] } })).status).toBe(422);
+    await pruneExpiredExports(app.db, new Date(Date.now() + 400 * 86_400_000));
+    expect((await call("get", "/exports/{id}/file", `/exports/${exportId}/file`)).status).toBe(410);
 
     // errors of every kind, on every endpoint
     for (const [template, ops] of Object.entries(doc.paths)) {
@@ -325,12 +344,13 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         expect((await call("post", template, template, { key: null, body: {} })).status).toBe(405);
         continue;
       }
-      const path = template.replace("{variantExternalId}", "v-1").replace("{externalId}", template.startsWith("/products/") ? "p-1" : "C-1").replace("{key}", template.startsWith("/questions") ? "pets" : "size").replace("{code}", "vip-bg").replace("{id}", String(template.startsWith("/automations") ? automationId : campaignId));
+      const path = template.replace("{variantExternalId}", "v-1").replace("{externalId}", template.startsWith("/products/") ? "p-1" : "C-1").replace("{key}", template.startsWith("/questions") ? "pets" : "size").replace("{code}", "vip-bg").replace("{id}", String(template.startsWith("/automations") ? automationId : template.startsWith("/exports") ? exportId : campaignId));
       for (const method of Object.keys(ops) as Array<"get" | "post" | "put" | "patch" | "delete">) {
         const hasBody = ops[method].requestBody !== undefined;
         expect((await call(method, template, path, { key: null, ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
         expect((await call(method, template, path, { key: "sk_00000000_notarealkeynotarealkey00", ...(hasBody ? { body: {} } : {}) })).status).toBe(401);
         if (["/segments", "/campaigns", "/automations", "/tasks", "/store", "/custom-fields", "/questions"].some((p) => template.startsWith(p)) || /\/(export|erase)$/.test(template)) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
+        if (template.startsWith("/segments") || template.startsWith("/campaigns") || template.startsWith("/automations") || template.startsWith("/tasks") || template.startsWith("/exports")) expect((await call(method, template, path, { key: readOnly, ...(hasBody ? { body: {} } : {}) })).status).toBe(403);
         if (method === "post" && !hasBody && ops[method].parameters?.some((p) => p.name === "Idempotency-Key")) {
           const r = request(app.url).post(`/api/v1${path}`).set("Authorization", `Bearer ${full}`).set("Idempotency-Key", "not a usable key");
           const res = await r;
@@ -368,6 +388,12 @@ describe(`the OpenAPI document against real responses on ${testDialect}`, () => 
         const status = op && String(s.status) in op.responses ? String(s.status) : "default";
         const response = op?.responses[status] ?? { $ref: "#/components/responses/Error" };
         at = response.$ref ? response.$ref.slice(2) : pointer("paths", s.template, s.method, "responses", status);
+      }
+      // a file (an export's download) is checked by its media type: its body is no JSON
+      const declared = s.template === "(unknown)" ? null : (doc.paths[s.template][s.method]?.responses[String(s.status)] as { content?: Record<string, unknown> } | undefined)?.content;
+      if (declared && !("application/json" in declared)) {
+        if (!Object.keys(declared).some((type) => s.contentType?.startsWith(type))) problems.push(`${s.method.toUpperCase()} ${s.template} ${s.status}: ${s.contentType} is not one of ${Object.keys(declared).join(", ")}`);
+        continue;
       }
       const validate = ajv.compile({ $ref: `openapi.json#/${at}/content/application~1json/schema` });
       if (!validate(s.body)) problems.push(`${s.method.toUpperCase()} ${s.template} ${s.status}: ${ajv.errorsText(validate.errors)}`);

@@ -4,14 +4,14 @@ import { baseUrl, expect, open, screenshot, test, type Role } from "./fixtures";
 
 // What each role may open, as SPEC.md's table of roles says: managers read segments but may not create one,
 // and have nothing to do with campaigns; they read automations without changing them.
-const PAGES = ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels", "/tasks", "/account", "/notifications"] as const;
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels", "/tasks", "/account", "/notifications", "/exports"];
 const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   admin: PAGES,
   marketer: ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/tasks", "/account", "/notifications"],
   manager: ["/", "/customers", "/segments", "/automations", "/tasks", "/account", "/notifications"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Channels"],
+  admin: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products", "Exports", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Channels"],
   marketer: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products"],
   manager: ["Dashboard", "Tasks", "Customers", "Segments", "Automations"],
 };

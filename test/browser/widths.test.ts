@@ -11,7 +11,7 @@ const WIDTHS = [390, 768, 1280] as const;
 /** Each role's walk opens 15-odd pages three times: minutes on a loaded machine, not the default minute. */
 const WALK_MS = 300_000;
 const PAGES: Record<Role, string[]> = {
-  admin: ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/fields", "/admin/questions", "/admin/questions/new"],
+  admin: ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/fields", "/admin/questions", "/admin/questions/new", "/exports"],
   marketer: ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/outbox", "/imports", "/tasks", "/notifications", "/account", "/admin/fields", "/admin/questions"],
   manager: ["/", "/tasks", "/customers", "/segments", "/automations", "/notifications", "/account"],
 };

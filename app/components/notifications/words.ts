@@ -20,6 +20,10 @@ export function notificationText(n: NotificationLike, t: TFunction, locale: stri
       return t("notifications.kinds.task_assigned", { title: text(n.params.title) });
     case "automation.notice":
       return t(n.params.event === "left" ? "notifications.kinds.automation_notice_left" : "notifications.kinds.automation_notice_entered", { name: text(n.params.name) });
+    case "export.ready":
+      return t("notifications.kinds.export_ready", { fileName: text(n.params.fileName), rows: number(n.params.rows, locale), count: typeof n.params.rows === "number" ? n.params.rows : 0 });
+    case "export.failed":
+      return t("notifications.kinds.export_failed", { fileName: text(n.params.fileName) });
     default:
       return t("notifications.kinds.unknown", { kind: n.kind });
   }

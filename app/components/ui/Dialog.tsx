@@ -11,12 +11,15 @@ export function Dialog({
   title,
   children,
   testId,
+  wide = false,
 }: {
   open: boolean;
   onClose: () => void;
   title: string;
   children: ReactNode;
   testId?: string;
+  /** Room for a form with several columns of choices (48rem instead of 28rem). */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -39,7 +42,7 @@ export function Dialog({
       }}
       aria-labelledby={testId ? `${testId}-title` : undefined}
       data-testid={testId}
-      className="w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      className={`${wide ? "w-[min(48rem,calc(100vw-2rem))]" : "w-[min(28rem,calc(100vw-2rem))]"} rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40`}
     >
       {/* kept in the DOM while closed (the browser hides it), so a submit button inside can close
           the dialog on click and still submit its form */}

@@ -6,6 +6,8 @@ import { DataTable, type Column } from "~/components/ui/DataTable";
 import { requireUser } from "~/auth/session.server";
 import { formatMoney, formatNumber } from "~/format";
 import { countCustomers, displayPhone, getCustomerFilterOptions, listCustomers, storeCountry } from "~/domain/customers.server";
+import { exportDialogOptions } from "~/domain/exports.server";
+import { ExportDialog } from "~/components/exports/ExportDialog";
 import { CUSTOMER_SORTS, LIST_CHANNELS, customerListSearch, hasFilters, readCustomerListQuery, type CustomerListQuery } from "../../../models/customers/list-query";
 import { criteriaForFilters, newSegmentHref } from "../../../models/customers/list-segment";
 import { countryName, customerName, formatDay } from "../customers.ui/display";
@@ -21,22 +23,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const store = await getStoreForReader(request, context);
   const viewer = { id: user.id, role: user.role };
   const country = storeCountry(store);
-  const [page, count, options] = await Promise.all([
+  const options = await getCustomerFilterOptions(db, viewer);
+  // a segment filter names live segments only: a deleted one is dropped and said so
+  const liveSegments = new Set(options.segments.map((s) => s.id));
+  for (const key of ["segment", "notSegment"] as const) {
+    const ids = query[key];
+    const unknown = ids?.filter((id) => !liveSegments.has(id)) ?? [];
+    if (!ids || !unknown.length) continue;
+    problems.push({ field: key, reason: `${unknown.join(", ")}: no such segment` });
+    const kept = ids.filter((id) => liveSegments.has(id));
+    query[key] = kept.length ? kept : undefined;
+  }
+  const [page, count, exporting] = await Promise.all([
     listCustomers(db, { viewer, query, storeCountry: country }),
     countCustomers(db, { viewer, query, storeCountry: country }),
-    getCustomerFilterOptions(db, viewer),
+    exportDialogOptions(db, user.role),
   ]);
   const rows = page.rows.map((r) => ({ ...r, phone: displayPhone(r.phone) }));
   // a search is no criterion, so only filters alone make a segment; managers do not make segments
   const criteria = query.q || !(user.role === "admin" || user.role === "marketer") ? null : criteriaForFilters(query, options);
   const segmentHref = criteria ? newSegmentHref(criteria) : null;
-  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager", segmentHref });
+  return json({ query, problems, page: { ...page, rows }, count, options, store, isManager: user.role === "manager", segmentHref, exporting });
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function CustomersList() {
-  const { query, problems, page, count, options, store, isManager, segmentHref } = useLoaderData<typeof loader>();
+  const { query, problems, page, count, options, store, isManager, segmentHref, exporting } = useLoaderData<typeof loader>();
   const { t } = useTranslation("customers");
   const navigation = useNavigation();
   const isLoading = navigation.state === "loading" && navigation.location?.pathname === "/customers";
@@ -53,11 +66,22 @@ export default function CustomersList() {
             {isManager ? ` · ${t("list.assignedToYou")}` : ""}
           </p>
         </div>
-        {segmentHref && (
-          <Link to={segmentHref} className="btn" data-testid="save-as-segment">
-            {t("list.saveAsSegment")}
-          </Link>
-        )}
+        <div className="flex flex-wrap gap-2">
+          {exporting && (
+            <ExportDialog
+              source={{ kind: "customers", filters: customerListSearch({ ...query, after: undefined, before: undefined }).slice(1) }}
+              rows={count}
+              jobFromRows={exporting.jobFromRows}
+              customFields={exporting.customFields}
+              locale={store.locale}
+            />
+          )}
+          {segmentHref && (
+            <Link to={segmentHref} className="btn" data-testid="save-as-segment">
+              {t("list.saveAsSegment")}
+            </Link>
+          )}
+        </div>
       </div>
 
       <Filters query={query} options={options} store={store} isManager={isManager} />
@@ -163,6 +187,24 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
       </select>
     </label>
   );
+  // a segment menu adds one segment to its filter: the ones chosen already travel as hidden inputs
+  // of the same name, and show as chips that remove themselves
+  const chosen = new Set([...(query.segment ?? []), ...(query.notSegment ?? [])]);
+  const segmentMenu = (name: "segment" | "notSegment", label: string) => (
+    <label className="block min-w-0">
+      <span className="label text-xs">{label}</span>
+      <select name={name} defaultValue="" onChange={onMenuChange} className="input mt-1 bg-white pr-8" data-testid={`filter-${name}`}>
+        <option value="">{t("filters.addSegment")}</option>
+        {options.segments
+          .filter((s) => !chosen.has(s.id))
+          .map((s) => (
+            <option key={s.id} value={String(s.id)}>
+              {s.name}
+            </option>
+          ))}
+      </select>
+    </label>
+  );
   // the key resets uncontrolled inputs when the URL changes (back button, clear)
   return (
     <Form method="get" className="card space-y-3" role="search" key={customerListSearch({ ...query, after: undefined, before: undefined })}>
@@ -180,7 +222,8 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
           </Link>
         )}
       </div>
-      <div className="grid grid-cols-1 gap-2 min-[420px]:grid-cols-2 sm:grid-cols-3 xl:grid-cols-4 2xl:grid-cols-7">
+      <SegmentChips query={query} segments={options.segments} />
+      <div className="grid grid-cols-1 gap-2 min-[420px]:grid-cols-2 sm:grid-cols-3 xl:grid-cols-4 2xl:grid-cols-5">
         {select(
           "country",
           t("filters.country"),
@@ -201,6 +244,8 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
           { value: "no", label: t("filters.no") },
         ])}
         {select("channel", t("filters.channel"), query.channel, LIST_CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) })))}
+        {segmentMenu("segment", t("filters.segment"))}
+        {segmentMenu("notSegment", t("filters.notSegment"))}
         {/* two columns wide where there are few, so "Last order, most recent first" is read whole */}
         <label className="block min-w-0 min-[420px]:col-span-2 2xl:col-span-1">
           <span className="label text-xs">{t("filters.sort")}</span>
@@ -214,6 +259,34 @@ function Filters({ query, options, store, isManager }: { query: LoaderData["quer
         </label>
       </div>
     </Form>
+  );
+}
+
+/** The segment filters in force, each a chip whose × removes it; their ids ride along as hidden inputs. */
+function SegmentChips({ query, segments }: { query: LoaderData["query"]; segments: LoaderData["options"]["segments"] }) {
+  const { t } = useTranslation("customers");
+  const name = (id: number) => segments.find((s) => s.id === id)?.name ?? `#${id}`;
+  const chips = [
+    ...(query.segment ?? []).map((id) => ({ key: "segment" as const, id, label: t("filters.inSegmentChip", { name: name(id) }) })),
+    ...(query.notSegment ?? []).map((id) => ({ key: "notSegment" as const, id, label: t("filters.notInSegmentChip", { name: name(id) }) })),
+  ];
+  if (!chips.length) return null;
+  const without = (key: "segment" | "notSegment", id: number) => {
+    const rest = (query[key] ?? []).filter((x) => x !== id);
+    return `/customers${customerListSearch({ ...query, [key]: rest.length ? rest : undefined, after: undefined, before: undefined })}`;
+  };
+  return (
+    <ul className="flex flex-wrap gap-2" data-testid="segment-filters">
+      {chips.map((c) => (
+        <li key={`${c.key}-${c.id}`} className={`badge gap-1 py-1 ${c.key === "segment" ? "bg-indigo-50 text-indigo-800" : "bg-amber-50 text-amber-900"}`}>
+          <input type="hidden" name={c.key} value={String(c.id)} />
+          <span className="[overflow-wrap:anywhere]">{c.label}</span>
+          <Link to={without(c.key, c.id)} className="rounded px-1 font-semibold hover:bg-white/70" aria-label={t("filters.removeSegment", { filter: c.label })}>
+            ×
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,0 +1,6 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { serveApi } from "~/api/endpoint.server";
+import { exportEndpoints } from "./api.v1.exports.ui/endpoints.server";
+
+export const loader = (args: LoaderFunctionArgs) => serveApi(args, exportEndpoints(args.context));
+export const action = (args: ActionFunctionArgs) => serveApi(args, exportEndpoints(args.context));
