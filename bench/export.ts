@@ -170,11 +170,14 @@ export async function benchExport(ctx: BenchContext): Promise<ExportFigures> {
   return figures;
 }
 
+/** Issue 17's figures together: the export, then the storefront lookup (bench/storefront.ts) in the same run. */
 const bench = {
   name: "export",
   async run(ctx: BenchContext) {
     const { rowsPerS, memoryGrowthMb } = await benchExport(ctx);
-    return `export: rows_per_s=${Math.round(rowsPerS)} memory_growth_mb=${memoryGrowthMb.toFixed(1)}`;
+    const { benchStorefront } = await import("./storefront");
+    const { p95Ms } = await benchStorefront(ctx);
+    return `export: rows_per_s=${Math.round(rowsPerS)} memory_growth_mb=${memoryGrowthMb.toFixed(1)} storefront_p95_ms=${p95Ms.toFixed(2)}`;
   },
 };
 
