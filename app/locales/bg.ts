@@ -13,5 +13,6 @@ import emails from "./bg/emails.json";
 import definitions from "./bg/definitions.json";
 import feeds from "./bg/feeds.json";
 import storefront from "./bg/storefront.json";
+import exports from "./bg/exports.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
