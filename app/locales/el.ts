@@ -13,5 +13,6 @@ import emails from "./el/emails.json";
 import definitions from "./el/definitions.json";
 import feeds from "./el/feeds.json";
 import storefront from "./el/storefront.json";
+import exports from "./el/exports.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
