@@ -13,5 +13,6 @@ import emails from "./ru/emails.json";
 import definitions from "./ru/definitions.json";
 import feeds from "./ru/feeds.json";
 import storefront from "./ru/storefront.json";
+import exports from "./ru/exports.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
