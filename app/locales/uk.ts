@@ -13,5 +13,6 @@ import emails from "./uk/emails.json";
 import definitions from "./uk/definitions.json";
 import feeds from "./uk/feeds.json";
 import storefront from "./uk/storefront.json";
+import exports from "./uk/exports.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
