@@ -10,8 +10,9 @@ import { formatDateTime, formatNumber } from "~/format";
 import { getStoreSettings } from "~/domain/store.server";
 import { listExports } from "~/domain/exports.server";
 import { formatBytes } from "./imports.ui/parts";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Exports · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("exports")) }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, settings } = await requireExporter(request, context);

@@ -14,8 +14,9 @@ import { Notice } from "~/components/segments/parts";
 import { formatMoney } from "~/format";
 import { getProduct, getStoreSettings, restrictionChoices, setVariantSegments } from "~/domain/storefront.server";
 import { PRODUCT_EDITORS, PRODUCT_READERS } from "./products.ui/roles";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.name ?? "Product"} · Segment console` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.product.name ?? titled("product"), titled("products")) }];
 
 const productIdOf = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);

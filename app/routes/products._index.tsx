@@ -10,8 +10,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatNumber } from "~/format";
 import { getStoreSettings, listProducts } from "~/domain/storefront.server";
 import { PRODUCT_EDITORS, PRODUCT_READERS } from "./products.ui/roles";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Products · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("products")) }];
 
 const PAGE = 50;
 

@@ -9,8 +9,9 @@ import { formatMoney, formatNumber, formatPlainDate } from "~/format";
 import { compareSegments, defaultPeriod, getStoreSettings, listSegments, parseInput } from "~/domain/storefront.server";
 import { MAX_COMPARED, SegmentComparisonQuery } from "../../models/segments/compare";
 import { CompareChart, formatPercent, SEGMENT_COLOURS } from "./segments.ui/compare-chart";
+import { pageTitle, titled } from "~/title";
 
-export const meta: MetaFunction = () => [{ title: "Compare segments · Segment console" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("compare"), titled("segments")) }];
 
 /** Revenue is the store's: admins and marketers see it, as on the dashboard (docs/decisions/0015). */
 const COMPARE_ROLES = ["admin", "marketer"] as const;

@@ -11,13 +11,16 @@ import { expect, open, overflowAt, signIn, test } from "./fixtures";
 // text cut short. The dashboard, the segment builder and a customer's page are photographed in each
 // language: into docs/screenshots/languages when SCREENSHOTS=docs, test-results otherwise.
 const LANGUAGES = ["bg", "el", "ru", "uk"] as const;
-const PAGES = ["/", "/customers", "/segments", "/segments/new", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/tasks", "/outbox", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels"];
+const PAGES = ["/", "/customers", "/segments", "/segments/new", "/segments/compare", "/products", "/exports", "/admin/fields", "/admin/questions", "/admin/questions/new", "/campaigns", "/campaigns/new", "/automations", "/automations/new", "/tasks", "/outbox", "/imports", "/imports/new", "/notifications", "/account", "/admin/users", "/admin/api-keys", "/admin/audit", "/admin/jobs", "/admin/store", "/admin/channels"];
 const SHOTS = process.env.SCREENSHOTS === "docs" ? "docs/screenshots/languages" : "test-results/screenshots/languages";
 const PASSWORD = "a long enough password 42";
+/** Providers' own names for their credentials and ids, as their consoles show them to the admin who copies them. */
+const PROVIDER_TERMS = ["Viber user ID", "Page-scoped ID", "Auth Token", "Auth token", "Account SID", "Messaging Service SID", "Messaging Service"];
+
 /** Names that are the same in every language: channels, formats, protocols and providers. */
 const SAME_EVERYWHERE = new Set(
   // Twilio's own names for its credentials, as its console shows them to the admin who copies them
-  "Email email Messenger Viber APIs Twilio OpenAPI Liquid IDs Excel Google Facebook Meta Bearer Webhook webhook Webhooks Remix Agenda MariaDB SQLite MySQL Account Auth token Messaging Service Windows Unicode English IANA Europe zip worker storefront pending processing completed refunded".split(" "),
+  "Email email Messenger Viber APIs Twilio OpenAPI Liquid IDs Excel Google Facebook Meta Bearer Webhook webhook Webhooks Remix Agenda MariaDB SQLite MySQL Account Auth token Messaging Service Windows Unicode English IANA Europe zip worker bot storefront pending processing completed refunded".split(" "),
 );
 
 let db: Database;
@@ -73,10 +76,13 @@ async function englishLeft(page: Page): Promise<string[]> {
   const left: string[] = [];
   for (const text of texts) {
     // an address, a code or a template is data however it reads
-    if (/@|https?:|\{\{|\{%|\/[a-z]/.test(text) || text.includes("Viber user ID")) continue;
+    if (/@|https?:|\{\{|\{%|\/[a-z]/.test(text)) continue;
     // an audit record's details and codes (customers:read, segment.create) are data
     if (/^[\[{]/.test(text) || /^[a-z_]+[.:][a-z_.:-]+$/.test(text) || /^([a-zA-Z]+: .*, )+/.test(text)) continue;
-    const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    // a time zone's name (Europe/Sofia) and a provider's own term are data, whatever the language
+    let said = text.replace(/\b[A-Z][A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?/g, " ");
+    for (const term of PROVIDER_TERMS) said = said.replaceAll(term, " ");
+    const words = said.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     // a word in capitals is a code or an abbreviation (EUR, SMS, TLS, GSM)
     const english = words.filter((w) => /^[A-Za-z]+$/.test(w) && w !== w.toUpperCase() && !SAME_EVERYWHERE.has(w) && !dataWords.has(w.toLowerCase()));
     if (english.some((w) => w.length >= 3)) left.push(text);
