@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
@@ -37,7 +37,7 @@ export default async function handleRequest(
         nonce: loadContext.cspNonce,
         [readyEvent]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutNulBytes();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
@@ -52,6 +52,20 @@ export default async function handleRequest(
       },
     );
     setTimeout(abort, ABORT_DELAY_MS);
+  });
+}
+
+/**
+ * React 18.3's stream writer emits a 0x00 byte when a multi-byte character (Cyrillic, Greek) does
+ * not fit the last byte of one of its 2 KB chunks (react/react#31134): "Ива\0н" for "Иван". A page
+ * never holds U+0000 (input refuses control characters, docs/decisions/0016) and in UTF-8 the byte 0
+ * is only ever U+0000, so dropping every 0x00 byte restores the text exactly.
+ */
+function withoutNulBytes(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, chunk.includes(0) ? chunk.filter((byte) => byte !== 0) : chunk);
+    },
   });
 }
 
