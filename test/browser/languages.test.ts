@@ -78,7 +78,7 @@ async function englishLeft(page: Page): Promise<string[]> {
     // an address, a code or a template is data however it reads
     if (/@|https?:|\{\{|\{%|\/[a-z]/.test(text)) continue;
     // an audit record's details and codes (customers:read, segment.create) are data
-    if (/^[\[{]/.test(text) || /^[a-z_]+[.:][a-z_.:-]+$/.test(text) || /^([a-zA-Z]+: .*, )+/.test(text)) continue;
+    if (/^[\[{]/.test(text) || /^[a-z_]+[.:][a-z_.:-]+$/.test(text) || /^[a-z][a-zA-Z]*: \S/.test(text)) continue;
     // a time zone's name (Europe/Sofia) and a provider's own term are data, whatever the language
     let said = text.replace(/\b[A-Z][A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?/g, " ");
     for (const term of PROVIDER_TERMS) said = said.replaceAll(term, " ");

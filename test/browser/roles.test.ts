@@ -11,8 +11,8 @@ const MAY_OPEN: Record<Role, ReadonlyArray<(typeof PAGES)[number]>> = {
   manager: ["/", "/customers", "/segments", "/automations", "/tasks", "/account", "/notifications"],
 };
 const NAV: Record<Role, string[]> = {
-  admin: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products", "Exports", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Channels"],
-  marketer: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products"],
+  admin: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products", "Exports", "Users", "API keys", "Audit log", "Jobs", "Store settings", "Custom fields", "Questions", "Channels"],
+  marketer: ["Dashboard", "Tasks", "Customers", "Segments", "Campaigns", "Automations", "Outbox", "Imports", "Products", "Custom fields", "Questions"],
   manager: ["Dashboard", "Tasks", "Customers", "Segments", "Automations"],
 };
 
