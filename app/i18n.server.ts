@@ -5,6 +5,12 @@ import { fallbackLng, i18nConfig, intlLocale, pickLanguage, supportedLngs } from
 import { allResources } from "./locales/all.server";
 import { getUser } from "./auth/session.server";
 import { getStoreSettings } from "../models/store.server";
+import { requestLanguage } from "../models/request-scope.server";
+import { browserLanguages, settleLanguage } from "./language.server";
+
+export { browserLanguages, settleLanguage };
+// error messages in the request's language (models/messages.ts)
+import "../models/i18n.server";
 
 export const remixI18n = new RemixI18Next({
   detection: { supportedLanguages: [...supportedLngs], fallbackLanguage: fallbackLng },
@@ -16,27 +22,14 @@ if (!i18next.isInitialized) void i18next.init({ ...i18nConfig, resources: allRes
 
 /** The user's own choice (account page), else the first language the browser asks for that the console speaks, else the store's. */
 export async function resolveLocale(request: Request, context: AppLoadContext): Promise<string> {
+  const settled = requestLanguage();
+  if (settled) return settled;
   const user = await getUser(request, context).catch(() => null);
-  if (user?.locale) return pickLanguage([user.locale]);
-  const store = await getStoreSettings(context.services.db).catch(() => null);
-  return pickLanguage([...browserLanguages(request), store?.locale]);
+  return settleLanguage(request, context, user);
 }
 
-/** The Accept-Language header's languages, most wanted first (a q=0 one is refused, not wanted). */
-export function browserLanguages(request: Request): string[] {
-  const header = request.headers.get("accept-language") ?? "";
-  return header
-    .split(",")
-    .map((part, order) => {
-      const [tag, ...params] = part.trim().split(";");
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-      const weight = q ? Number(q.slice(2)) : 1;
-      return { tag: tag.trim(), weight: Number.isFinite(weight) ? weight : 0, order };
-    })
-    .filter((l) => l.tag && l.tag !== "*" && l.weight > 0)
-    .sort((a, b) => b.weight - a.weight || a.order - b.order)
-    .map((l) => l.tag);
-}
+
+
 
 /** A translator for use inside loaders and actions (error messages, emails). */
 export async function getFixedT(request: Request, context: AppLoadContext, ns = "common") {

@@ -11,6 +11,9 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import type { ConsoleServices } from "../models/context";
 import { loggableError } from "./loggable-error";
+import { inRequestScope } from "../models/request-scope.server";
+// error messages in each request's language (models/messages.ts)
+import "../models/i18n.server";
 
 export interface WebOptions {
   services: ConsoleServices;
@@ -65,6 +68,8 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: loggableUrl(withoutFeedToken(req.url)) }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
     }),
   );
+  // each request's own scope: the route settles its language, and messages deep in the models follow it
+  app.use((_req, _res, next) => inRequestScope(next));
   // a fresh nonce per response for the scripts Remix inlines (hydration data, scroll restoration)
   app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString("base64");

@@ -1,3 +1,5 @@
+// messages of jobs (an import's row errors) in the language the job was started in
+import "../models/i18n.server";
 import type { ConsoleServices } from "../models/context";
 import type { Mailer } from "../models/notifications/mailer.server";
 import { FOLLOW_EVERY_MS } from "../jobs/follow-customer-changes";

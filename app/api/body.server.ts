@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { FieldError } from "../../models/ingest/schemas";
 import type { ErrorCode } from "./reply.server";
+import { msg } from "../../models/messages";
 
 export type BodyOutcome =
   | { ok: true; bytes: Uint8Array; value: unknown }
@@ -34,10 +35,10 @@ export function isJsonContentType(header: string | null): boolean {
 export async function readJsonBody(request: Request, limitBytes: number): Promise<BodyOutcome> {
   if (!isJsonContentType(request.headers.get("content-type"))) {
     await discardBody(request);
-    return body("unsupported_media_type", "Send the body as JSON.", "must be application/json (UTF-8)", "Content-Type");
+    return body("unsupported_media_type", msg("api.sendJson"), msg("api.sendJsonReason"), "Content-Type");
   }
   const declared = Number(request.headers.get("content-length"));
-  const tooLarge = () => body("payload_too_large", `The body is larger than this endpoint takes (${limitBytes} bytes).`, `must be at most ${limitBytes} bytes`);
+  const tooLarge = () => body("payload_too_large", msg("api.bodyTooLarge", { limit: limitBytes }), msg("api.bodyTooLargeReason", { limit: limitBytes }));
   if (Number.isFinite(declared) && declared > limitBytes) {
     await discardBody(request);
     return tooLarge();
@@ -62,22 +63,22 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
 
   const bytes = Buffer.concat(chunks, size);
   if (!isUtf8(bytes)) {
-    return body("invalid_encoding", "The body is not valid UTF-8.", `is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8Byte(bytes)})`);
+    return body("invalid_encoding", msg("api.notUtf8"), msg("api.notUtf8Reason", { offset: firstInvalidUtf8Byte(bytes) }));
   }
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === "") return body("malformed_json", "The body is empty.", "is empty: send a JSON object");
+  if (text.trim() === "") return body("malformed_json", msg("api.bodyEmpty"), msg("api.bodyEmptyReason"));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return body("malformed_json", "The body is not valid JSON.", `is not valid JSON: ${(error as Error).message}`);
+    return body("malformed_json", msg("api.notJson"), msg("api.notJsonReason", { detail: (error as Error).message }));
   }
   // JSON may spell half of a UTF-16 pair as an escape ("\ud800"); such a string has no UTF-8 form
   if (/\\u[dD][89a-fA-F]/.test(text)) {
     const at = pathOfBrokenString(value);
     const field = at === null ? null : at.length > MAX_FIELD_PATH ? `${at.slice(0, MAX_FIELD_PATH)}…` : at || "(body)";
-    if (field !== null) return body("invalid_encoding", "A string in the body is not valid Unicode.", "holds a lone UTF-16 surrogate (\\uD800–\\uDFFF)", field);
+    if (field !== null) return body("invalid_encoding", msg("api.notUnicode"), msg("api.loneSurrogate"), field);
   }
   return { ok: true, bytes, value };
 }
@@ -148,10 +149,10 @@ export function missingBulkKey(value: unknown, bulkKey: string): { message: stri
   if (!value || typeof value !== "object" || Array.isArray(value) || bulkKey in value) return null;
   const sent = Object.keys(value);
   return {
-    message: `The body must hold its records in a list under "${bulkKey}": {"${bulkKey}": [ … ]}.`,
+    message: msg("api.bulkKeyMissing", { key: bulkKey }),
     fields: [
-      { field: bulkKey, reason: `is missing: send {"${bulkKey}": [ … ]}` },
-      ...sent.slice(0, 20).map((key) => ({ field: key.length > MAX_FIELD_PATH ? `${key.slice(0, MAX_FIELD_PATH)}…` : key, reason: `is not a key of this body: the records go under "${bulkKey}"` })),
+      { field: bulkKey, reason: msg("api.bulkKeyMissingReason", { key: bulkKey }) },
+      ...sent.slice(0, 20).map((key) => ({ field: key.length > MAX_FIELD_PATH ? `${key.slice(0, MAX_FIELD_PATH)}…` : key, reason: msg("api.notBulkKey", { key: bulkKey }) })),
     ],
   };
 }

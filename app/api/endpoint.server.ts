@@ -1,3 +1,5 @@
+import { settleApiLanguage } from "../language.server";
+import { msg } from "../../models/messages";
 import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod/v4";
 import type { Database } from "../../models/db";
@@ -58,15 +60,17 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 export async function serveApi({ request, params, context }: RemixArgs, endpoints: Endpoint[]): Promise<Response> {
   const requestId = context.requestId;
   try {
+    // messages in the caller's Accept-Language when the console speaks it, else English
+    settleApiLanguage(request);
     return toResponse(await answer(request, params, context, endpoints));
   } catch (error) {
     await discardBody(request);
     if (isConflict(error)) {
       context.services.log.warn({ err: error, requestId, url: request.url }, "API request lost a write conflict after its retries");
-      return toResponse(errorReply("busy", "The database is busy with other writes to the same records; retry shortly.", [], requestId, { "Retry-After": "1" }));
+      return toResponse(errorReply("busy", msg("api.busy"), [], requestId, { "Retry-After": "1" }));
     }
     context.services.log.error({ err: error, requestId, url: request.url }, "API request failed");
-    return toResponse(errorReply("internal", "Something went wrong on our side; quote the request id when you report it.", [], requestId));
+    return toResponse(errorReply("internal", msg("api.internal"), [], requestId));
   }
 }
 
@@ -78,7 +82,7 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
   if (!found) {
     await discardBody(request);
     const allowed = endpoints.map((e) => e.contract.method).join(", ");
-    return errorReply("method_not_allowed", `${request.method} is not allowed on this path.`, [{ field: "(method)", reason: `must be ${allowed}` }], requestId, {
+    return errorReply("method_not_allowed", msg("api.methodNotAllowed", { method: request.method }), [{ field: "(method)", reason: msg("api.mustBeMethod", { allowed }) }], requestId, {
       Allow: allowed,
     });
   }
@@ -92,17 +96,17 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
     const challenge = { "WWW-Authenticate": 'Bearer realm="api"' };
     if (!match) {
       await discardBody(request);
-      const reason = header ? "must be: Bearer <API key>" : "is missing: send Authorization: Bearer <API key>";
-      return errorReply("unauthorized", "An API key is needed.", [{ field: "Authorization", reason }], requestId, challenge);
+      const reason = header ? msg("api.bearerForm") : msg("api.bearerMissing");
+      return errorReply("unauthorized", msg("api.keyNeeded"), [{ field: "Authorization", reason }], requestId, challenge);
     }
     caller = await authenticateApiKey(db, match[1], now);
     if (!caller) {
       await discardBody(request);
-      return errorReply("unauthorized", "The API key is not valid.", [{ field: "Authorization", reason: "is not a valid, unrevoked API key" }], requestId, challenge);
+      return errorReply("unauthorized", msg("api.keyInvalid"), [{ field: "Authorization", reason: msg("api.keyInvalidReason") }], requestId, challenge);
     }
     if (!caller.scopes.includes(contract.scope)) {
       await discardBody(request);
-      return errorReply("forbidden", `This API key may not call ${contract.method} ${contract.path}.`, [{ field: "Authorization", reason: `the key lacks the scope ${contract.scope}` }], requestId);
+      return errorReply("forbidden", msg("api.forbidden", { method: contract.method, path: contract.path }), [{ field: "Authorization", reason: msg("api.lacksScope", { scope: contract.scope }) }], requestId);
     }
   }
 
@@ -111,7 +115,7 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
     const parsed = parseInput(schema, params[name] ?? "");
     if (!parsed.ok) {
       await discardBody(request);
-      return errorReply("not_found", `No record has this ${name}.`, parsed.errors.slice(0, 1).map(({ reason }) => ({ field: name, reason: `names no record: it ${reason}` })), requestId);
+      return errorReply("not_found", msg("api.noRecord", { name }), parsed.errors.slice(0, 1).map(({ reason }) => ({ field: name, reason: msg("api.namesNoRecord", { reason }) })), requestId);
     }
   }
 
@@ -121,12 +125,12 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
     const raw: Record<string, string> = {};
     const repeated: FieldError[] = [];
     for (const [key, value] of url.searchParams) {
-      if (key in raw) repeated.push({ field: key, reason: "is given more than once" });
+      if (key in raw) repeated.push({ field: key, reason: msg("api.givenTwice") });
       raw[key] = value;
     }
     const parsed = parseInput(contract.query, raw);
     const problems = [...repeated, ...(parsed.ok ? [] : parsed.errors)];
-    if (problems.length) return errorReply("validation_failed", "The query has errors.", problems, requestId);
+    if (problems.length) return errorReply("validation_failed", msg("api.queryErrors"), problems, requestId);
     query = parsed.ok ? parsed.value : undefined;
   }
 
@@ -136,7 +140,7 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
   const takesKey = contract.body !== undefined || (contract.method === "POST" && contract.idempotencyKey !== false);
   if (takesKey && keyHeader !== null && !IDEMPOTENCY_KEY.test(keyHeader)) {
     await discardBody(request);
-    return errorReply("validation_failed", "The Idempotency-Key header is not usable.", [{ field: "Idempotency-Key", reason: "must be 1 to 128 visible ASCII characters" }], requestId);
+    return errorReply("validation_failed", msg("api.idempotencyKeyUnusable"), [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyForm") }], requestId);
   }
   if (contract.body) {
     const read = await readJsonBody(request, contract.body.limitBytes);
@@ -145,7 +149,7 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
     if (wrongKey) return errorReply("validation_failed", wrongKey.message, wrongKey.fields, requestId);
     const parsed = parseInput(contract.body.schema, read.value, contract.body.bulkKey ?? contract.body.indexedBy);
     if (!parsed.ok) {
-      if (!contract.body.bulkKey) return errorReply("validation_failed", "The record has errors; nothing was written.", parsed.errors, requestId);
+      if (!contract.body.bulkKey) return errorReply("validation_failed", msg("api.recordErrors"), parsed.errors, requestId);
       const errors = [...parsed.errors, ...(await otherRecordErrors(found, db, read.value, now))];
       errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
       return errorReply("validation_failed", recordsHaveErrors(new Set(errors.map((e) => e.index)).size), errors, requestId);
@@ -165,7 +169,7 @@ async function answer(request: Request, params: RemixArgs["params"], context: Ap
   return found.handle({ request, params, db, now, requestId, caller, body: body as never, query: query as never, idempotency });
 }
 
-const recordsHaveErrors = (n: number) => (n === 1 ? "1 record has errors; nothing was written." : `${n} records have errors; nothing was written.`);
+const recordsHaveErrors = (count: number) => msg("api.recordsErrors", { count });
 
 /** Store-level checks of the bulk records that passed the schema when some did not. */
 async function otherRecordErrors(found: Endpoint, db: Database, body: unknown, now: Date): Promise<FieldError[]> {
@@ -203,7 +207,7 @@ export function upsert<C extends EndpointContract, I>(contract: C, save: Save<I>
         const result = await save(call.db, inputs, { source: "api", transaction, now: call.now, consent: { reference: call.caller ? `api_key:${call.caller.apiKeyId}` : null } });
         if (!result.ok) {
           const fields = shape === "bulk" ? result.errors : result.errors.map(({ field, reason }) => ({ field, reason }));
-          const message = shape === "bulk" ? recordsHaveErrors(new Set(result.errors.map((e) => e.index)).size) : "The record has errors; nothing was written.";
+          const message = shape === "bulk" ? recordsHaveErrors(new Set(result.errors.map((e) => e.index)).size) : msg("api.recordErrors");
           return { commit: false, ...errorReply("validation_failed", message, fields, call.requestId) };
         }
         if (shape === "single") {
@@ -219,8 +223,8 @@ export function upsert<C extends EndpointContract, I>(contract: C, save: Save<I>
     if (outcome.kind === "key_reused") {
       return errorReply(
         "idempotency_key_reused",
-        "This Idempotency-Key was used for a different request.",
-        [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }],
+        msg("api.idempotencyKeyReused"),
+        [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyReusedReason") }],
         call.requestId,
       );
     }
@@ -231,16 +235,18 @@ export function upsert<C extends EndpointContract, I>(contract: C, save: Save<I>
 /** The JSON 404 of an unknown /api/v1 path, whatever the method. */
 export async function unknownPath({ request, context }: RemixArgs): Promise<Response> {
   await discardBody(request);
+  settleApiLanguage(request);
   const path = new URL(request.url).pathname;
   return toResponse(
-    errorReply("not_found", `There is no endpoint at ${path}.`, [{ field: "(path)", reason: "is not an endpoint of this API; see /api/v1/openapi.json" }], context.requestId),
+    errorReply("not_found", msg("api.noEndpoint", { path }), [{ field: "(path)", reason: msg("api.noEndpointReason") }], context.requestId),
   );
 }
 
 /** The JSON 405 of a method a path does not take. */
 export async function unknownMethod({ request, context }: RemixArgs, allowed: string): Promise<Response> {
   await discardBody(request);
+  settleApiLanguage(request);
   return toResponse(
-    errorReply("method_not_allowed", `${request.method} is not allowed on this path.`, [{ field: "(method)", reason: `must be ${allowed}` }], context.requestId, { Allow: allowed }),
+    errorReply("method_not_allowed", msg("api.methodNotAllowed", { method: request.method }), [{ field: "(method)", reason: msg("api.mustBeMethod", { allowed }) }], context.requestId, { Allow: allowed }),
   );
 }

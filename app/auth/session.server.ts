@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { createCookieSessionStorage, redirect, type AppLoadContext, type Session, type SessionStorage } from "@remix-run/node";
+import { settleLanguage } from "../language.server";
 import { getSessionStamp, getSessionUser, type SessionUser } from "../../models/users.server";
 import { closeUserSession, isUserSessionOpen, openUserSession } from "../../models/sessions.server";
 import type { Role } from "../../models/models";
@@ -60,6 +61,8 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
     const back = url.pathname + url.search;
     throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
   }
+  // what the route then writes (its form's errors) is in this user's language
+  await settleLanguage(request, context, user);
   return user;
 }
 

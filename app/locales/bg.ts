@@ -14,5 +14,6 @@ import definitions from "./bg/definitions.json";
 import feeds from "./bg/feeds.json";
 import storefront from "./bg/storefront.json";
 import exports from "./bg/exports.json";
+import errors from "./bg/errors.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports, errors };

@@ -14,5 +14,6 @@ import definitions from "./el/definitions.json";
 import feeds from "./el/feeds.json";
 import storefront from "./el/storefront.json";
 import exports from "./el/exports.json";
+import errors from "./el/errors.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports, errors };

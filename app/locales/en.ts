@@ -14,5 +14,6 @@ import definitions from "./en/definitions.json";
 import feeds from "./en/feeds.json";
 import storefront from "./en/storefront.json";
 import exports from "./en/exports.json";
+import errors from "./en/errors.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports, errors };

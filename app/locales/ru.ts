@@ -14,5 +14,6 @@ import definitions from "./ru/definitions.json";
 import feeds from "./ru/feeds.json";
 import storefront from "./ru/storefront.json";
 import exports from "./ru/exports.json";
+import errors from "./ru/errors.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports, errors };

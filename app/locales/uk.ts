@@ -14,5 +14,6 @@ import definitions from "./uk/definitions.json";
 import feeds from "./uk/feeds.json";
 import storefront from "./uk/storefront.json";
 import exports from "./uk/exports.json";
+import errors from "./uk/errors.json";
 
-export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports };
+export default { common, auth, customers, imports, admin, segments, unsubscribe, campaigns, automations, tasks, emails, definitions, feeds, storefront, exports, errors };

@@ -1,6 +1,7 @@
 // The shapes in which a store's data gets in: the REST API validates its bodies with these, the
 // OpenAPI document is generated from them, and the CSV import maps each row onto CustomerInput.
 import { z } from "../zod";
+import { msg } from "../messages";
 import { CHANNELS, ORDER_STATUSES } from "../models";
 import { freeText, oneLine } from "./text";
 
@@ -247,11 +248,8 @@ export interface FieldError {
 }
 
 function reasonOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") {
-    // parseInput asks zod to report the input, which tells a missing field from a wrong one
-    if ("input" in issue && issue.input === undefined) return "is required";
-    if (issue.message.startsWith("Invalid input")) return `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
-  }
+  // parseInput asks zod to report the input, which tells a missing field from a wrong one
+  if (issue.code === "invalid_type" && "input" in issue && issue.input === undefined) return msg("generic.required");
   return issue.message;
 }
 
@@ -279,7 +277,7 @@ export function fieldErrorsFrom(issues: z.core.$ZodIssue[], bulkKey?: string): F
     for (const key of keys) {
       const fieldPath = key === undefined ? path : [...path, key];
       const field = fieldPath.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "(body)";
-      const reason = issue.code === "unrecognized_keys" ? "is not a known field" : reasonOf(issue);
+      const reason = issue.code === "unrecognized_keys" ? msg("generic.unknownField") : reasonOf(issue);
       errors.push(index === undefined ? { field, reason } : { index, field, reason });
     }
   }
