@@ -1,7 +1,7 @@
 // A request URL as the request log keeps it: the parts that name a customer (an external id in an
 // API path, a search term, a customer filter) are left out, so an erased customer's id or name
 // never stays in the logs (docs/decisions/0040).
-const CUSTOMER_PATH = /^(\/api\/v1\/customers\/)([^/?]+)/;
+const CUSTOMER_PATH = /^(\/api\/v1\/(?:storefront\/)?customers\/)([^/?]+)/;
 const NAMING_PARAMS = new Set(["q", "customerExternalId"]);
 
 export function loggableUrl(url: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { settleApiLanguage } from "../language.server";
 import { msg } from "../../models/messages";
+import { loggableUrl } from "../../server/loggable-url";
 import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod/v4";
 import type { Database } from "../../models/db";
@@ -66,10 +67,10 @@ export async function serveApi({ request, params, context }: RemixArgs, endpoint
   } catch (error) {
     await discardBody(request);
     if (isConflict(error)) {
-      context.services.log.warn({ err: error, requestId, url: request.url }, "API request lost a write conflict after its retries");
+      context.services.log.warn({ err: error, requestId, url: loggableUrl(new URL(request.url).pathname + new URL(request.url).search) }, "API request lost a write conflict after its retries");
       return toResponse(errorReply("busy", msg("api.busy"), [], requestId, { "Retry-After": "1" }));
     }
-    context.services.log.error({ err: error, requestId, url: request.url }, "API request failed");
+    context.services.log.error({ err: error, requestId, url: loggableUrl(new URL(request.url).pathname + new URL(request.url).search) }, "API request failed");
     return toResponse(errorReply("internal", msg("api.internal"), [], requestId));
   }
 }
