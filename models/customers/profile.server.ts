@@ -1,3 +1,6 @@
+import { requestLanguage } from "../request-scope.server";
+import { textIn } from "../registration/definitions";
+import { textsOf } from "../registration/questions.server";
 import { Op, QueryTypes } from "sequelize";
 import type { Database } from "../db";
 import { CHANNELS, type Channel, type CustomFieldType } from "../models";
@@ -129,7 +132,14 @@ export async function getCustomerProfile(db: Database, customerId: number): Prom
         .filter((o): o is NonNullable<typeof o> => Boolean(o))
         .sort((a, b) => a.position - b.position || a.id - b.id);
       const answeredAt = mine.map((a) => readTimestamp(a.answeredAt)).filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
-      return { questionId: q.id, question: q.text, options: chosen.map((o) => o.label), answeredAt: answeredAt?.toISOString() ?? null };
+      // in the reader's language where the store wrote the question in it, else English
+      const language = requestLanguage() ?? "en";
+      return {
+        questionId: q.id,
+        question: textIn(textsOf(q.text, q.translations), language),
+        options: chosen.map((o) => textIn(textsOf(o.label, o.translations), language)),
+        answeredAt: answeredAt?.toISOString() ?? null,
+      };
     }),
     channels: CHANNELS.map((channel) => {
       const c = channelOf.get(channel);

@@ -35,21 +35,51 @@ export const FIELDS: Array<{ key: string; label: string; type: CustomFieldType; 
 ];
 export type FieldKey = "loyalty_points" | "children" | "wedding_anniversary" | "clothing_size" | "company_name" | "referral_code";
 
-export const QUESTIONS: Array<{ key: string; text: string; options: Array<[string, string]> }> = [
+/** A text in the console's other languages (English is the row's own column). */
+type Translations = { bg: string; el: string; ru: string; uk: string };
+type DemoOption = [key: string, english: string, translations: Translations];
+
+// the demo store sells in Bulgaria, Greece, Russia and Ukraine: its bot asks in each customer's language
+export const QUESTIONS: Array<{ key: string; text: string; translations: Translations; options: DemoOption[] }> = [
   {
     key: "heard_from",
     text: "How did you hear about us?",
-    options: [["friend", "From a friend"], ["instagram", "Instagram"], ["facebook", "Facebook"], ["google", "Google search"], ["tiktok", "TikTok"], ["youtube", "YouTube"], ["other", "Other"]],
+    translations: { bg: "Откъде научихте за нас?", el: "Πώς μάθατε για εμάς;", ru: "Как вы о нас узнали?", uk: "Як ви про нас дізналися?" },
+    options: [
+      ["friend", "From a friend", { bg: "От приятел", el: "Από φίλο", ru: "От друзей", uk: "Від друзів" }],
+      ["instagram", "Instagram", { bg: "Instagram", el: "Instagram", ru: "Instagram", uk: "Instagram" }],
+      ["facebook", "Facebook", { bg: "Facebook", el: "Facebook", ru: "Facebook", uk: "Facebook" }],
+      ["google", "Google search", { bg: "Търсене в Google", el: "Αναζήτηση στο Google", ru: "Поиск в Google", uk: "Пошук у Google" }],
+      ["tiktok", "TikTok", { bg: "TikTok", el: "TikTok", ru: "TikTok", uk: "TikTok" }],
+      ["youtube", "YouTube", { bg: "YouTube", el: "YouTube", ru: "YouTube", uk: "YouTube" }],
+      ["other", "Other", { bg: "Друго", el: "Άλλο", ru: "Другое", uk: "Інше" }],
+    ],
   },
   {
     key: "interests",
     text: "What do you shop for?",
-    options: [["women", "Women's fashion"], ["men", "Men's fashion"], ["kids", "Kids"], ["home", "Home"], ["beauty", "Beauty"], ["sports", "Sports"], ["tech", "Electronics"]],
+    translations: { bg: "Какво пазарувате?", el: "Τι ψωνίζετε;", ru: "Что вы покупаете?", uk: "Що ви купуєте?" },
+    options: [
+      ["women", "Women's fashion", { bg: "Дамска мода", el: "Γυναικεία μόδα", ru: "Женская мода", uk: "Жіноча мода" }],
+      ["men", "Men's fashion", { bg: "Мъжка мода", el: "Ανδρική μόδα", ru: "Мужская мода", uk: "Чоловіча мода" }],
+      ["kids", "Kids", { bg: "Детски стоки", el: "Παιδικά", ru: "Детские товары", uk: "Дитячі товари" }],
+      ["home", "Home", { bg: "За дома", el: "Σπίτι", ru: "Для дома", uk: "Для дому" }],
+      ["beauty", "Beauty", { bg: "Козметика", el: "Ομορφιά", ru: "Красота", uk: "Краса" }],
+      ["sports", "Sports", { bg: "Спорт", el: "Αθλητικά", ru: "Спорт", uk: "Спорт" }],
+      ["tech", "Electronics", { bg: "Електроника", el: "Ηλεκτρονικά", ru: "Электроника", uk: "Електроніка" }],
+    ],
   },
   {
     key: "contact",
     text: "How would you like us to contact you?",
-    options: [["email", "Email"], ["sms", "SMS"], ["viber", "Viber"], ["messenger", "Messenger"], ["phone", "Phone call"]],
+    translations: { bg: "Как предпочитате да се свързваме с вас?", el: "Πώς προτιμάτε να επικοινωνούμε μαζί σας;", ru: "Как вам удобнее с нами связываться?", uk: "Як вам зручніше з нами зв’язуватися?" },
+    options: [
+      ["email", "Email", { bg: "Имейл", el: "Email", ru: "Эл. почта", uk: "Ел. пошта" }],
+      ["sms", "SMS", { bg: "SMS", el: "SMS", ru: "SMS", uk: "SMS" }],
+      ["viber", "Viber", { bg: "Viber", el: "Viber", ru: "Viber", uk: "Viber" }],
+      ["messenger", "Messenger", { bg: "Messenger", el: "Messenger", ru: "Messenger", uk: "Messenger" }],
+      ["phone", "Phone call", { bg: "Телефонно обаждане", el: "Τηλεφωνική κλήση", ru: "Телефонный звонок", uk: "Телефонний дзвінок" }],
+    ],
   },
 ];
 
@@ -88,8 +118,8 @@ export async function ensureReferenceData(db: Database, now: Date, transaction: 
   await bulkInsert(
     db,
     "registration_questions",
-    ["key", "text", "position", "is_active", "created_at", "updated_at"],
-    QUESTIONS.map((q, i) => [q.key, q.text, i, true, now, now]),
+    ["key", "text", "translations", "position", "is_active", "created_at", "updated_at"],
+    QUESTIONS.map((q, i) => [q.key, q.text, JSON.stringify(q.translations), i, true, now, now]),
     { conflict: "ignore", transaction },
   );
   const groups = await idsBy(db, transaction, "SELECT name AS k, id FROM customer_groups WHERE name IN (?)", [GROUPS]);
@@ -101,8 +131,8 @@ export async function ensureReferenceData(db: Database, now: Date, transaction: 
   await bulkInsert(
     db,
     "registration_options",
-    ["question_id", "key", "label", "position", "created_at", "updated_at"],
-    QUESTIONS.flatMap((q) => q.options.map(([key, label], i) => [questionIds.get(q.key)!, key, label, i, now, now])),
+    ["question_id", "key", "label", "translations", "position", "created_at", "updated_at"],
+    QUESTIONS.flatMap((q) => q.options.map(([key, label, translations], i) => [questionIds.get(q.key)!, key, label, JSON.stringify(translations), i, now, now])),
     { conflict: "ignore", transaction },
   );
   const options = await db.models.RegistrationOption.findAll({ where: { questionId: { [Op.in]: [...questionIds.values()] } }, raw: true, transaction });

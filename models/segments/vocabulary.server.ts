@@ -1,6 +1,9 @@
 // What the segment editor offers to choose from: the values the store knows for each criterion.
 import { QueryTypes } from "sequelize";
 import type { Database } from "../db";
+import { requestLanguage } from "../request-scope.server";
+import { textIn } from "../registration/definitions";
+import { textsOf } from "../registration/questions.server";
 import type { CustomFieldType } from "../models";
 
 export interface SegmentVocabulary {
@@ -51,6 +54,7 @@ export async function segmentVocabulary(db: Database): Promise<SegmentVocabulary
     m.Segment.findAll({ attributes: ["id", "code", "name", "type"], where: { deletedAt: null }, order: [["name", "ASC"]], raw: true }),
   ]);
   const categoryExternalId = new Map(categories.map((c) => [c.id, c.externalId]));
+  const language = requestLanguage() ?? "en";
   const collator = new Intl.Collator("en", { sensitivity: "base" });
   return {
     countries,
@@ -58,10 +62,11 @@ export async function segmentVocabulary(db: Database): Promise<SegmentVocabulary
     tags: tags.map((t) => t.name),
     groups: groups.map((g) => g.name),
     customFields: fields.map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options ? (JSON.parse(f.options) as string[]) : [] })),
+    // a question and its options as the shop's bot asks them in the reader's language, else English
     questions: questions.map((q) => ({
       key: q.key,
-      text: q.text,
-      options: options.filter((o) => o.questionId === q.id).map((o) => ({ key: o.key, label: o.label })),
+      text: textIn(textsOf(q.text, q.translations), language),
+      options: options.filter((o) => o.questionId === q.id).map((o) => ({ key: o.key, label: textIn(textsOf(o.label, o.translations), language) })),
     })),
     categories: categories.map((c) => ({ externalId: c.externalId, name: c.name, parentExternalId: c.parentId === null ? null : (categoryExternalId.get(c.parentId) ?? null) })),
     segments: segments.map((s) => ({ id: s.id, code: s.code, name: s.name, type: s.type })),
