@@ -1,6 +1,7 @@
 // What a segment is, as the API takes it and the database stores it. The meaning of every
 // criterion is in /shared/SEGMENT-SEMANTICS.md; this file only says what is well-formed.
 import { z } from "../models/zod";
+import { msg, zmsg } from "../models/messages";
 import { CHANNELS, ORDER_STATUSES } from "../models/models";
 import { isCountryCode, PlainDate } from "../models/ingest/schemas";
 import { freeText, oneLine } from "../models/ingest/text";
@@ -11,20 +12,21 @@ export type SegmentType = (typeof SEGMENT_TYPES)[number];
 
 const MonthDay = z
   .string()
-  .regex(/^\d{2}-\d{2}$/, "must be a day of the year as MM-DD")
+  .regex(/^\d{2}-\d{2}$/, zmsg("segments.monthDayForm"))
   .refine((s) => {
     const [m, d] = s.split("-").map(Number);
     const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
-  }, "is not a day of the year")
+  }, zmsg("segments.notDayOfYear"))
   .meta({ example: "12-02" });
 
 const Days = (min: number, max = 36_500) =>
   z
-    .number({ error: "must be a number of days" })
-    .int("must be a whole number of days")
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+    .number(zmsg("segments.days"))
+    .int(zmsg("segments.wholeDays"))
+    // zod's own words: "must be at least 1", "must be at most 36500"
+    .min(min)
+    .max(max);
 
 /** One date condition: exactly one form. `d` is the store day of a timestamp, or a plain date as it is. */
 export const DateCondition = z.discriminatedUnion(
@@ -32,8 +34,8 @@ export const DateCondition = z.discriminatedUnion(
   [
     z
       .strictObject({ form: z.literal("between"), from: PlainDate.optional(), to: PlainDate.optional() })
-      .refine((r) => r.from !== undefined || r.to !== undefined, { message: "needs from, to or both", path: ["from"] })
-      .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { message: "must not be after to", path: ["from"] })
+      .refine((r) => r.from !== undefined || r.to !== undefined, { ...zmsg("segments.needsFromOrTo"), path: ["from"] })
+      .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { ...zmsg("segments.notAfterTo"), path: ["from"] })
       .meta({ description: "from ≤ d ≤ to; an open end is unbounded." }),
     z.strictObject({ form: z.literal("inLastDays"), days: Days(1) }).meta({ description: "today − (days − 1) ≤ d ≤ today" }),
     z.strictObject({ form: z.literal("moreThanDaysAgo"), days: Days(0) }).meta({ description: "d < today − days" }),
@@ -45,7 +47,7 @@ export const DateCondition = z.discriminatedUnion(
       .strictObject({ form: z.literal("inNextDays"), days: Days(1, 366) })
       .meta({ description: "The yearly date falls on today … today + days − 1 (29 Feb falls on 28 Feb in other years)." }),
   ],
-  { error: "must have form between, inLastDays, moreThanDaysAgo, daysAgo, dayOfYear or inNextDays" },
+  zmsg("segments.dateForm"),
 );
 export type DateCondition = z.infer<typeof DateCondition>;
 
@@ -56,10 +58,10 @@ export type DateCondition = z.infer<typeof DateCondition>;
 export const TimeFrame = z
   .strictObject({ from: PlainDate.optional(), to: PlainDate.optional(), lastDays: Days(1).optional() })
   .refine((r) => r.lastDays === undefined || (r.from === undefined && r.to === undefined), {
-    message: "is either lastDays or from/to, not both",
+    ...zmsg("segments.lastDaysOrRange"),
     path: ["lastDays"],
   })
-  .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { message: "must not be after to", path: ["from"] })
+  .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { ...zmsg("segments.notAfterTo"), path: ["from"] })
   .meta({
     description:
       "Only orders placed on a store day from … to count, or (lastDays) on today − (lastDays − 1) … today at the evaluation moment; an empty time frame counts the whole history.",
@@ -68,29 +70,29 @@ export type TimeFrame = z.infer<typeof TimeFrame>;
 
 const includeExclude = <T extends z.ZodType>(value: T) =>
   z
-    .array(z.strictObject({ value, mode: z.enum(["include", "exclude"], { error: "must be include or exclude" }).default("include") }), {
-      error: "must be a list of { value, mode }",
-    })
-    .min(1, "needs at least one value")
-    .max(500, "at most 500 values");
+    .array(z.strictObject({ value, mode: z.enum(["include", "exclude"], zmsg("segments.includeOrExclude")).default("include") }), zmsg("segments.valueList"))
+    .min(1, zmsg("segments.needsValue"))
+    .max(500, zmsg("segments.tooManyValues", { count: 500 }));
 
-const amount = (what: string) =>
+/** A count or an amount; `what` is the key of its "must be …" message. */
+const amount = (what: "segments.amountMinorUnits" | "segments.numberOfOrders") =>
   z
-    .number({ error: `must be ${what}` })
-    .min(0, "must not be negative")
-    .max(Number.MAX_SAFE_INTEGER, "is too large");
+    .number(zmsg(what))
+    .min(0, zmsg("segments.notNegative"))
+    .max(Number.MAX_SAFE_INTEGER, zmsg("segments.tooLarge"));
 
 const withBounds = <S extends z.ZodObject>(schema: S) =>
   schema
-    .refine((c) => (c as { min?: number }).min !== undefined || (c as { max?: number }).max !== undefined, { message: "needs min, max or both", path: ["min"] })
+    .refine((c) => (c as { min?: number }).min !== undefined || (c as { max?: number }).max !== undefined, { ...zmsg("segments.needsMinOrMax"), path: ["min"] })
     .refine((c) => {
       const { min, max } = c as { min?: number; max?: number };
       return min === undefined || max === undefined || min <= max;
-    }, { message: "must not be greater than max", path: ["min"] });
+    }, { ...zmsg("segments.notAboveMax"), path: ["min"] });
 
-const Money = amount("an amount in minor units (cents)").int("must be a whole number of minor units (cents)");
-const Key = oneLine(z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"));
-const Channel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
+const Money = amount("segments.amountMinorUnits").int(zmsg("segments.wholeMinorUnits"));
+// an empty one is refused in zod's own words ("must not be empty")
+const Key = oneLine(z.string().min(1).max(64, zmsg("segments.maxCharacters", { count: 64 })));
+const Channel = z.enum(CHANNELS, zmsg("generic.oneOf", { values: CHANNELS.join(", ") }));
 
 const dateField = <F extends string>(field: F, description: string) =>
   z.strictObject({ field: z.literal(field), date: DateCondition }).meta({ description });
@@ -99,7 +101,7 @@ export const Criterion = z.discriminatedUnion(
   "field",
   [
     z
-      .strictObject({ field: z.literal("orderStatus"), values: includeExclude(z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(", ")}` })) })
+      .strictObject({ field: z.literal("orderStatus"), values: includeExclude(z.enum(ORDER_STATUSES, zmsg("generic.oneOf", { values: ORDER_STATUSES.join(", ") }))) })
       .meta({ description: "The set of statuses over all the customer's orders." }),
     withBounds(z.strictObject({ field: z.literal("totalSpent"), min: Money.optional(), max: Money.optional(), timeFrame: TimeFrame.optional() })).meta({
       description: "Sum of completed order totals in the time frame, minor units, bounds inclusive.",
@@ -107,8 +109,8 @@ export const Criterion = z.discriminatedUnion(
     withBounds(
       z.strictObject({
         field: z.literal("orderCount"),
-        min: amount("a number of orders").int("must be a whole number").optional(),
-        max: amount("a number of orders").int("must be a whole number").optional(),
+        min: amount("segments.numberOfOrders").int(zmsg("generic.type.int")).optional(),
+        max: amount("segments.numberOfOrders").int(zmsg("generic.type.int")).optional(),
         timeFrame: TimeFrame.optional(),
       }),
     ).meta({ description: "Number of completed orders in the time frame, bounds inclusive." }),
@@ -121,19 +123,19 @@ export const Criterion = z.discriminatedUnion(
     dateField("lastOrderAt", "The latest order that is not cancelled."),
     dateField("abandonedCartAt", "Any abandoned cart that was not recovered."),
     dateField("birthday", "The customer's birthday (a plain date)."),
-    z.strictObject({ field: z.literal("acceptsMarketing"), value: z.boolean({ error: "must be true or false" }) }),
+    z.strictObject({ field: z.literal("acceptsMarketing"), value: z.boolean(zmsg("generic.type.boolean")) }),
     z.strictObject({
       field: z.literal("country"),
-      values: includeExclude(z.string().refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code, e.g. BG")),
+      values: includeExclude(z.string().refine(isCountryCode, zmsg("segments.countryCode"))),
     }),
-    z.strictObject({ field: z.literal("city"), values: includeExclude(oneLine(z.string().min(1, "must not be empty").max(100))) }),
-    z.strictObject({ field: z.literal("tag"), values: includeExclude(oneLine(z.string().min(1, "must not be empty").max(100))) }),
-    z.strictObject({ field: z.literal("customerGroup"), values: includeExclude(oneLine(z.string().min(1, "must not be empty").max(100))) }),
+    z.strictObject({ field: z.literal("city"), values: includeExclude(oneLine(z.string().min(1).max(100))) }),
+    z.strictObject({ field: z.literal("tag"), values: includeExclude(oneLine(z.string().min(1).max(100))) }),
+    z.strictObject({ field: z.literal("customerGroup"), values: includeExclude(oneLine(z.string().min(1).max(100))) }),
     z
       .strictObject({
         field: z.literal("orderedFromCategory"),
-        mode: z.enum(["anyOf", "allOf", "noneOf"], { error: "must be anyOf, allOf or noneOf" }),
-        categories: z.array(Key, { error: "must be a list of category external ids" }).min(1, "needs at least one category").max(200),
+        mode: z.enum(["anyOf", "allOf", "noneOf"], zmsg("segments.categoryMode")),
+        categories: z.array(Key, zmsg("segments.categoryList")).min(1, zmsg("segments.needsCategory")).max(200),
       })
       .meta({ description: "Categories of the products in completed orders; a category stands for its whole subtree." }),
     z.strictObject({ field: z.literal("subscribedOn"), channel: Channel }).meta({ description: "Subscribed on the channel." }),
@@ -149,53 +151,53 @@ export const Criterion = z.discriminatedUnion(
           z.strictObject({ type: z.literal("select"), values: includeExclude(oneLine(z.string().min(1).max(1000))) }),
           z.strictObject({
             type: z.literal("text"),
-            op: z.enum(["equals", "contains"], { error: "must be equals or contains" }),
-            value: freeText(z.string().min(1, "must not be empty").max(1000)),
+            op: z.enum(["equals", "contains"], zmsg("segments.textOp")),
+            value: freeText(z.string().min(1).max(1000)),
           }),
         ],
-        { error: "must have type number, date, select or text" },
+        zmsg("segments.conditionType"),
       ),
     }),
     z
       .strictObject({
         field: z.literal("registrationAnswer"),
         question: Key,
-        options: z.array(Key, { error: "must be a list of option keys" }).min(1, "needs at least one option").max(100),
+        options: z.array(Key, zmsg("segments.optionList")).min(1, zmsg("segments.needsOption")).max(100),
       })
       .meta({ description: "The customer's answer shares at least one option with these." }),
     z
-      .strictObject({ field: z.literal("segment"), segment: Key, isMember: z.boolean({ error: "must be true or false" }) })
+      .strictObject({ field: z.literal("segment"), segment: Key, isMember: z.boolean(zmsg("generic.type.boolean")) })
       .meta({ description: "Member (or not) of another segment, evaluated at the same moment." }),
   ],
-  { error: "is not a known criterion field" },
+  zmsg("segments.unknownCriterionField"),
 );
 export type Criterion = z.infer<typeof Criterion>;
 export type CriterionField = Criterion["field"];
 
 export const SegmentCode = z
   .string()
-  .regex(/^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/, "must be 1–64 lower-case letters, digits, - or _, starting and ending with a letter or digit")
+  .regex(/^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/, zmsg("segments.codeForm"))
   .meta({ example: "vip-sofia" });
 
 export const SegmentDefinition = z
   .strictObject({
-    name: oneLine(z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters")),
+    name: oneLine(z.string().trim().min(1).max(200, zmsg("segments.maxCharacters", { count: 200 }))),
     code: SegmentCode,
-    type: z.enum(SEGMENT_TYPES, { error: `must be one of ${SEGMENT_TYPES.join(", ")}` }),
-    isActive: z.boolean({ error: "must be true or false" }).default(true),
-    match: z.enum(["all", "any"], { error: "must be all or any" }).default("all"),
+    type: z.enum(SEGMENT_TYPES, zmsg("generic.oneOf", { values: SEGMENT_TYPES.join(", ") })),
+    isActive: z.boolean(zmsg("generic.type.boolean")).default(true),
+    match: z.enum(["all", "any"], zmsg("segments.matchAllAny")).default("all"),
     criteria: z
-      .array(Criterion, { error: "must be a list of criteria" })
-      .max(MAX_CRITERIA, `a segment has at most ${MAX_CRITERIA} criteria`)
+      .array(Criterion, zmsg("segments.criteriaList"))
+      .max(MAX_CRITERIA, zmsg("segments.tooManyCriteria", { count: MAX_CRITERIA }))
       .default([]),
-    recomputeEveryMinutes: z.number().int("must be whole minutes").min(1, "must be at least 1").max(7 * 24 * 60, "must be at most a week").default(5),
+    recomputeEveryMinutes: z.number().int(zmsg("segments.wholeMinutes")).min(1).max(7 * 24 * 60, zmsg("segments.atMostWeek")).default(5),
   })
   .superRefine((d, ctx) => {
     if (d.type !== "manual" && d.criteria.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["criteria"], message: "needs at least one criterion (only manual segments have none)" });
+      ctx.addIssue({ code: "custom", path: ["criteria"], message: msg("segments.needsCriterion") });
     }
     if (d.type === "manual" && d.criteria.length > 0) {
-      ctx.addIssue({ code: "custom", path: ["criteria"], message: "a manual segment has no criteria: members are added by hand" });
+      ctx.addIssue({ code: "custom", path: ["criteria"], message: msg("segments.manualHasNoCriteria") });
     }
   });
 // no `.meta({ id })` here: zod's global registry is shared by the server's copy of this module and

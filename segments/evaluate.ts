@@ -1,6 +1,7 @@
 // The fast evaluator: each criterion compiled against the fact index into a per-slot test and a
 // whole-index bitset. It follows SEGMENT-SEMANTICS.md rule by rule; segments/reference.ts is the
 // slow, plain statement of the same rules that randomised tests hold it to.
+import { msg } from "../models/messages";
 import { Bitset } from "./bitset";
 import type { Criterion, DateCondition, Rule, SegmentType, TimeFrame } from "./definition";
 import { CHANNEL_BIT, NO_CODE, NO_DAY, STATUS_BIT, type FactIndex } from "./facts/fact-index";
@@ -40,7 +41,19 @@ interface Compiled {
   actual(slot: number): unknown;
 }
 
-export class EvaluationError extends Error {}
+/**
+ * A definition names something the store no longer has (a segment, category, custom field or
+ * question). The message is in the reader's language; its key and values are kept for storing
+ * (segments/evaluation-reason.ts).
+ */
+export class EvaluationError extends Error {
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(msg(key, params));
+  }
+}
 
 // --- days -------------------------------------------------------------------------------------
 
@@ -336,7 +349,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
     case "orderedFromCategory": {
       const roots = criterion.categories.map((externalId) => {
         const id = ix.categoryIdByExternalId.get(externalId);
-        if (id === undefined) throw new EvaluationError(`unknown category ${externalId}`);
+        if (id === undefined) throw new EvaluationError("segments.evalUnknownCategory", { id: externalId });
         return id;
       });
       const codes = Math.max(0, ...ix.categoryNodes.keys()) + 1;
@@ -385,7 +398,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
     case "customField": {
       const fieldId = ix.fieldIdByKey.get(criterion.key);
       const column = fieldId === undefined ? undefined : ix.fields.get(fieldId);
-      if (!column) throw new EvaluationError(`unknown custom field ${criterion.key}`);
+      if (!column) throw new EvaluationError("segments.evalUnknownCustomField", { key: criterion.key });
       const c = criterion.condition;
       if (c.type === "number") {
         const min = c.min ?? -Infinity;
@@ -413,7 +426,7 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
     }
     case "registrationAnswer": {
       const options = ix.optionIds.get(criterion.question);
-      if (!options) throw new EvaluationError(`unknown registration question ${criterion.question}`);
+      if (!options) throw new EvaluationError("segments.evalUnknownQuestion", { key: criterion.question });
       const wanted = criterion.options.map((k) => options.get(k)).filter((id): id is number => id !== undefined);
       const marks = new Uint8Array(Math.max(0, ...wanted) + 1);
       for (const id of wanted) marks[id] = 1;
@@ -450,9 +463,9 @@ function compileCriterion(ctx: EvaluationContext, criterion: Criterion, memo: Ma
 function segmentMembers(ctx: EvaluationContext, code: string, memo: Map<string, unknown>, depth: number): Bitset {
   const known = memo.get(`segment:${code}`) as Bitset | undefined;
   if (known) return known;
-  if (depth > 16) throw new EvaluationError(`segments nest too deep at ${code} (a cycle?)`);
+  if (depth > 16) throw new EvaluationError("segments.evalTooDeep", { code });
   const ref = ctx.resolveSegment(code);
-  if (!ref) throw new EvaluationError(`unknown segment ${code}`);
+  if (!ref) throw new EvaluationError("segments.evalUnknownSegment", { code });
   let members: Bitset;
   if (ref.type === "dynamic") members = evaluateWith(ctx, ref.rule, memo, depth).members;
   else if (ref.type === "accumulating") members = evaluateWith(ctx, ref.rule, memo, depth).members.or(ref.storedMembers());
@@ -465,9 +478,9 @@ function segmentMembers(ctx: EvaluationContext, code: string, memo: Map<string, 
 function segmentTest(ctx: EvaluationContext, code: string, memo: Map<string, unknown>, depth: number): (slot: number) => boolean {
   const known = memo.get(`segment-test:${code}`) as ((slot: number) => boolean) | undefined;
   if (known) return known;
-  if (depth > 16) throw new EvaluationError(`segments nest too deep at ${code} (a cycle?)`);
+  if (depth > 16) throw new EvaluationError("segments.evalTooDeep", { code });
   const ref = ctx.resolveSegment(code);
-  if (!ref) throw new EvaluationError(`unknown segment ${code}`);
+  if (!ref) throw new EvaluationError("segments.evalUnknownSegment", { code });
   let test: (slot: number) => boolean;
   if (ref.type === "dynamic" || ref.type === "accumulating") {
     const tests = ref.rule.criteria.map((c) => compileCriterion(ctx, c, memo, depth).test);

@@ -9,6 +9,8 @@ import type { Criterion, Rule } from "./definition";
 import type { Bitset } from "./bitset";
 import { compileRule, evaluate, EvaluationError } from "./evaluate";
 import type { SegmentEngine } from "./engine.server";
+import { msg } from "../models/messages";
+import { evaluationReasonText, storedEvaluationReason } from "./evaluation-reason";
 
 export type RecomputeTrigger = "schedule" | "save" | "incremental" | "manual";
 
@@ -16,6 +18,7 @@ export type RecomputeOutcome =
   | { status: "done"; recomputeId: number; size: number; entered: number; left: number; durationMs: number }
   | { status: "skipped"; reason: "inactive" | "manual" | "locked" | "deleted" | "missing" | "busy" }
   /** The definition cannot be evaluated; `isFirstReport` when this run is the first to find it so. */
+  /** `error` in the language of whoever is answered (English in a job), for the log */
   | { status: "skipped"; reason: "unevaluable"; error: string; isFirstReport: boolean };
 
 /** Raised when the members changed between reading and writing them; the caller may simply run again. */
@@ -76,9 +79,9 @@ export async function recomputeSegment(
 
   const unevaluable = async (error: unknown): Promise<RecomputeOutcome> => {
     if (!isDefinitionError(error)) throw error;
-    const reason = errorText(error);
+    const reason = storedEvaluationReason(error);
     const [isFirstReport] = await noteEvaluationErrors(db, [{ id: segmentId, evaluationError: segment.evaluationError ?? null, reason }]);
-    return { status: "skipped", reason: "unevaluable", error: reason, isFirstReport };
+    return { status: "skipped", reason: "unevaluable", error: errorText(error), isFirstReport };
   };
   let rule: Rule;
   try {
@@ -160,13 +163,18 @@ function storedRule(segment: { match: Rule["match"]; criteria: string }): Rule {
   try {
     criteria = JSON.parse(segment.criteria);
   } catch {
-    throw new DefinitionError("its criteria are not valid JSON");
+    throw new DefinitionError("segments.evalCriteriaNotJson");
   }
-  if (!Array.isArray(criteria)) throw new DefinitionError("its criteria are not a list");
+  if (!Array.isArray(criteria)) throw new DefinitionError("segments.evalCriteriaNotList");
   return { match: segment.match, criteria: criteria as Criterion[] };
 }
 
-class DefinitionError extends Error {}
+/** Stored criteria that are no rule at all; keyed like an EvaluationError, so the segment row keeps the key (evaluation-reason.ts). */
+class DefinitionError extends Error {
+  constructor(readonly key: string) {
+    super(msg(key));
+  }
+}
 
 /** Whether an error says the definition itself cannot be evaluated (rather than the database failing). */
 function isDefinitionError(error: unknown): boolean {
@@ -177,7 +185,7 @@ function isDefinitionError(error: unknown): boolean {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Stores why each segment cannot be evaluated, or clears it (`reason` null). Returns, per entry,
+ * Stores why each segment cannot be evaluated (as storedEvaluationReason writes it), or clears it (`reason` null). Returns, per entry,
  * whether this call is the first to report that reason: the caller logs only those, so a broken
  * segment is logged once, not at every round of the change follower.
  */
@@ -225,7 +233,7 @@ export interface IncrementalOutcome {
   entered: number;
   left: number;
   durationMs: number;
-  /** Segments skipped because their definitions cannot be evaluated; `isFirstReport` when this round found it first. */
+  /** Segments skipped because their definitions cannot be evaluated (`error` in the reader's language, English in a job); `isFirstReport` when this round found it first. */
   unevaluable: Array<{ segmentId: number; code: string; error: string; isFirstReport: boolean }>;
 }
 
@@ -249,7 +257,7 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
     try {
       rules.set(s.id, storedRule(s));
     } catch (error) {
-      errors.set(s.id, errorText(error));
+      errors.set(s.id, storedEvaluationReason(error));
     }
   }
   const ctx = await engine.context(now, [...rules.values()]);
@@ -281,7 +289,7 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
       }
     } catch (error) {
       if (!isDefinitionError(error)) throw error;
-      errors.set(segment.id, errorText(error));
+      errors.set(segment.id, storedEvaluationReason(error));
       continue;
     }
     changes.push({ segment, entered, left });
@@ -305,7 +313,7 @@ export async function reevaluateCustomers(engine: SegmentEngine, customerIds: nu
   const firsts = await noteEvaluationErrors(db, noted.map((s) => ({ id: s.id, evaluationError: s.evaluationError ?? null, reason: errors.get(s.id) ?? null })));
   for (const s of segments) {
     const error = errors.get(s.id);
-    if (error !== undefined) outcome.unevaluable.push({ segmentId: s.id, code: s.code, error, isFirstReport: firsts[noted.indexOf(s)] ?? false });
+    if (error !== undefined) outcome.unevaluable.push({ segmentId: s.id, code: s.code, error: evaluationReasonText(error), isFirstReport: firsts[noted.indexOf(s)] ?? false });
   }
   return { ...outcome, durationMs: performance.now() - started };
 }

@@ -4,7 +4,9 @@ import { upsertCustomers } from "../models/ingest/customers.server";
 import { saveStoreSettings } from "../models/store.server";
 import { SegmentEngine } from "./engine.server";
 import { MembersChangedError, memberIds, recomputeSegment, reevaluateCustomers } from "./recompute.server";
-import { deleteSegment, saveSegment } from "./store.server";
+import { deleteSegment, getSegment, saveSegment } from "./store.server";
+import { inRequestScope } from "../models/request-scope.server";
+import "../models/i18n.server";
 
 const actor = { userId: null };
 
@@ -322,7 +324,7 @@ describe(`segments: saving, recomputing and re-evaluating on ${testDialect}`, ()
       const first = await reevaluateCustomers(engine, ids("s1"), now);
       expect(first).toMatchObject({ entered: 1, unevaluable: [{ segmentId: broken, code: "broken", error: "unknown segment gone", isFirstReport: true }] });
       expect(await memberIds(db, sound)).toEqual(ids("s1", "s2"));
-      expect((await db.models.Segment.findByPk(broken, { raw: true }))!.evaluationError).toBe("unknown segment gone");
+      expect((await getSegment(db, broken))!.evaluationError).toBe("unknown segment gone");
       // found again: skipped again, not reported again
       await setTags({ s1: [] });
       await engine.catchUp();
@@ -330,6 +332,12 @@ describe(`segments: saving, recomputing and re-evaluating on ${testDialect}`, ()
       expect(second).toMatchObject({ left: 1, unevaluable: [{ segmentId: broken, isFirstReport: false }] });
       expect(await memberIds(db, sound)).toEqual(ids("s2"));
       expect(await recomputeSegment(engine, broken, now)).toEqual({ status: "skipped", reason: "unevaluable", error: "unknown segment gone", isFirstReport: false });
+      // a Bulgarian reader's "Recompute now" finds the same problem: the row keeps it in no language, so
+      // it is not reported anew, and each reader reads it in their own
+      const stored = (await db.models.Segment.findByPk(broken, { raw: true }))!.evaluationError;
+      expect(await inRequestScope(() => recomputeSegment(engine, broken, now, "manual"), "bg")).toEqual({ status: "skipped", reason: "unevaluable", error: "непознат сегмент gone", isFirstReport: false });
+      expect((await db.models.Segment.findByPk(broken, { raw: true }))!.evaluationError).toBe(stored);
+      expect(await inRequestScope(async () => (await getSegment(db, broken))!.evaluationError, "ru")).toBe("неизвестный сегмент gone");
       // unreadable criteria are skipped the same way
       await db.models.Segment.update({ criteria: "[{" }, { where: { id: broken } });
       expect((await reevaluateCustomers(engine, ids("s1"), now)).unevaluable).toEqual([{ segmentId: broken, code: "broken", error: "its criteria are not valid JSON", isFirstReport: true }]);

@@ -5,8 +5,10 @@ import type { SegmentRow } from "../models/segment-models";
 import type { Database } from "../models/db";
 import { recordAudit, type AuditActor } from "../models/audit.server";
 import { parseInput, type FieldError } from "../models/ingest/schemas";
+import { msg } from "../models/messages";
 import { SegmentDefinition, type Criterion, type Rule, type SegmentType } from "./definition";
 import { checkReferences, referencedCodes } from "./validate.server";
+import { evaluationReasonText } from "./evaluation-reason";
 
 export interface SegmentView {
   id: number;
@@ -20,7 +22,7 @@ export interface SegmentView {
   memberCount: number;
   lockedAt: Date | null;
   lastRecomputedAt: Date | null;
-  /** Why the definition cannot be evaluated now (a segment it names is gone, say); null when it can. */
+  /** Why the definition cannot be evaluated now (a segment it names is gone, say), in the reader's language; null when it can. */
   evaluationError: string | null;
   createdById: number | null;
   createdAt: Date;
@@ -62,7 +64,7 @@ function toView(s: Row): SegmentView {
     memberCount: s.memberCount,
     lockedAt: s.lockedAt ?? null,
     lastRecomputedAt: s.lastRecomputedAt ?? null,
-    evaluationError: s.evaluationError ?? null,
+    evaluationError: s.evaluationError ? evaluationReasonText(s.evaluationError) : null,
     createdById: s.createdById,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
@@ -104,7 +106,7 @@ export async function saveSegment(db: Database, input: unknown, actor: AuditActo
       return { ok: true as const, segment, definitionChanged: true };
     }
     const row = await db.models.Segment.findOne({ where: { id: segmentId, deletedAt: { [Op.is]: null } }, transaction });
-    if (!row) return { ok: false as const, errors: [{ field: "id", reason: "no such segment" }] };
+    if (!row) return { ok: false as const, errors: [{ field: "id", reason: msg("segments.noSuchSegmentReason") }] };
     const previous = toView(row.get({ plain: true }) as Row);
     const definitionChanged = row.criteria !== values.criteria || row.match !== values.match || row.type !== values.type;
     const previousCode = row.code;

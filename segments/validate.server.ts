@@ -3,6 +3,7 @@
 import { Op } from "sequelize";
 import type { Database } from "../models/db";
 import type { FieldError } from "../models/ingest/schemas";
+import { msg } from "../models/messages";
 import type { Criterion, SegmentDefinition } from "./definition";
 
 /** Codes of the segments a list of criteria refers to. */
@@ -36,31 +37,31 @@ export async function checkReferences(db: Database, definition: SegmentDefinitio
     const fail = (field: string, reason: string) => errors.push({ index, field, reason });
     if (c.field === "orderedFromCategory") {
       c.categories.forEach((id, i) => {
-        if (!known.has(id)) fail(`categories[${i}]`, `"${id}" is not a known category`);
+        if (!known.has(id)) fail(`categories[${i}]`, msg("segments.unknownCategory", { id }));
       });
     } else if (c.field === "customField") {
       const field = fields.get(c.key);
-      if (!field) fail("key", `"${c.key}" is not a known custom field`);
-      else if (field.type !== c.condition.type) fail("condition.type", `"${c.key}" is a ${field.type} field, not ${c.condition.type}`);
+      if (!field) fail("key", msg("segments.unknownCustomField", { key: c.key }));
+      else if (field.type !== c.condition.type) fail("condition.type", msg("segments.fieldTypeMismatch", { key: c.key, type: field.type, expected: c.condition.type }));
       else if (c.condition.type === "select") {
         const allowed: string[] = field.options ? JSON.parse(field.options) : [];
         c.condition.values.forEach((v, i) => {
-          if (!allowed.includes(v.value)) fail(`condition.values[${i}].value`, `"${v.value}" is not an option of "${c.key}" (${allowed.join(", ")})`);
+          if (!allowed.includes(v.value)) fail(`condition.values[${i}].value`, msg("segments.notFieldOption", { value: v.value, key: c.key, options: allowed.join(", ") }));
         });
       }
     } else if (c.field === "registrationAnswer") {
       const keys = optionKeys.get(c.question);
-      if (!keys) fail("question", `"${c.question}" is not a known registration question`);
+      if (!keys) fail("question", msg("segments.unknownQuestion", { key: c.question }));
       else {
         c.options.forEach((o, i) => {
-          if (!keys.has(o)) fail(`options[${i}]`, `"${o}" is not an option of "${c.question}"`);
+          if (!keys.has(o)) fail(`options[${i}]`, msg("segments.notQuestionOption", { option: o, key: c.question }));
         });
       }
     }
   });
 
   const clash = await m.Segment.findOne({ where: { code: definition.code, ...(segmentId ? { id: { [Op.ne]: segmentId } } : {}) }, raw: true });
-  if (clash) errors.push({ field: "code", reason: `"${definition.code}" is already the code of segment "${clash.name}"` });
+  if (clash) errors.push({ field: "code", reason: msg("segments.codeTaken", { code: definition.code, name: clash.name }) });
 
   // segment references: each must exist, and following them from this segment must never come back to it
   const refs = referencedCodes(criteria);
@@ -77,11 +78,11 @@ export async function checkReferences(db: Database, definition: SegmentDefinitio
     criteria.forEach((c, index) => {
       if (c.field !== "segment") return;
       if (!selfCodes.includes(c.segment) && !byCode.has(c.segment)) {
-        errors.push({ index, field: "segment", reason: `"${c.segment}" is not a known segment` });
+        errors.push({ index, field: "segment", reason: msg("segments.unknownSegmentRef", { code: c.segment }) });
         return;
       }
       const path = cycleFrom(c.segment, selfCodes, refsOf);
-      if (path) errors.push({ index, field: "segment", reason: `refers back to this segment: ${[definition.code, ...path].join(" → ")}` });
+      if (path) errors.push({ index, field: "segment", reason: msg("segments.cycle", { path: [definition.code, ...path].join(" → ") }) });
     });
   }
   return errors;

@@ -6,6 +6,7 @@ import { z } from "zod/v4";
 import { SegmentCode } from "../../segments/definition";
 import { FEED_FORMATS } from "../../models/feed-models";
 import type { EndpointContract } from "./contract.server";
+import { zmsg } from "../../models/messages";
 
 const Moment = z.iso.datetime().meta({ example: "2026-03-01T09:30:00.000Z" });
 const codeParam = { code: { description: "The segment's code.", schema: SegmentCode } };
@@ -13,8 +14,8 @@ const codeParam = { code: { description: "The segment's code.", schema: SegmentC
 export const SegmentFeedInput = z
   .strictObject({
     formats: z
-      .array(z.enum(FEED_FORMATS, { error: "must be csv or json" }), { error: "must be a list of formats" })
-      .min(1, "needs at least one format")
+      .array(z.enum(FEED_FORMATS, zmsg("segments.feedFormat")), zmsg("segments.feedFormatList"))
+      .min(1, zmsg("segments.needsFormat"))
       .meta({ description: "What the feed serves: csv, json or both. A format left out answers 404." }),
   })
   .meta({ description: "How to turn a segment's feed on." });

@@ -4,6 +4,7 @@
 import { z } from "zod/v4";
 import { Criterion, MAX_CRITERIA, SegmentCode, SegmentDefinition, SEGMENT_TYPES } from "../../segments/definition";
 import type { EndpointContract } from "./contract.server";
+import { msg, zmsg } from "../../models/messages";
 
 const Moment = z.iso.datetime().meta({ example: "2026-03-01T09:30:00.000Z" });
 
@@ -32,13 +33,14 @@ export const SegmentDeleted = z.strictObject({ code: z.string(), deleted: z.lite
 
 export const SegmentPreviewInput = z
   .strictObject({
-    type: z.enum(["dynamic", "accumulating", "snapshot"], { error: "must be dynamic, accumulating or snapshot" }).default("dynamic"),
-    match: z.enum(["all", "any"], { error: "must be all or any" }).default("all"),
+    type: z.enum(["dynamic", "accumulating", "snapshot"], zmsg("segments.previewType")).default("dynamic"),
+    match: z.enum(["all", "any"], zmsg("segments.matchAllAny")).default("all"),
     criteria: z
-      .array(Criterion, { error: "must be a list of criteria" })
-      .min(1, "needs at least one criterion")
-      .max(MAX_CRITERIA, `a segment has at most ${MAX_CRITERIA} criteria`),
-    limit: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be at least 0").max(100, "must be at most 100").default(20).meta({
+      .array(Criterion, zmsg("segments.criteriaList"))
+      .min(1, zmsg("segments.needsOneCriterion"))
+      .max(MAX_CRITERIA, zmsg("segments.tooManyCriteria", { count: MAX_CRITERIA })),
+    // bounds in zod's own words: "must be at least 0", "must be at most 100"
+    limit: z.number(zmsg("generic.type.number")).int(zmsg("generic.type.int")).min(0).max(100).default(20).meta({
       description: "How many of the first customers to return (0–100, default 20).",
     }),
   })
@@ -72,10 +74,10 @@ export const MEMBER_FIELDS = ["id", "externalId", "firstName", "lastName", "emai
 export type MemberField = (typeof MEMBER_FIELDS)[number];
 
 export const SegmentMembersQuery = z.strictObject({
-  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(100).meta({
+  limit: z.coerce.number(zmsg("generic.type.number")).int(zmsg("generic.type.int")).min(1).max(1000).default(100).meta({
     description: "Members per page, 1–1000 (default 100).",
   }),
-  cursor: z.string().regex(/^[1-9]\d{0,9}$/, "is not a cursor this API gave").optional().meta({ description: "The nextCursor of the previous page." }),
+  cursor: z.string().regex(/^[1-9]\d{0,9}$/, zmsg("segments.notApiCursor")).optional().meta({ description: "The nextCursor of the previous page." }),
   fields: z
     .string()
     .max(500)
@@ -85,11 +87,11 @@ export const SegmentMembersQuery = z.strictObject({
       const names = s.split(",").map((f) => f.trim()).filter(Boolean);
       const unknown = names.filter((f) => !(MEMBER_FIELDS as readonly string[]).includes(f));
       if (unknown.length) {
-        ctx.addIssue({ code: "custom", message: `${unknown.join(", ")} ${unknown.length === 1 ? "is not a field" : "are not fields"}; choose from ${MEMBER_FIELDS.join(", ")}` });
+        ctx.addIssue({ code: "custom", message: msg("segments.unknownMemberFields", { count: unknown.length, fields: unknown.join(", "), allowed: MEMBER_FIELDS.join(", ") }) });
         return z.NEVER;
       }
       if (names.length === 0) {
-        ctx.addIssue({ code: "custom", message: `name at least one of ${MEMBER_FIELDS.join(", ")}` });
+        ctx.addIssue({ code: "custom", message: msg("segments.needsMemberField", { allowed: MEMBER_FIELDS.join(", ") }) });
         return z.NEVER;
       }
       return [...new Set(["externalId", ...names])] as MemberField[];
@@ -121,13 +123,13 @@ export const SegmentMembersPage = z
 
 export const SegmentEventsQuery = z.strictObject({
   since: z.coerce
-    .number({ error: "must be an event id" })
-    .int("must be an event id")
-    .min(0, "must be an event id")
-    .max(Number.MAX_SAFE_INTEGER, "must be an event id")
+    .number(zmsg("segments.eventId"))
+    .int(zmsg("segments.eventId"))
+    .min(0, zmsg("segments.eventId"))
+    .max(Number.MAX_SAFE_INTEGER, zmsg("segments.eventId"))
     .default(0)
     .meta({ description: "Events after this event id (0 or absent: from the first)." }),
-  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(100).meta({
+  limit: z.coerce.number(zmsg("generic.type.number")).int(zmsg("generic.type.int")).min(1).max(1000).default(100).meta({
     description: "Events per call, 1–1000 (default 100).",
   }),
 });

@@ -35,6 +35,7 @@ import { getStoreForReader } from "~/i18n.server";
 import { getFeedState, getHistoryRetentionDays, historyKeptSince, latestFeedReads } from "~/domain/feeds.server";
 import { FeedPanel } from "~/components/segments/FeedPanel";
 import { pageTitle, titled } from "~/title";
+import { msg } from "../../models/messages";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: pageTitle(matches, data?.segment.name ?? titled("segment"), titled("segments")) }];
 
@@ -53,7 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const after = openCursor(context, url.searchParams.get("after"));
   const viewer = { id: user.id, role: user.role };
   const segment = await getSegment(db, id);
-  if (!segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
+  if (!segment) throw new Response(msg("segments.noSuchSegment"), { status: 404, statusText: "Not Found" });
   const now = new Date();
   const [store, vocabulary, sizes, recomputes, members, events, usedBy, job, retentionDays, feed, exporting] = await Promise.all([
     getStoreForReader(request, context),

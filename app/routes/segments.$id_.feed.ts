@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "../../models/zod";
+import { msg, zmsg } from "../../models/messages";
 import { FEED_FORMATS, type FeedFormat } from "../../models/feed-models";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
@@ -7,8 +8,8 @@ import { enableFeed, revokeFeed, rotateFeed, setFeedFormats } from "~/domain/fee
 import { segmentIdParam } from "./segments.ui/editor.server";
 
 const Formats = z
-  .array(z.enum(FEED_FORMATS, { error: "must be csv or json" }))
-  .min(1, "choose at least one format")
+  .array(z.enum(FEED_FORMATS, zmsg("segments.feedFormat")))
+  .min(1, zmsg("segments.chooseFormat"))
   .transform((f) => [...new Set(f)] as FeedFormat[]);
 
 const FeedForm = z.discriminatedUnion("intent", [
@@ -35,15 +36,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = String(issue?.path[0] ?? "intent");
-    return json<FeedActionData>({ ok: false, field, error: `${field}: ${issue?.message ?? "is not valid"}` }, { status: 400 });
+    return json<FeedActionData>({ ok: false, field, error: `${field}: ${issue?.message ?? msg("generic.invalid")}` }, { status: 400 });
   }
   const db = context.services.db;
   const actor = { userId: me.id, ip: context.clientIp };
   const now = new Date();
   const input = parsed.data;
   const refused = (reason: string) => {
-    if (reason === "missing") throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
-    const error = reason === "already_enabled" ? "The feed is on already: rotate it for a new URL." : "The feed is off: enable it first.";
+    if (reason === "missing") throw new Response(msg("segments.noSuchSegment"), { status: 404, statusText: "Not Found" });
+    const error = reason === "already_enabled" ? msg("segments.feedOnAlreadyForm") : msg("segments.feedOffForm");
     return json<FeedActionData>({ ok: false, error }, { status: 409 });
   };
   // the answer must never be cached: it carries the token

@@ -9,6 +9,7 @@ import { SEGMENT_CRITERIA_PARAM } from "../../models/customers/list-segment";
 import { SegmentEditor } from "~/components/segments/editor/SegmentEditor";
 import { editorAction, loadEditor } from "./segments.ui/editor.server";
 import { pageTitle, titled } from "~/title";
+import { msg } from "../../models/messages";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("newSegment")) }];
 
@@ -22,7 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const params = new URL(args.request.url).searchParams;
   const from = params.get("from");
   const source = from && /^\d{1,10}$/.test(from) ? await getSegment(args.context.services.db, Number(from)) : null;
-  if (from && !source) throw new Response("No such segment to copy.", { status: 404, statusText: "Not Found" });
+  if (from && !source) throw new Response(msg("segments.noSegmentToCopy"), { status: 404, statusText: "Not Found" });
   const copyOf = source
     ? {
         id: source.id,

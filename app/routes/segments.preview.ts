@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "../../models/zod";
+import { msg, zmsg } from "../../models/messages";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { checkDefinition, editImpact, previewWithReasons, ruleOf } from "~/domain/segments.server";
@@ -18,7 +19,7 @@ const PreviewForm = z.object({
   incomplete: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.split(",") : []), z.array(z.coerce.number().int().min(0).max(100)).max(10)),
   segmentId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()),
   /** The customer picked in the preview's "Check a customer": judged against the draft as it stands. */
-  customerId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ error: "must be a customer id" }).int("must be a customer id").positive("must be a customer id").max(2 ** 31 - 1, "must be a customer id").optional()),
+  customerId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number(zmsg("segments.customerId")).int(zmsg("segments.customerId")).positive(zmsg("segments.customerId")).max(2 ** 31 - 1, zmsg("segments.customerId")).optional()),
 });
 
 /** Fields that say nothing about who is in: their problems do not stop the preview. */
@@ -33,13 +34,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = String(issue.path[0] ?? "definition");
-    return answer({ errors: [field === "definition" ? { field: "(body)", reason: "send the definition as JSON in the field definition" } : { field, reason: issue.message }], result: null }, 400);
+    return answer({ errors: [field === "definition" ? { field: "(body)", reason: msg("segments.sendDefinition") } : { field, reason: issue.message }], result: null }, 400);
   }
   let input: unknown;
   try {
     input = JSON.parse(parsed.data.definition);
   } catch {
-    return answer({ errors: [{ field: "(body)", reason: "the definition is not valid JSON" }], result: null }, 400);
+    return answer({ errors: [{ field: "(body)", reason: msg("segments.definitionNotJson") }], result: null }, 400);
   }
   const { db, segments: engine } = context.services;
   const segmentId = parsed.data.segmentId;

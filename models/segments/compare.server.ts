@@ -5,6 +5,7 @@ import { DateTime } from "luxon";
 import { Op, QueryTypes } from "sequelize";
 import type { Database } from "../db";
 import type { FieldError } from "../ingest/schemas";
+import { msg } from "../messages";
 import { getStoreSettings } from "../store.server";
 import type { SegmentComparison, SegmentComparisonQuery, SegmentFigures } from "./compare";
 
@@ -50,12 +51,12 @@ export async function compareSegments(db: Database, query: SegmentComparisonQuer
   const { timeZone, currency } = await getStoreSettings(db);
   const rows = await db.models.Segment.findAll({ attributes: ["id", "code", "name", "isActive"], where: { code: { [Op.in]: query.codes }, deletedAt: { [Op.is]: null } }, raw: true });
   const byCode = new Map(rows.map((r) => [r.code, r]));
-  const errors: FieldError[] = query.codes.flatMap((code, i) => (byCode.has(code) ? [] : [{ field: `codes[${i}]`, reason: `${code} is not the code of a segment` }]));
+  const errors: FieldError[] = query.codes.flatMap((code, i) => (byCode.has(code) ? [] : [{ field: `codes[${i}]`, reason: msg("segments.notSegmentCodeNamed", { code }) }]));
   if (errors.length) return { ok: false, errors };
   const period = defaultPeriod(now, timeZone, query.to);
   const from = query.from ?? period.from;
   const to = query.to ?? period.to;
-  if (from > to) return { ok: false, errors: [{ field: "from", reason: `must be on or before to (${to})` }] };
+  if (from > to) return { ok: false, errors: [{ field: "from", reason: msg("segments.onOrBeforeToDate", { to }) }] };
   const { start, end } = periodInstants(from, to, timeZone);
   const segmentIds = rows.map((r) => r.id);
   const [figures, members] = await Promise.all([

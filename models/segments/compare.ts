@@ -1,6 +1,7 @@
 // What a comparison of segments asks for (docs/decisions/0038): the form and the API parse with this
 // one schema, so both refuse the same input with the same words. Browser-safe.
 import { z } from "../zod";
+import { msg, zmsg } from "../messages";
 
 export const MIN_COMPARED = 2;
 export const MAX_COMPARED = 5;
@@ -16,20 +17,20 @@ function isCalendarDate(s: string): boolean {
 const Day = z
   .string()
   // the calendar check below only reads what has the date's shape
-  .regex(PLAIN_DATE, { error: "must be a date as YYYY-MM-DD", abort: true })
-  .refine(isCalendarDate, "is not a real calendar date between 1900 and 2200");
+  .regex(PLAIN_DATE, { ...zmsg("generic.format.date"), abort: true })
+  .refine(isCalendarDate, zmsg("segments.calendarDate"));
 
 /** The codes as a list: "a,b" or repeated values, blanks dropped. */
 export const ComparedCodes = z
-  .string({ error: "is required: name 2 to 5 segment codes, separated by commas" })
-  .max(2000, "is too long")
+  .string(zmsg("segments.compareCodesRequired", { min: MIN_COMPARED, count: MAX_COMPARED }))
+  .max(2000, zmsg("segments.tooLong"))
   .transform((s) => s.split(",").map((c) => c.trim()).filter(Boolean))
   .pipe(
     z
-      .array(z.string().max(100, "must be at most 100 characters"))
-      .min(MIN_COMPARED, `name at least ${MIN_COMPARED} segments to compare`)
-      .max(MAX_COMPARED, `name at most ${MAX_COMPARED} segments to compare`)
-      .refine((codes) => new Set(codes).size === codes.length, "names a segment twice"),
+      .array(z.string().max(100, zmsg("segments.maxCharacters", { count: 100 })))
+      .min(MIN_COMPARED, zmsg("segments.compareAtLeast", { count: MIN_COMPARED }))
+      .max(MAX_COMPARED, zmsg("segments.compareAtMost", { count: MAX_COMPARED }))
+      .refine((codes) => new Set(codes).size === codes.length, zmsg("segments.compareTwice")),
   );
 
 export const SegmentComparisonQuery = z
@@ -39,7 +40,7 @@ export const SegmentComparisonQuery = z
     to: Day.optional().meta({ description: "Last store day of the period, YYYY-MM-DD, included (default: today in the store's time zone).", example: "2026-03-31" }),
   })
   .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["from"], message: "must be on or before to" });
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["from"], message: msg("segments.onOrBeforeTo") });
   });
 export type SegmentComparisonQuery = z.output<typeof SegmentComparisonQuery>;
 

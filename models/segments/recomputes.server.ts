@@ -1,6 +1,8 @@
 // The record of a segment's recomputes, newest first.
 import { Op } from "sequelize";
 import type { Database } from "../db";
+import { msg } from "../messages";
+import { ABANDONED_REASON } from "../../segments/recompute.server";
 
 export interface RecomputeRow {
   id: number;
@@ -14,7 +16,10 @@ export interface RecomputeRow {
   error: string | null;
 }
 
-/** Recomputes of a segment with an id below `before` (newest first), at most `limit`. */
+/**
+ * Recomputes of a segment with an id below `before` (newest first), at most `limit`. A run whose
+ * worker stopped says so in the reader's language; other errors are the engine's own words.
+ */
 export async function listRecomputes(db: Database, segmentId: number, page: { before?: number; limit: number }): Promise<RecomputeRow[]> {
   const rows = await db.models.SegmentRecompute.findAll({
     where: { segmentId, ...(page.before !== undefined ? { id: { [Op.lt]: page.before } } : {}) },
@@ -31,6 +36,6 @@ export async function listRecomputes(db: Database, segmentId: number, page: { be
     size: r.size,
     entered: r.entered,
     left: r.left,
-    error: r.error,
+    error: r.error === ABANDONED_REASON ? msg("segments.workerStopped") : r.error,
   }));
 }

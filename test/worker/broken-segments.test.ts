@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
 import { signIn } from "../imports/http";
+import { evaluationReasonText } from "../../segments/evaluation-reason";
 import { createFormedSegment, startWorkerAppWith, type api, eventKinds, isMember, until } from "./support";
 
 const BOUND_MS = 2_000;
@@ -76,7 +77,8 @@ describe(`segments naming other segments, renamed or broken, with the worker on 
     expect(await eventKinds(app.db, sound, dora)).toEqual(["entered"]);
     expect(await isMember(app.db, broken, dora)).toBe(false);
 
-    expect((await app.db.models.Segment.findByPk(broken, { raw: true }))?.evaluationError).toBe("unknown segment gone");
+    // the row keeps the reason's key, in no language (segments/evaluation-reason.ts)
+    expect(evaluationReasonText((await app.db.models.Segment.findByPk(broken, { raw: true }))!.evaluationError!)).toBe("unknown segment gone");
     const reports = errors.mock.calls.filter(([, message]) => String(message).includes("cannot be evaluated"));
     expect(reports).toHaveLength(1);
     expect(reports[0][0]).toMatchObject({ segmentId: broken, reason: "unknown segment gone" });

@@ -3,6 +3,7 @@
 // through models/models.ts, so its lists are repeated here and a test holds the two together.
 import type { Criterion, DateCondition, SegmentDefinition } from "../../../segments/definition";
 import { transliterate } from "../../../models/demo/transliterate";
+import { msg } from "../../../models/messages";
 
 export const SEGMENT_TYPES = ["dynamic", "accumulating", "snapshot", "manual"] as const;
 export type SegmentType = (typeof SEGMENT_TYPES)[number];
@@ -221,7 +222,7 @@ export function suggestCode(name: string): string {
 function dateCondition(d: DateDraft, path: string, index: number, errors: DraftError[]): DateCondition {
   const days = () => {
     const n = wholeNumber(d.days);
-    if (n === null) errors.push({ index, field: `${path}.days`, reason: d.days.trim() ? "must be a whole number of days" : "is required" });
+    if (n === null) errors.push({ index, field: `${path}.days`, reason: d.days.trim() ? msg("segments.wholeDays") : msg("generic.required") });
     return n ?? 0;
   };
   switch (d.form) {
@@ -242,7 +243,7 @@ export function draftToDefinition(draft: DefinitionDraft, options: { moneyDigits
   const errors: DraftError[] = [];
   const criteria = draft.type === "manual" ? [] : draft.criteria.map((c, index) => toCriterion(c, index, options, errors));
   const minutes = wholeNumber(draft.recomputeEveryMinutes);
-  if (minutes === null) errors.push({ field: "recomputeEveryMinutes", reason: "must be a whole number of minutes" });
+  if (minutes === null) errors.push({ field: "recomputeEveryMinutes", reason: msg("segments.wholeNumberOfMinutes") });
   return {
     definition: {
       name: draft.name,
@@ -268,7 +269,7 @@ function toCriterion(c: CriterionDraft, index: number, options: { moneyDigits: n
   const timeFrame = (() => {
     if (c.timeForm === "lastDays") {
       if (!c.timeDays.trim()) return {};
-      const days = bound(c.timeDays, "timeFrame.lastDays", wholeNumber, "must be a whole number of days");
+      const days = bound(c.timeDays, "timeFrame.lastDays", wholeNumber, msg("segments.wholeDays"));
       return days === undefined ? {} : { timeFrame: { lastDays: days } };
     }
     return c.timeFrom || c.timeTo ? { timeFrame: { ...(c.timeFrom ? { from: c.timeFrom } : {}), ...(c.timeTo ? { to: c.timeTo } : {}) } } : {};
@@ -276,11 +277,11 @@ function toCriterion(c: CriterionDraft, index: number, options: { moneyDigits: n
   switch (c.field) {
     case "totalSpent":
     case "averageOrderValue": {
-      const reason = `must be an amount such as 500 or 500.${"0".repeat(options.moneyDigits)}`;
+      const reason = msg("segments.amountExample", { example: `500.${"0".repeat(options.moneyDigits)}` });
       return { field: c.field, min: bound(c.min, "min", money, reason), max: bound(c.max, "max", money, reason), ...timeFrame };
     }
     case "orderCount":
-      return { field: c.field, min: bound(c.min, "min", wholeNumber, "must be a whole number"), max: bound(c.max, "max", wholeNumber, "must be a whole number"), ...timeFrame };
+      return { field: c.field, min: bound(c.min, "min", wholeNumber, msg("generic.type.int")), max: bound(c.max, "max", wholeNumber, msg("generic.type.int")), ...timeFrame };
     case "registeredAt":
     case "firstInteractionAt":
     case "lastInteractionAt":
@@ -308,7 +309,7 @@ function toCriterion(c: CriterionDraft, index: number, options: { moneyDigits: n
         return {
           field: c.field,
           key: c.fieldKey,
-          condition: { type: "number", min: bound(c.min, "condition.min", decimalNumber, "must be a number"), max: bound(c.max, "condition.max", decimalNumber, "must be a number") },
+          condition: { type: "number", min: bound(c.min, "condition.min", decimalNumber, msg("generic.type.number")), max: bound(c.max, "condition.max", decimalNumber, msg("generic.type.number")) },
         };
       }
       if (type === "date") return { field: c.field, key: c.fieldKey, condition: { type: "date", date: dateCondition(c.date, "condition.date", index, errors) } };

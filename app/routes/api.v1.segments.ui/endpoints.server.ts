@@ -5,6 +5,7 @@ import type { ConsoleServices } from "../../../models/context";
 import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
+import { msg } from "../../../models/messages";
 import type { MemberField, SegmentRecord } from "~/api/segments-contract.server";
 import {
   checkDefinition,
@@ -46,7 +47,7 @@ export function segmentRecord(s: SegmentView): SegmentRecord {
 }
 
 const unknownSegment = (call: ApiCall) =>
-  errorReply("not_found", "There is no segment with this code.", [{ field: "code", reason: "is not the code of a segment" }], call.requestId);
+  errorReply("not_found", msg("segments.noSegmentWithCode"), [{ field: "code", reason: msg("segments.notSegmentCode") }], call.requestId);
 
 async function withSegment(call: ApiCall, code: string, then: (s: SegmentView) => Promise<ApiReply>): Promise<ApiReply> {
   const segment = await getSegmentByCode(call.db, code);
@@ -66,7 +67,7 @@ export function segmentEndpoints(services: ConsoleServices, codeOf: (call: ApiCa
     endpoint(contract.updateSegment, (call) =>
       withSegment(call, codeOf(call), async (s) => {
         const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, s.id, scheduleOf(services, call));
-        if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
+        if (!saved.ok) return errorReply("validation_failed", msg("segments.definitionErrors"), saved.errors, call.requestId);
         await announceIfLong(services.jobs, saved.segment.id, saved.recompute, { publicUrl: services.config.publicUrl, now: call.now });
         return reply(200, segmentRecord(saved.segment));
       }),
@@ -77,8 +78,8 @@ export function segmentEndpoints(services: ConsoleServices, codeOf: (call: ApiCa
         if (!out.ok) {
           return errorReply(
             "conflict",
-            `Other segments use “${s.name}”; change them first.`,
-            out.usedBy.map((u) => ({ field: "code", reason: `is used by segment ${u.code} (${u.name})` })),
+            msg("segments.usedByOthers", { name: s.name }),
+            out.usedBy.map((u) => ({ field: "code", reason: msg("segments.usedBySegment", { code: u.code, name: u.name }) })),
             call.requestId,
           );
         }
@@ -94,7 +95,7 @@ export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
     endpoint(contract.listSegments, async ({ db }) => reply(200, { segments: (await listSegments(db)).map(segmentRecord) })),
     endpoint(contract.createSegment, async (call) => {
       const saved = await saveThenCompute(engine, call.body, actorOf(call), call.now, undefined, scheduleOf(services, call));
-      if (!saved.ok) return errorReply("validation_failed", "The definition has errors; nothing was saved.", saved.errors, call.requestId);
+      if (!saved.ok) return errorReply("validation_failed", msg("segments.definitionErrors"), saved.errors, call.requestId);
       await announceIfLong(services.jobs, saved.segment.id, saved.recompute, { publicUrl: services.config.publicUrl, now: call.now });
       return reply(201, segmentRecord(saved.segment), { Location: `/api/v1/segments/${encodeURIComponent(saved.segment.code)}` });
     }),
@@ -107,14 +108,14 @@ export function previewEndpoint(services: ConsoleServices): Endpoint {
     const { type, match, criteria, limit } = call.body;
     // the definition check wants a name and a code; a code nobody has keeps it from clashing
     const checked = await checkDefinition(call.db, { name: "preview", code: `preview-${crypto.randomBytes(8).toString("hex")}`, type, match, criteria });
-    if (!checked.ok) return errorReply("validation_failed", "The criteria have errors.", checked.errors, call.requestId);
+    if (!checked.ok) return errorReply("validation_failed", msg("segments.criteriaErrors"), checked.errors, call.requestId);
     try {
       const preview = await previewWithReasons(engine, ruleOf(checked.definition), call.now, { limit });
       return reply(200, { count: preview.count, perCriterion: preview.perCriterion, customers: preview.customers, evaluatedMs: preview.evaluatedMs });
     } catch (error) {
       // something named was created after this process built its fact index (by name: see segments.preview.ts)
       if (error instanceof Error && error.constructor.name.startsWith("EvaluationError")) {
-        return errorReply("validation_failed", "The criteria name something this server does not know yet; retry shortly.", [{ field: "criteria", reason: error.message }], call.requestId);
+        return errorReply("validation_failed", msg("segments.criteriaNotKnownYet"), [{ field: "criteria", reason: error.message }], call.requestId);
       }
       throw error;
     }

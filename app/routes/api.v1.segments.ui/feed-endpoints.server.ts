@@ -2,6 +2,7 @@
 import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
+import { msg } from "../../../models/messages";
 import type { FeedState } from "../../../models/feeds/feeds.server";
 import { enableFeed, getFeedState, latestFeedReads, revokeFeed, rotateFeed } from "~/domain/feeds.server";
 import { getSegmentByCode } from "~/domain/segments.server";
@@ -13,7 +14,7 @@ type SegmentView = NonNullable<Awaited<ReturnType<typeof getSegmentByCode>>>;
 
 async function withSegment(call: ApiCall, then: (s: SegmentView) => Promise<ApiReply>): Promise<ApiReply> {
   const segment = await getSegmentByCode(call.db, call.params.code ?? "");
-  if (!segment) return errorReply("not_found", "There is no segment with this code.", [{ field: "code", reason: "is not the code of a segment" }], call.requestId);
+  if (!segment) return errorReply("not_found", msg("segments.noSegmentWithCode"), [{ field: "code", reason: msg("segments.notSegmentCode") }], call.requestId);
   return then(segment);
 }
 
@@ -48,11 +49,11 @@ const secret = async (call: ApiCall, s: SegmentView, token: string, state: FeedS
 
 const conflict = (call: ApiCall, reason: "already_enabled" | "not_enabled" | "missing") =>
   reason === "missing"
-    ? errorReply("not_found", "There is no segment with this code.", [{ field: "code", reason: "is not the code of a segment" }], call.requestId)
+    ? errorReply("not_found", msg("segments.noSegmentWithCode"), [{ field: "code", reason: msg("segments.notSegmentCode") }], call.requestId)
     : errorReply(
         "conflict",
-        reason === "already_enabled" ? "The feed is on already; rotate it for a new URL." : "The feed is off; enable it first.",
-        [{ field: "code", reason: reason === "already_enabled" ? "has its feed on" : "has no feed on" }],
+        reason === "already_enabled" ? msg("segments.feedOnAlready") : msg("segments.feedOff"),
+        [{ field: "code", reason: reason === "already_enabled" ? msg("segments.feedIsOn") : msg("segments.feedIsOff") }],
         call.requestId,
       );
 

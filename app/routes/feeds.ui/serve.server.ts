@@ -21,6 +21,8 @@ import {
   openFeed,
   segmentEventsSince,
 } from "~/domain/feeds.server";
+import { settleApiLanguage } from "~/language.server";
+import { msg } from "../../../models/messages";
 
 export const FEED_READS_PER_MINUTE = 60;
 const MEMBERS_PAGE_DEFAULT = 500;
@@ -48,7 +50,7 @@ const text = (status: number, body: string, headers: Record<string, string> = {}
   new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
 
 /** The one answer for every token that opens nothing, and every path under /feeds/ that is not a feed. */
-const notFound = () => text(404, "Not found.\n");
+const notFound = () => text(404, `${msg("segments.feedNotFound")}\n`);
 
 const FILES: Record<string, { resource: FeedResource; format: FeedFormat }> = {
   "members.csv": { resource: "members", format: "csv" },
@@ -60,6 +62,8 @@ const FILES: Record<string, { resource: FeedResource; format: FeedFormat }> = {
 /** Answers GET /feeds/<token>/<file>. `path` is what follows /feeds/. */
 export async function serveFeed(request: Request, path: string, context: AppLoadContext): Promise<Response> {
   const { services } = context;
+  // a reader's program asks in a language, as of the API: else English
+  settleApiLanguage(request);
   try {
     const [token = "", file = "", ...rest] = path.split("/");
     // the limit is taken before anything is looked up, keyed by the token's hash: a guess costs the same as a hit
@@ -68,7 +72,7 @@ export async function serveFeed(request: Request, path: string, context: AppLoad
       await limiterOf(services).consume(key);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      return text(429, "Too many reads of this feed; retry later.\n", { "Retry-After": String(Math.max(1, Math.ceil(error.msBeforeNext / 1000))) });
+      return text(429, `${msg("segments.feedTooManyReads")}\n`, { "Retry-After": String(Math.max(1, Math.ceil(error.msBeforeNext / 1000))) });
     }
     const feed = await openFeed(services.db, token);
     const wanted = FILES[file];
@@ -79,7 +83,7 @@ export async function serveFeed(request: Request, path: string, context: AppLoad
   } catch (error) {
     // logged without the address: it carries the token
     services.log.error({ err: error, requestId: context.requestId }, "feed read failed");
-    return text(500, "Something went wrong on our side.\n");
+    return text(500, `${msg("segments.feedFailed")}\n`);
   }
 }
 
@@ -90,7 +94,7 @@ interface Read {
   format: FeedFormat;
 }
 
-const badQuery = (field: string, reason: string) => text(400, `${field} ${reason}.\n`);
+const badQuery = (field: string, reason: string) => text(400, `${msg("segments.feedBadQuery", { field, reason })}\n`);
 
 /** A whole number from the query within [min, max], the default when absent, or null when bad. */
 function whole(url: URL, name: string, fallback: number, min: number, max: number): number | null {
@@ -119,9 +123,9 @@ async function serveMembers(services: ConsoleServices, url: URL, read: Read): Pr
   const db = services.db;
   if (read.format === "json") {
     const limit = whole(url, "limit", MEMBERS_PAGE_DEFAULT, 1, MEMBERS_PAGE_MAX);
-    if (limit === null) return badQuery("limit", `must be a whole number from 1 to ${MEMBERS_PAGE_MAX}`);
+    if (limit === null) return badQuery("limit", msg("segments.feedLimit", { max: MEMBERS_PAGE_MAX }));
     const cursorText = url.searchParams.get("cursor");
-    if (cursorText !== null && !/^[1-9]\d{0,15}$/.test(cursorText)) return badQuery("cursor", "is not a cursor this feed gave");
+    if (cursorText !== null && !/^[1-9]\d{0,15}$/.test(cursorText)) return badQuery("cursor", msg("segments.feedCursor"));
     // the first page also says where the events begin that change what it lists (read before the members)
     const eventsCursor = cursorText === null ? await latestSegmentEventId(db, read.segmentId) : undefined;
     const page = await listSegmentMembers(db, read.segmentId, { after: cursorText === null ? undefined : Number(cursorText), limit });
@@ -165,10 +169,10 @@ async function serveMembers(services: ConsoleServices, url: URL, read: Read): Pr
 async function serveEvents(services: ConsoleServices, url: URL, read: Read): Promise<Response> {
   const db = services.db;
   const sinceText = url.searchParams.get("since");
-  if (sinceText !== null && sinceText !== "" && !/^\d{1,16}$/.test(sinceText)) return badQuery("since", "is not a cursor this feed gave");
+  if (sinceText !== null && sinceText !== "" && !/^\d{1,16}$/.test(sinceText)) return badQuery("since", msg("segments.feedCursor"));
   const since = sinceText ? Number(sinceText) : 0;
   const limit = whole(url, "limit", EVENTS_PAGE_DEFAULT, 1, EVENTS_PAGE_MAX);
-  if (limit === null) return badQuery("limit", `must be a whole number from 1 to ${EVENTS_PAGE_MAX}`);
+  if (limit === null) return badQuery("limit", msg("segments.feedLimit", { max: EVENTS_PAGE_MAX }));
   const now = new Date();
   const events = await segmentEventsSince(db, read.segmentId, since, limit);
   // after the events: if they lack pruned ones, the mark read now says so (0036)

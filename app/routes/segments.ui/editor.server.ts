@@ -18,6 +18,7 @@ import {
 } from "~/domain/segments.server";
 import { currencyDigits, type DraftError } from "~/components/segments/catalogue";
 import { getStoreForReader } from "~/i18n.server";
+import { msg } from "../../../models/messages";
 
 export const MANUAL_PAGE = 50;
 /** A CSV of ids larger than this is refused before it is read. */
@@ -26,7 +27,7 @@ const CSV_MAX_IDS = 100_000;
 
 /** The segment id in the URL, or a 404. */
 export function segmentIdParam(raw: string | undefined): number {
-  if (!/^\d{1,10}$/.test(raw ?? "")) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
+  if (!/^\d{1,10}$/.test(raw ?? "")) throw new Response(msg("segments.noSuchSegment"), { status: 404, statusText: "Not Found" });
   return Number(raw);
 }
 
@@ -34,7 +35,7 @@ export async function loadEditor({ request, context }: LoaderFunctionArgs, segme
   const user = await requireRole(request, context, "admin", "marketer");
   const db = context.services.db;
   const [vocabulary, store, segment] = await Promise.all([segmentVocabulary(db), getStoreForReader(request, context), segmentId ? getSegment(db, segmentId) : Promise.resolve(null)]);
-  if (segmentId && !segment) throw new Response("No such segment.", { status: 404, statusText: "Not Found" });
+  if (segmentId && !segment) throw new Response(msg("segments.noSuchSegment"), { status: 404, statusText: "Not Found" });
   const members = segment?.type === "manual" ? await listSegmentMembers(db, segment.id, { limit: MANUAL_PAGE }) : null;
   return json({
     user: { role: user.role },
@@ -93,12 +94,12 @@ export async function editorAction({ request, context }: ActionFunctionArgs, seg
 
   if (intent === "save") {
     const parsed = SaveForm.safeParse(Object.fromEntries(form));
-    if (!parsed.success) return answer({ intent, errors: [{ field: "(body)", reason: "the form did not carry a definition" }] }, 400);
+    if (!parsed.success) return answer({ intent, errors: [{ field: "(body)", reason: msg("segments.noDefinition") }] }, 400);
     let input: unknown;
     try {
       input = JSON.parse(parsed.data.definition);
     } catch {
-      return answer({ intent, errors: [{ field: "(body)", reason: "the definition is not valid JSON" }] }, 400);
+      return answer({ intent, errors: [{ field: "(body)", reason: msg("segments.definitionNotJson") }] }, 400);
     }
     // the recompute schedule follows the save, in its transaction
     const saved = await saveThenCompute(engine, input, actor, now, segmentId, segmentScheduleHooks(context.services.jobs, () => now));
