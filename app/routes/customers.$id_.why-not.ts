@@ -3,6 +3,7 @@
 // customers assigned to them (docs/decisions/0015); nothing of another's customer comes back.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "../../models/zod";
+import { zmsg } from "../../models/messages";
 import { requireUser } from "~/auth/session.server";
 import { judgeCustomer, segmentVocabulary } from "~/domain/segments.server";
 import { namesUsedBy } from "~/components/segments/words";
@@ -10,8 +11,8 @@ import type { SegmentVerdict } from "../../segments/why-not.server";
 import type { SegmentVocabulary } from "../../models/segments/vocabulary.server";
 
 const WhyNotQuery = z.object({
-  customerId: z.string().regex(/^\d{1,10}$/, "must be a customer id").transform(Number),
-  segment: z.string({ error: "choose a segment" }).regex(/^\d{1,10}$/, "must be a segment id").transform(Number),
+  customerId: z.string().regex(/^\d{1,10}$/, zmsg("ingest.customers.customerId")).transform(Number),
+  segment: z.string(zmsg("ingest.customers.chooseSegment")).regex(/^\d{1,10}$/, zmsg("ingest.customers.segmentId")).transform(Number),
 });
 
 export type WhyNotAnswer =
