@@ -193,11 +193,9 @@ type Save<I> = (db: Database, inputs: I[], options: IngestOptions) => Promise<Up
  */
 export function upsert<C extends EndpointContract, I>(contract: C, save: Save<I>, pick: (body: BodyOf<C>) => I[], shape: "single" | "bulk"): Endpoint {
   const checkRecords = async (db: Database, records: Array<{ index: number; value: unknown }>, now: Date): Promise<FieldError[]> => {
-    const out = await save(db, records.map((r) => r.value as I), { source: "api", now, validateOnly: true });
-    if (out.ok) return [];
-    // positions among the checked records → positions in the request
-    const at = (i: number | undefined) => records[i ?? 0].index;
-    return out.errors.map((e) => ({ ...e, index: at(e.index), reason: e.reason.replace(/\(also at (\d+)\)/, (_, i: string) => `(also at ${at(Number(i))})`) }));
+    // each record is reported at its place in the request, and so is the earlier one a duplicate names
+    const out = await save(db, records.map((r) => r.value as I), { source: "api", now, validateOnly: true, positions: records.map((r) => r.index) });
+    return out.ok ? [] : out.errors;
   };
   return { ...endpoint(contract, async (call) => {
     const inputs = pick(call.body);

@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { isFormTokenOfSession } from "./session.server";
+import { msg } from "../../models/messages";
 
 /** The status text of a refused form token, so the error page can say so instead of "your role may not open this page". */
 export const FORM_EXPIRED = "Form expired";
@@ -14,10 +15,10 @@ const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 export async function readForm(request: Request, context: AppLoadContext): Promise<FormData> {
   const contentType = request.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase() ?? "";
   if (!contentType) {
-    throw new Response("Bad request: the request carried no form (no Content-Type); send the page's form.", { status: 400, statusText: "Bad Request" });
+    throw new Response(msg("ingest.noForm"), { status: 400, statusText: "Bad Request" });
   }
   if (!FORM_TYPES.includes(contentType)) {
-    throw new Response(`Unsupported media type: this page accepts a form (${FORM_TYPES.join(" or ")}), not ${contentType}.`, {
+    throw new Response(msg("ingest.notAForm", { sent: contentType }), {
       status: 415,
       statusText: "Unsupported Media Type",
     });
@@ -26,10 +27,10 @@ export async function readForm(request: Request, context: AppLoadContext): Promi
   try {
     form = await request.formData();
   } catch {
-    throw new Response(`Bad request: the form body could not be read as ${contentType}.`, { status: 400, statusText: "Bad Request" });
+    throw new Response(msg("ingest.unreadableForm", { type: contentType }), { status: 400, statusText: "Bad Request" });
   }
   if (!(await isFormTokenOfSession(request, context, form.get("csrf")))) {
-    throw new Response("The form expired or came from another site. Reload the page and try again.", { status: 403, statusText: FORM_EXPIRED });
+    throw new Response(msg("ingest.formExpired"), { status: 403, statusText: FORM_EXPIRED });
   }
   return form;
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { createCookieSessionStorage, redirect, type AppLoadContext, type Session, type SessionStorage } from "@remix-run/node";
 import { settleLanguage } from "../language.server";
+import { msg } from "../../models/messages";
 import { getSessionStamp, getSessionUser, type SessionUser } from "../../models/users.server";
 import { closeUserSession, isUserSessionOpen, openUserSession } from "../../models/sessions.server";
 import type { Role } from "../../models/models";
@@ -70,7 +71,7 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
 export async function requireRole(request: Request, context: AppLoadContext, ...roles: Role[]): Promise<SessionUser> {
   const user = await requireUser(request, context);
   if (!roles.includes(user.role)) {
-    throw new Response("Forbidden: your role may not open this page.", { status: 403, statusText: "Forbidden" });
+    throw new Response(msg("ingest.roleForbidden"), { status: 403, statusText: "Forbidden" });
   }
   return user;
 }

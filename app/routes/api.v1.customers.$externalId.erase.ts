@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { contract } from "~/api/contract.server";
+import { msg } from "../../models/messages";
 import { endpoint, serveApi } from "~/api/endpoint.server";
 import { errorReply, reply } from "~/api/reply.server";
 import { customerIdByExternalId, eraseCustomer } from "~/domain/privacy.server";
@@ -9,7 +10,7 @@ const endpoints = [
     // an erased customer's external id names nobody any more: erasing it again is a 404, as for any unknown id
     const customerId = await customerIdByExternalId(db, params.externalId ?? "");
     const out = customerId === null ? null : await eraseCustomer(db, customerId, { apiKeyId: caller?.apiKeyId ?? null }, now);
-    if (!out?.ok) return errorReply("not_found", "There is no customer with this external id.", [{ field: "externalId", reason: "is not the external id of a known customer" }], requestId);
+    if (!out?.ok) return errorReply("not_found", msg("ingest.noCustomer"), [{ field: "externalId", reason: msg("ingest.unknownCustomer") }], requestId);
     return reply(200, { customerId: out.customerId, erasedAt: out.erasedAt.toISOString(), alreadyErased: out.alreadyErased });
   }),
 ];

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { contract } from "~/api/contract.server";
+import { msg } from "../../models/messages";
 import { endpoint, serveApi } from "~/api/endpoint.server";
 import { errorReply, reply } from "~/api/reply.server";
 import { getCustomerRecord } from "~/domain/api.server";
@@ -7,7 +8,7 @@ import { getCustomerRecord } from "~/domain/api.server";
 const endpoints = [
   endpoint(contract.getCustomer, async ({ db, params, requestId }) => {
     const customer = await getCustomerRecord(db, params.externalId ?? "");
-    if (!customer) return errorReply("not_found", "There is no customer with this external id.", [{ field: "externalId", reason: "is not the external id of a known customer" }], requestId);
+    if (!customer) return errorReply("not_found", msg("ingest.noCustomer"), [{ field: "externalId", reason: msg("ingest.unknownCustomer") }], requestId);
     return reply(200, customer);
   }),
 ];

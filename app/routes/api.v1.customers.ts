@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { contract } from "~/api/contract.server";
+import { msg } from "../../models/messages";
 import { endpoint, serveApi, upsert } from "~/api/endpoint.server";
 import { errorReply, reply } from "~/api/reply.server";
 import { listCustomerRecords, upsertCustomers } from "~/domain/api.server";
@@ -13,7 +14,7 @@ const endpoints = [
       segment: query.segment,
       notSegment: query.notSegment,
     });
-    if (!page.ok) return errorReply("validation_failed", "The query has errors.", [{ field: page.field, reason: page.reason }], requestId);
+    if (!page.ok) return errorReply("validation_failed", msg("api.queryErrors"), [{ field: page.field, reason: page.reason }], requestId);
     return reply(200, page.page);
   }),
   upsert(contract.upsertCustomer, upsertCustomers, (body) => [body], "single"),

@@ -21,6 +21,8 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "../../models/zod";
 import { isFormTokenOfSession, requireRole } from "~/auth/session.server";
 import { createImport, recordAudit } from "~/domain/imports.server";
+import { msg } from "../../models/messages";
+import { FORM_EXPIRED } from "~/auth/forms.server";
 import { formatBytes } from "./imports.ui/parts";
 import { pageTitle, titled } from "~/title";
 
@@ -68,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // byte of its file reaches the disk.
   const checkToken = async () => {
     if (!(await isFormTokenOfSession(request, context, token))) {
-      throw new Response("The form expired or came from another site. Reload the page and try again.", { status: 403 });
+      throw new Response(msg("ingest.formExpired"), { status: 403, statusText: FORM_EXPIRED });
     }
     isTokenChecked = true;
   };

@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/auth/session.server";
+import { msg } from "../../models/messages";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
 import { campaignOfDelivery, getOutboxEntry } from "~/domain/campaigns.server";
@@ -13,10 +14,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireRole(request, context, ...CAMPAIGN_ROLES);
-  if (!/^[1-9]\d{0,17}$/.test(params.id ?? "")) throw new Response("No such message.", { status: 404, statusText: "Not Found" });
+  if (!/^[1-9]\d{0,17}$/.test(params.id ?? "")) throw new Response(msg("ingest.noMessage"), { status: 404, statusText: "Not Found" });
   const db = context.services.db;
   const message = await getOutboxEntry(db, Number(params.id));
-  if (!message) throw new Response("No such message.", { status: 404, statusText: "Not Found" });
+  if (!message) throw new Response(msg("ingest.noMessage"), { status: 404, statusText: "Not Found" });
   const [store, campaign] = await Promise.all([getStoreForReader(request, context), message.deliveryId ? campaignOfDelivery(db, message.deliveryId) : null]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return json({

@@ -1,6 +1,7 @@
 // What the customer list is asked for, as it travels in the page's URL: search, filters, order and
 // the keyset cursor. Browser-safe: the route builds its links with the same schema the server reads.
 import { z } from "../zod";
+import { msg, zmsg } from "../messages";
 import type { Channel } from "../models";
 import { oneLine, withoutControlCharacters } from "../ingest/text";
 
@@ -38,13 +39,13 @@ export const CUSTOMER_PAGE_SIZE = 50;
 export const LIST_CHANNELS = ["email", "sms", "messenger", "viber"] as const satisfies readonly Channel[];
 
 const optionalText = (max: number) =>
-  oneLine(z.string().trim().max(max, `must be at most ${max} characters`))
+  oneLine(z.string().trim().max(max))
     .optional()
     .transform((s) => (s ? s : undefined));
 
 const optionalId = z
   .string()
-  .regex(/^\d{1,10}$/, "must be an id")
+  .regex(/^\d{1,10}$/, zmsg("ingest.customers.id"))
   .optional()
   .transform((s) => (s ? Number(s) : undefined));
 
@@ -56,13 +57,13 @@ export const MAX_SEGMENT_FILTERS = 10;
 /** Segment ids as the URL carries them ("3,7"); the form's menus add one parameter each, which the reader joins. */
 const segmentIds = z
   .string()
-  .regex(/^\d{1,10}(,\d{1,10})*$/, "must be segment ids separated by commas")
+  .regex(/^\d{1,10}(,\d{1,10})*$/, zmsg("ingest.customers.segmentIds"))
   .optional()
   .transform((s, ctx) => {
     if (!s) return undefined;
     const ids = [...new Set(s.split(",").map(Number))].filter((id) => id > 0);
     if (ids.length > MAX_SEGMENT_FILTERS) {
-      ctx.addIssue({ code: "custom", message: `at most ${MAX_SEGMENT_FILTERS} segments` });
+      ctx.addIssue({ code: "custom", message: msg("ingest.customers.tooManySegments", { count: MAX_SEGMENT_FILTERS }) });
       return z.NEVER;
     }
     return ids.length ? ids : undefined;
@@ -71,13 +72,13 @@ const segmentIds = z
 export const CustomerListQuery = z.object({
   // a pasted tab or line break separates words; other control characters are no part of a name
   q: z.preprocess((v) => (typeof v === "string" ? withoutControlCharacters(v) : v), optionalText(200)),
-  country: z.preprocess(emptyIsUndefined, z.string().regex(/^[A-Za-z]{2}$/, "must be a 2-letter country code").transform((s) => s.toUpperCase()).optional()),
+  country: z.preprocess(emptyIsUndefined, z.string().regex(/^[A-Za-z]{2}$/, zmsg("ingest.customers.countryCode")).transform((s) => s.toUpperCase()).optional()),
   group: z.preprocess(emptyIsUndefined, optionalId),
   tag: z.preprocess(emptyIsUndefined, optionalId),
   /** A manager's user id, or "none" for customers nobody is responsible for. */
   manager: z.preprocess(emptyIsUndefined, z.union([z.literal("none"), optionalId]).optional()),
-  marketing: z.preprocess(emptyIsUndefined, z.enum(["yes", "no"], { error: "must be yes or no" }).optional()),
-  channel: z.preprocess(emptyIsUndefined, z.enum(LIST_CHANNELS, { error: `must be one of ${LIST_CHANNELS.join(", ")}` }).optional()),
+  marketing: z.preprocess(emptyIsUndefined, z.enum(["yes", "no"], zmsg("ingest.customers.yesOrNo")).optional()),
+  channel: z.preprocess(emptyIsUndefined, z.enum(LIST_CHANNELS).optional()),
   /** Members of every one of these segments. */
   segment: z.preprocess(emptyIsUndefined, segmentIds),
   /** Members of none of these segments. */

@@ -4,6 +4,7 @@ import { normalizeHeader } from "./header-guess";
 import { parseDecimal, parseMoment, parsePlainDate, parseYesNo, plainDateProblem, splitList } from "./lenient-values";
 import { IGNORE, type TargetCatalogue } from "./targets";
 import type { CsvRow } from "./read-csv.server";
+import { msg } from "../messages";
 
 /** A problem with one cell (or one row) of an import file, as the error report lists it. */
 export interface RowError {
@@ -30,7 +31,7 @@ const MAX_VALUE_CHARS = 200;
 const shown = (value: string) => (value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value);
 
 export function columnName(plan: Pick<RowPlan, "header">, index: number): string {
-  return plan.header[index] || `Column ${index + 1}`;
+  return plan.header[index] || msg("ingest.import.column", { number: index + 1 });
 }
 
 let countryNames: Map<string, string> | undefined;
@@ -73,7 +74,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
   const channels: Record<string, Record<string, unknown>> = {};
 
   for (let i = plan.targets.length; i < row.cells.length; i++) {
-    if (row.cells[i].trim() !== "") fail(i, row.cells[i], `is beyond the last column of the header (the header has ${plan.header.length} columns)`);
+    if (row.cells[i].trim() !== "") fail(i, row.cells[i], msg("ingest.import.beyondHeader", { count: plan.header.length }));
   }
 
   plan.targets.forEach((target, column) => {
@@ -82,7 +83,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
     const cell = raw.trim();
     if (cell === "") return;
     if (cell.includes("\uFFFD")) {
-      fail(column, raw, `has characters that are not ${plan.encoding}: choose the file's encoding in the first step`);
+      fail(column, raw, msg("ingest.import.wrongEncoding", { encoding: plan.encoding }));
       return;
     }
     const [head, key, part] = target.split(".");
@@ -90,7 +91,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
       const field = plan.catalogue.customFields.find((f) => f.key === key);
       if (field?.type === "number") {
         const n = parseDecimal(cell);
-        if (n === undefined) return fail(column, raw, "must be a number");
+        if (n === undefined) return fail(column, raw, msg("generic.type.number"));
         customFields[key] = n;
       } else if (field?.type === "date") {
         const d = parsePlainDate(cell);
@@ -112,7 +113,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
       const state = (channels[key] ??= {});
       if (part === "subscribed") {
         const yes = parseYesNo(cell);
-        if (yes === undefined) return fail(column, raw, "must be yes or no (also 1/0, true/false, да/не, так/ні, ναι/όχι)");
+        if (yes === undefined) return fail(column, raw, msg("ingest.import.yesNo"));
         state.subscribed = yes;
       } else {
         state.address = cell;
@@ -122,7 +123,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
     switch (target) {
       case "acceptsMarketing": {
         const yes = parseYesNo(cell);
-        if (yes === undefined) return fail(column, raw, "must be yes or no (also 1/0, true/false, да/не, так/ні, ναι/όχι)");
+        if (yes === undefined) return fail(column, raw, msg("ingest.import.yesNo"));
         record.acceptsMarketing = yes;
         return;
       }
@@ -138,7 +139,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
         const moment = parseMoment(cell, plan.timeZone);
         if (moment === undefined) {
           const datePart = cell.split(/[ T]/)[0];
-          const formats = "must be a date (YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY), optionally with a time such as 14:30";
+          const formats = msg("ingest.import.momentForms");
           return fail(column, raw, parsePlainDate(datePart) === undefined ? plainDateProblem(datePart, formats) : formats);
         }
         record[target] = moment.toISOString();
@@ -173,7 +174,7 @@ export function customerFromRow(row: CsvRow, plan: RowPlan): RowOutcome {
   if (Object.keys(channels).length) record.channels = channels;
   const idColumn = plan.targets.indexOf("externalId");
   const hasIdError = errors.some((e) => e.column === columnName(plan, idColumn));
-  if (record.externalId === undefined && !hasIdError) fail(idColumn, "", "is empty: every row needs an external id");
+  if (record.externalId === undefined && !hasIdError) fail(idColumn, "", msg("ingest.import.noExternalId"));
   // the cells that read well are still checked, so the report names every problem of the row at once
   const parsed = parseInput(CustomerInput, record);
   if (!parsed.ok) errors.push(...parsed.errors.filter((e) => e.field !== "externalId" || record.externalId !== undefined).map((e) => rowErrorOf(e, row, plan)));

@@ -11,6 +11,7 @@ import { allTargets, mappingProblems, type MappingProblem, type TargetCatalogue 
 import { BUSY_STATUSES, isDelimiter, isEncoding, type Delimiter, type Encoding, type ImportStatus } from "./formats";
 import { readReportHead } from "./error-report.server";
 import type { RowError } from "./customer-from-row";
+import { msg } from "../messages";
 
 /** An import as the list and the progress bar show it. */
 export interface ImportSummary {
@@ -147,7 +148,7 @@ export async function getImportDetail(db: Database, id: number, options: { previ
   const saved = json<string[] | null>(row.mapping, null);
   const preview = await previewFile(row.filePath, { encoding, delimiter }, options.previewRows ?? 5).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "ENOENT") throw error;
-    return { header, rows: [], problem: "The uploaded file is no longer on the server. Upload it again." };
+    return { header, rows: [], problem: msg("ingest.import.fileGone") };
   });
   return {
     ...summary,
@@ -167,7 +168,7 @@ export async function getImportDetail(db: Database, id: number, options: { previ
 export type ChangeOutcome = { ok: true } | { ok: false; reason: string };
 
 const BUSY = { [Op.notIn]: [...BUSY_STATUSES] };
-const BUSY_REASON = "A dry run or import of this file is under way; wait for it to finish or stop it first.";
+const busyReason = () => msg("ingest.import.busy");
 
 /**
  * Reads the file again with another encoding or delimiter. The header may change, so the mapping and
@@ -175,17 +176,17 @@ const BUSY_REASON = "A dry run or import of this file is under way; wait for it 
  */
 export async function changeImportFormat(db: Database, id: number, format: { encoding: Encoding; delimiter: Delimiter }, now = new Date()): Promise<ChangeOutcome> {
   const row = await db.models.Import.findByPk(id);
-  if (!row) return { ok: false, reason: "There is no such import." };
+  if (!row) return { ok: false, reason: msg("ingest.import.notFound") };
   const { header } = await previewFile(row.filePath, format, 0).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return { header: null };
     throw error;
   });
-  if (header === null) return { ok: false, reason: "The uploaded file is no longer on the server. Upload it again." };
+  if (header === null) return { ok: false, reason: msg("ingest.import.fileGone") };
   const [changed] = await db.models.Import.update(
     { ...format, header: JSON.stringify(header), mapping: null, status: "uploaded", checkedAt: null, updatedAt: now },
     { where: { id, status: BUSY } },
   );
-  return changed ? { ok: true } : { ok: false, reason: BUSY_REASON };
+  return changed ? { ok: true } : { ok: false, reason: busyReason() };
 }
 
 export type MappingOutcome = { ok: true } | { ok: false; problems: MappingProblem[] };
@@ -193,26 +194,26 @@ export type MappingOutcome = { ok: true } | { ok: false; problems: MappingProble
 /** Saves which column becomes which customer field; a changed mapping needs a new dry run. */
 export async function saveImportMapping(db: Database, id: number, targets: string[], now = new Date()): Promise<MappingOutcome> {
   const row = await db.models.Import.findByPk(id);
-  if (!row) return { ok: false, problems: [{ column: null, message: "There is no such import." }] };
+  if (!row) return { ok: false, problems: [{ column: null, message: msg("ingest.import.notFound") }] };
   const header = json<string[]>(row.header, []);
   if (targets.length !== header.length) {
-    return { ok: false, problems: [{ column: null, message: `The file has ${header.length} columns but ${targets.length} were mapped; reload the page.` }] };
+    return { ok: false, problems: [{ column: null, message: msg("ingest.import.columnCount", { count: header.length, mapped: targets.length }) }] };
   }
   const known = new Set(["ignore", ...allTargets(await loadTargetCatalogue(db))]);
-  const problems: MappingProblem[] = targets.flatMap((t, column) => (known.has(t) ? [] : [{ column, message: `"${t}" is not a customer field of this store` }]));
+  const problems: MappingProblem[] = targets.flatMap((t, column) => (known.has(t) ? [] : [{ column, message: msg("ingest.import.unknownTarget", { target: t }) }]));
   problems.push(...mappingProblems(targets));
   if (problems.length) return { ok: false, problems };
   const [changed] = await db.models.Import.update(
     { mapping: JSON.stringify(targets), status: "mapped", checkedAt: null, updatedAt: now },
     { where: { id, status: BUSY } },
   );
-  return changed ? { ok: true } : { ok: false, problems: [{ column: null, message: BUSY_REASON }] };
+  return changed ? { ok: true } : { ok: false, problems: [{ column: null, message: busyReason() }] };
 }
 
 /** Asks a running dry run or import to stop after its current batch. */
 export async function requestImportStop(db: Database, id: number, now = new Date()): Promise<ChangeOutcome> {
   const [changed] = await db.models.Import.update({ status: "stopping", updatedAt: now }, { where: { id, status: { [Op.in]: ["queued", "checking", "running"] } } });
-  return changed ? { ok: true } : { ok: false, reason: "Nothing is running for this file." };
+  return changed ? { ok: true } : { ok: false, reason: msg("ingest.import.nothingRunning") };
 }
 
 /** The error report of an import, or null when it has none. */

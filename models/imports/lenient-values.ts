@@ -2,6 +2,7 @@
 // language, decimal commas, lists in one cell.
 import { DateTime } from "luxon";
 import { normalizeHeader } from "./header-guess";
+import { msg } from "../messages";
 
 const YES = new Set(["yes", "y", "true", "1", "on", "да", "д", "так", "т", "ναι", "ν"]);
 const NO = new Set(["no", "n", "false", "0", "off", "не", "нет", "н", "ні", "οχι", "ο"]);
@@ -41,21 +42,20 @@ export function parsePlainDate(text: string): string | undefined {
   return parts ? realDate(...parts) : undefined;
 }
 
-export const DATE_FORMATS_REASON = "must be a date as YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY";
-
 /**
  * Why parsePlainDate refused `text`: a date written in a known form that is not on the calendar
  * ("31.02.1990") is named as such, since a person checks the day, not the format, for that.
+ * Otherwise `formatsReason`, the forms a date is taken in.
  */
-export function plainDateProblem(text: string, formatsReason = DATE_FORMATS_REASON): string {
+export function plainDateProblem(text: string, formatsReason?: string): string {
   const parts = datePartsOf(text);
-  if (!parts) return formatsReason;
-  const [y, m, d] = parts;
-  if (y < 1900 || y > 2999) return `has the year ${y}: it must be between 1900 and 2999`;
-  if (m < 1 || m > 12) return `does not exist: there is no month ${m}`;
+  if (!parts) return formatsReason ?? msg("ingest.import.dateForms");
+  const [y, m] = parts;
+  if (y < 1900 || y > 2999) return msg("ingest.import.yearRange", { year: y });
+  if (m < 1 || m > 12) return msg("ingest.import.noSuchMonth", { month: m });
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString("en", { month: "long", timeZone: "UTC" });
-  return `does not exist: ${month} ${y} has ${days} days`;
+  // the month is named in the reader's language by the message's own date format
+  return msg("ingest.import.noSuchDay", { count: days, period: new Date(Date.UTC(y, m - 1, 15)) });
 }
 
 /**

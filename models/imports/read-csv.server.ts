@@ -3,6 +3,7 @@ import { pipeline } from "node:stream";
 import iconv from "iconv-lite";
 import { CsvError, parse } from "csv-parse";
 import { MAX_ROW_CHARS, type Delimiter, type Encoding } from "./formats";
+import { msg } from "../messages";
 
 /** One record of the file, numbered as a spreadsheet shows it: the header is row 1. */
 export interface CsvRow {
@@ -31,15 +32,12 @@ export class ImportFileError extends Error {
 function fileErrorOf(error: CsvError): ImportFileError {
   const row = Number(error.records ?? 0) + 1;
   if (error.code === "CSV_QUOTE_NOT_CLOSED") {
-    return new ImportFileError(row, `Row ${row}: a quoted cell starts here and its closing quote (") never comes. Fix the quotes in the file and upload it again.`);
+    return new ImportFileError(row, msg("ingest.import.unclosedQuote", { row }));
   }
   if (error.code === "CSV_MAX_RECORD_SIZE") {
-    return new ImportFileError(
-      row,
-      `Row ${row} is longer than ${MAX_ROW_CHARS.toLocaleString("en")} characters: either a quote is never closed or this is not a CSV file.`,
-    );
+    return new ImportFileError(row, msg("ingest.import.rowTooLong", { row, count: MAX_ROW_CHARS }));
   }
-  return new ImportFileError(row, `Row ${row} cannot be read: ${error.message}`);
+  return new ImportFileError(row, msg("ingest.import.rowUnreadable", { row, detail: error.message }));
 }
 
 /**

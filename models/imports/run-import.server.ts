@@ -12,6 +12,9 @@ import { customerFromRow, rowErrorOf, type RowError, type RowPlan } from "./cust
 import { ErrorReportWriter } from "./error-report.server";
 import { ImportFileError, isBlankRow, readCsvRows, type CsvRow } from "./read-csv.server";
 import { isDelimiter, isEncoding, type ImportStatus } from "./formats";
+import { msg } from "../messages";
+import { languageOf } from "../i18n.server";
+import { inRequestScope } from "../request-scope.server";
 
 export type RunMode = "check" | "import";
 
@@ -44,8 +47,10 @@ const DEFAULT_BATCH = 1000;
  * fails with the row where it breaks. An import needs a passed dry run.
  */
 export async function checkImport(db: Database, importId: number, options: RunOptions = {}): Promise<RunOutcome> {
-  const claimed = await claimImport(db, importId, "check", (options.now ?? (() => new Date()))());
-  return claimed.ok ? processImport(db, claimed.row, "check", options) : claimed;
+  return inStartersLanguage(db, importId, async () => {
+    const claimed = await claimImport(db, importId, "check", (options.now ?? (() => new Date()))());
+    return claimed.ok ? processImport(db, claimed.row, "check", options) : claimed;
+  });
 }
 
 /**
@@ -54,8 +59,24 @@ export async function checkImport(db: Database, importId: number, options: RunOp
  * written twice is the same upsert.
  */
 export async function runImport(db: Database, importId: number, options: RunOptions = {}): Promise<RunOutcome> {
-  const claimed = await claimImport(db, importId, "import", (options.now ?? (() => new Date()))());
-  return claimed.ok ? processImport(db, claimed.row, "import", options) : claimed;
+  return inStartersLanguage(db, importId, async () => {
+    const claimed = await claimImport(db, importId, "import", (options.now ?? (() => new Date()))());
+    return claimed.ok ? processImport(db, claimed.row, "import", options) : claimed;
+  });
+}
+
+/**
+ * Runs `work` (a run outside any request: the worker's job) in the language of the user who
+ * uploaded the file, their own choice else the store's, so that the row errors and the failure it
+ * stores read in their language on the import page and in the error report.
+ */
+async function inStartersLanguage<T>(db: Database, importId: number, work: () => Promise<T>): Promise<T> {
+  const row = await db.models.Import.findByPk(importId, { attributes: ["userId"] });
+  const [user, store] = await Promise.all([
+    row?.userId != null ? db.models.User.findByPk(row.userId, { attributes: ["locale"] }) : null,
+    getStoreSettings(db),
+  ]);
+  return inRequestScope(work, languageOf(user, store));
 }
 
 /**
@@ -94,17 +115,17 @@ export async function queueImportRun(
  * A run stopped while it waited in the queue ends as failed without reading the file.
  */
 export async function runQueuedImport(db: Database, importId: number, mode: RunMode, options: RunOptions = {}): Promise<RunOutcome> {
+  return inStartersLanguage(db, importId, () => runQueued(db, importId, mode, options));
+}
+
+async function runQueued(db: Database, importId: number, mode: RunMode, options: RunOptions): Promise<RunOutcome> {
   const now = (options.now ?? (() => new Date()))();
   const claimed = await claimImport(db, importId, mode, now, ["queued", WORKING[mode]]);
   if (claimed.ok) return processImport(db, claimed.row, mode, options);
   // stopped while it waited, or while a worker that then died was running it: nobody runs it now
   const row = await db.models.Import.findByPk(importId);
   if (row?.status !== "stopping") return claimed;
-  const error = !row.startedAt
-    ? "Stopped before it started; nothing was read."
-    : mode === "import"
-      ? `Stopped after ${row.processedRows} rows. The rows before were written; run the import again to finish (rows are matched by external id).`
-      : `The dry run was stopped after ${row.processedRows} rows.`;
+  const error = !row.startedAt ? msg("ingest.import.stoppedBeforeStart") : stoppedAfter(mode, row.processedRows);
   await db.models.Import.update({ status: "failed", error, finishedAt: now, updatedAt: now }, { where: { id: importId, status: "stopping" } });
   return { ok: true, status: "failed", progress: { ...FRESH_RUN, processedRows: row.processedRows } };
 }
@@ -127,15 +148,20 @@ function startCondition(id: number, mode: RunMode, from: ImportStatus[]) {
   };
 }
 
+/** What a run stopped on request says: how far it got, and for an import, what to do next. */
+function stoppedAfter(mode: RunMode, rows: number): string {
+  return mode === "import" ? msg("ingest.import.importStopped", { count: rows }) : msg("ingest.import.checkStopped", { count: rows });
+}
+
 /** Why a file could not be started. */
 async function refusal(db: Database, id: number, mode: RunMode): Promise<string> {
   const row = await db.models.Import.findByPk(id);
-  if (!row) return "There is no such import.";
-  if (["queued", "checking", "running", "stopping"].includes(row.status)) return "This file is already being processed.";
-  if (!row.mapping) return "Save the column mapping first.";
-  if (mode === "import" && !row.checkedAt) return "Run the dry run first: the import starts from a file that passed it.";
-  if (mode === "import" && !row.totalRows) return "The file has no rows to import, only a header.";
-  return "This file cannot be started now.";
+  if (!row) return msg("ingest.import.notFound");
+  if (["queued", "checking", "running", "stopping"].includes(row.status)) return msg("ingest.import.alreadyRunning");
+  if (!row.mapping) return msg("ingest.import.mappingFirst");
+  if (mode === "import" && !row.checkedAt) return msg("ingest.import.checkFirst");
+  if (mode === "import" && !row.totalRows) return msg("ingest.import.noRows");
+  return msg("ingest.import.cannotStart");
 }
 
 /**
@@ -262,11 +288,7 @@ async function processImport(db: Database, row: Import, mode: RunMode, options: 
     const finishedAt = clock();
 
     if (wasStopped) {
-      const error =
-        mode === "import"
-          ? `Stopped after ${progress.processedRows} rows. The rows before were written; run the import again to finish (rows are matched by external id).`
-          : `The dry run was stopped after ${progress.processedRows} rows.`;
-      await save({ status: "failed", error, errorReportPath, finishedAt });
+      await save({ status: "failed", error: stoppedAfter(mode, progress.processedRows), errorReportPath, finishedAt });
       return { ok: true, status: "failed", progress };
     }
     const status: ImportStatus = mode === "check" ? "checked" : "done";
@@ -279,11 +301,12 @@ async function processImport(db: Database, row: Import, mode: RunMode, options: 
     return { ok: true, status, progress };
   } catch (error) {
     await report.close().catch(() => {});
-    const written = mode === "import" && progress.createdRows + progress.updatedRows > 0 ? " The rows before it were written; run the import again after fixing the file." : "";
-    const message =
+    const what =
       error instanceof ImportFileError
-        ? error.message + written
-        : `Stopped at row ${progress.processedRows + 1} by an unexpected error (${error instanceof Error ? error.message : String(error)}).${written}`;
+        ? error.message
+        : msg("ingest.import.unexpectedError", { row: progress.processedRows + 1, detail: error instanceof Error ? error.message : String(error) });
+    // a sentence of its own: what the rows already written mean for the next run
+    const message = mode === "import" && progress.createdRows + progress.updatedRows > 0 ? `${what} ${msg("ingest.import.rowsBeforeWritten")}` : what;
     await save({ status: "failed", error: message, errorReportPath: report.count ? reportPath : null, finishedAt: clock() }).catch(() => {});
     if (error instanceof ImportFileError) return { ok: true, status: "failed", progress };
     throw error;

@@ -2,6 +2,7 @@
 // a custom profile field, a registration question, a channel's subscription or address, or nothing.
 // Browser-safe: the mapping step's selects and its form schema use these.
 import type { Channel, CustomFieldType } from "../models";
+import { msg } from "../messages";
 
 // models.ts's CHANNELS, repeated because importing models.ts would bring Sequelize into the browser
 const CHANNELS = ["email", "sms", "messenger", "viber"] as const satisfies readonly Channel[];
@@ -65,14 +66,14 @@ export function mappingProblems(targets: string[]): MappingProblem[] {
   targets.forEach((target, column) => {
     if (target === IGNORE) return;
     const seen = firstColumn.get(target);
-    if (seen !== undefined) problems.push({ column, message: `is mapped twice: column ${seen + 1} already becomes this field` });
+    if (seen !== undefined) problems.push({ column, message: msg("ingest.import.mappedTwice", { column: seen + 1 }) });
     else firstColumn.set(target, column);
   });
-  if (!firstColumn.has("externalId")) problems.push({ column: null, message: "One column must be the external id: it is how rows are matched to customers." });
+  if (!firstColumn.has("externalId")) problems.push({ column: null, message: msg("ingest.import.needsExternalId") });
   for (const channel of CHANNELS) {
     const address = firstColumn.get(channelTarget(channel, "address"));
     if (address !== undefined && !firstColumn.has(channelTarget(channel, "subscribed"))) {
-      problems.push({ column: address, message: `needs a column for whether the customer is subscribed on ${channel} as well` });
+      problems.push({ column: address, message: msg("ingest.import.needsSubscribed", { channel }) });
     }
   }
   return problems;

@@ -1,9 +1,10 @@
+import { msg } from "../messages";
 import type { Database } from "../db";
 import { appendChanges } from "../change-log.server";
 import { getStoreSettings } from "../store.server";
 import { bulkInsert, readTimestamp } from "../sql/bulk";
 import type { IngestOptions, UpsertOutcome, UpsertResult } from "./customers.server";
-import { errorList, findByExternalIds, findDuplicates, same } from "./lookups.server";
+import { errorList, positionOf, findByExternalIds, findDuplicates, same } from "./lookups.server";
 import type { CartInput } from "./schemas";
 import { inTransaction } from "./util";
 
@@ -37,9 +38,10 @@ const CART_COLUMNS = ["external_id", "customer_id", "abandoned_at", "value", "cu
 export async function upsertCarts(db: Database, inputs: CartInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
   const t = options.transaction;
-  const { errors, fail, sorted } = errorList(options.indexOffset ?? 0);
+  const position = positionOf(options);
+  const { errors, fail, sorted } = errorList(position);
   const { Customer, AbandonedCart } = db.models;
-  const first = findDuplicates(inputs.map((i) => i.externalId), fail, options.indexOffset ?? 0);
+  const first = findDuplicates(inputs.map((i) => i.externalId), fail, position);
 
   const { currency } = await getStoreSettings(db);
   const customers = await findByExternalIds<{ id: number }>(Customer, inputs.map((i) => i.customerExternalId), ["id", "externalId"], t);
@@ -54,12 +56,12 @@ export async function upsertCarts(db: Database, inputs: CartInput[], options: In
   inputs.forEach((input, index) => {
     if (first.get(input.externalId) !== index) return;
     const customer = customers.get(input.customerExternalId);
-    if (!customer) fail(index, "customerExternalId", "is not the external id of a known customer");
-    if (input.currency !== currency) fail(index, "currency", `must be the store's currency, ${currency}`);
+    if (!customer) fail(index, "customerExternalId", msg("ingest.unknownCustomer"));
+    if (input.currency !== currency) fail(index, "currency", msg("ingest.storeCurrency", { currency }));
     const before = existing.get(input.externalId);
     // absent keeps the stored recovery, null clears it
     const recoveredAt = input.recoveredAt === undefined ? readTimestamp(before?.recoveredAt) : input.recoveredAt;
-    if (recoveredAt && recoveredAt < input.abandonedAt) fail(index, "recoveredAt", "must not be before abandonedAt");
+    if (recoveredAt && recoveredAt < input.abandonedAt) fail(index, "recoveredAt", msg("ingest.notBefore", { other: "abandonedAt" }));
     if (customer) plans.push({ index, input, customerId: customer.id, existing: before, recoveredAt });
   });
   if (errors.length) return { ok: false, errors: sorted() };

@@ -1,7 +1,8 @@
+import { msg } from "../messages";
 import type { Database } from "../db";
 import { bulkInsert } from "../sql/bulk";
 import type { IngestOptions, UpsertOutcome, UpsertResult } from "./customers.server";
-import { errorList, findDuplicates } from "./lookups.server";
+import { errorList, positionOf, findDuplicates } from "./lookups.server";
 import type { CategoryInput } from "./schemas";
 import { inTransaction } from "./util";
 
@@ -23,8 +24,9 @@ const MAX_DEPTH = 20;
  */
 export async function upsertCategories(db: Database, inputs: CategoryInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
-  const { errors, fail, sorted } = errorList(options.indexOffset ?? 0);
-  const first = findDuplicates(inputs.map((i) => i.externalId), fail, options.indexOffset ?? 0);
+  const position = positionOf(options);
+  const { errors, fail, sorted } = errorList(position);
+  const first = findDuplicates(inputs.map((i) => i.externalId), fail, position);
   if (errors.length) return { ok: false, errors: sorted() };
 
   return inTransaction(db, options.transaction, async (transaction) => {
@@ -38,8 +40,8 @@ export async function upsertCategories(db: Database, inputs: CategoryInput[], op
       if (first.get(input.externalId) !== index) return;
       const before = byExternalId.get(input.externalId);
       const parent = input.parentExternalId === undefined ? (before ? parentOf.get(input.externalId)! : null) : input.parentExternalId;
-      if (parent !== null && !first.has(parent) && !byExternalId.has(parent)) fail(index, "parentExternalId", "is not the external id of a known category or one in this batch");
-      else if (parent === input.externalId) fail(index, "parentExternalId", "must not be the category itself");
+      if (parent !== null && !first.has(parent) && !byExternalId.has(parent)) fail(index, "parentExternalId", msg("ingest.unknownParentCategory"));
+      else if (parent === input.externalId) fail(index, "parentExternalId", msg("ingest.categoryItself"));
       parentOf.set(input.externalId, parent);
     });
     if (errors.length) return { ok: false, errors: sorted() };
@@ -49,12 +51,12 @@ export async function upsertCategories(db: Database, inputs: CategoryInput[], op
       const seen = new Set<string>([input.externalId]);
       for (let at = parentOf.get(input.externalId); at != null; at = parentOf.get(at)) {
         if (seen.has(at)) {
-          fail(index, "parentExternalId", "would put the category below itself");
+          fail(index, "parentExternalId", msg("ingest.categoryCycle"));
           return;
         }
         seen.add(at);
         if (++depth >= MAX_DEPTH) {
-          fail(index, "parentExternalId", `would nest categories more than ${MAX_DEPTH} levels deep`);
+          fail(index, "parentExternalId", msg("ingest.categoryTooDeep", { count: MAX_DEPTH }));
           return;
         }
       }

@@ -1,3 +1,4 @@
+import { msg } from "../messages";
 import { Op, type WhereOptions } from "sequelize";
 import type { Database } from "../db";
 import type { Channel, Customer } from "../models";
@@ -54,7 +55,7 @@ export async function listCustomerRecords(db: Database, options: CustomerListOpt
   const since = options.updatedSince;
   const cursor = options.cursor === undefined ? null : decodeCursor(options.cursor, since !== undefined);
   if (options.cursor !== undefined && !cursor) {
-    return { ok: false, field: "cursor", reason: since ? "is not a cursor this API gave for an updatedSince listing" : "is not a cursor this API gave" };
+    return { ok: false, field: "cursor", reason: since ? msg("ingest.notCursorOfUpdatedSince") : msg("ingest.notCursor") };
   }
   // an erased customer's tombstone is in no list (docs/decisions/0040)
   const conditions: WhereOptions[] = [{ erasedAt: { [Op.is]: null } }];
@@ -118,7 +119,7 @@ async function segmentIdsOf(
   const idOf = new Map(found.map((s) => [s.code, s.id]));
   for (const field of ["segment", "notSegment"] as const) {
     const unknown = (options[field] ?? []).filter((code) => !idOf.has(code));
-    if (unknown.length) return { ok: false, field, reason: `names no segment: ${unknown.join(", ")}` };
+    if (unknown.length) return { ok: false, field, reason: msg("ingest.noSuchSegments", { codes: unknown.join(", ") }) };
   }
   return { ok: true, memberOf: (options.segment ?? []).map((c) => idOf.get(c)!), memberOfNone: (options.notSegment ?? []).map((c) => idOf.get(c)!) };
 }

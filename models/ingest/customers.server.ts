@@ -5,6 +5,8 @@ import { CHANNELS, type Channel, type Customer } from "../models";
 import { appendChanges, type ChangeSource, type CustomerChangeEntry } from "../change-log.server";
 import { PlainDate, type CustomerInput, type FieldError } from "./schemas";
 import { chunks, inTransaction, searchNames } from "./util";
+import { duplicateReason, positionOf } from "./lookups.server";
+import { msg } from "../messages";
 import { appendConsents, consentSourceOf, type ConsentChange, type ConsentOrigin } from "../privacy/consents.server";
 import { bulkInsert, bulkInsertReturning, formatTimestamp, readTimestamp, sqlLiteral, type SqlValue } from "../sql/bulk";
 
@@ -24,6 +26,12 @@ export interface IngestOptions {
   now?: Date;
   /** Added to each record's position in the errors (an import's row number, say). */
   indexOffset?: number;
+  /**
+   * The position each record is reported at, by its index (the records of a bulk request that passed
+   * the schema, at their places in the request); wins over indexOffset. Errors, and the positions
+   * their reasons name, are written with these.
+   */
+  positions?: readonly number[];
   /** Run every check, references included, and write nothing; `results` is then empty. */
   validateOnly?: boolean;
   /** Recorded with each consent change (models/privacy/consents.server.ts): its source when not the change log's, and what made it ("api_key:3"). */
@@ -149,14 +157,14 @@ function toRow(c: Customer): CustomerRow {
  */
 export async function upsertCustomers(db: Database, inputs: CustomerInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
-  const offset = options.indexOffset ?? 0;
+  const position = positionOf(options);
   const errors: FieldError[] = [];
-  const fail = (index: number, field: string, reason: string) => errors.push({ index: index + offset, field, reason });
+  const fail = (index: number, field: string, reason: string) => errors.push({ index: position(index), field, reason });
 
   const firstIndex = new Map<string, number>();
   inputs.forEach((input, index) => {
     const seen = firstIndex.get(input.externalId);
-    if (seen !== undefined) fail(index, "externalId", `appears twice in this batch (also at ${seen + offset})`);
+    if (seen !== undefined) fail(index, "externalId", duplicateReason(position(seen)));
     else firstIndex.set(input.externalId, index);
   });
 
@@ -238,12 +246,12 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
       if (input.managerEmail === null) row.managerId = null;
       else {
         const managerId = managerByEmail.get(input.managerEmail);
-        if (managerId === undefined) fail(index, "managerEmail", "is not an active manager's email");
+        if (managerId === undefined) fail(index, "managerEmail", msg("ingest.notManager"));
         else row.managerId = managerId;
       }
     }
     if (row.firstInteractionAt && row.lastInteractionAt && row.firstInteractionAt > row.lastInteractionAt) {
-      fail(index, "lastInteractionAt", "must not be before firstInteractionAt");
+      fail(index, "lastInteractionAt", msg("ingest.notBefore", { other: "firstInteractionAt" }));
     }
     Object.assign(row, searchNames(row.firstName, row.lastName));
 
@@ -256,7 +264,7 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
         const field = fieldByKey.get(key);
         const at = `customFields.${key}`;
         if (!field) {
-          fail(index, at, "is not a known custom field");
+          fail(index, at, msg("ingest.unknownCustomField"));
           continue;
         }
         if (value === null || value === "" || (field.type === "number" && typeof value === "string" && value.trim() === "")) {
@@ -266,14 +274,14 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
         const empty = { valueText: null, valueNumber: null, valueDate: null };
         if (field.type === "number") {
           const n = typeof value === "number" ? value : numberFromText(value);
-          if (!Number.isFinite(n)) fail(index, at, "must be a number");
+          if (!Number.isFinite(n)) fail(index, at, msg("generic.type.number"));
           else plan.fieldValues.set(field.id, { ...empty, valueNumber: n });
         } else if (field.type === "date") {
-          if (typeof value !== "string" || !PlainDate.safeParse(value).success) fail(index, at, "must be a date as YYYY-MM-DD");
+          if (typeof value !== "string" || !PlainDate.safeParse(value).success) fail(index, at, msg("generic.format.date"));
           else plan.fieldValues.set(field.id, { ...empty, valueDate: value });
         } else if (field.type === "select") {
           const allowed: string[] = field.options ? JSON.parse(field.options) : [];
-          if (typeof value !== "string" || !allowed.includes(value)) fail(index, at, `must be one of: ${allowed.join(", ")}`);
+          if (typeof value !== "string" || !allowed.includes(value)) fail(index, at, msg("ingest.oneOfOptions", { values: allowed.join(", ") }));
           else plan.fieldValues.set(field.id, { ...empty, valueText: value });
         } else {
           plan.fieldValues.set(field.id, { ...empty, valueText: String(value) });
@@ -286,13 +294,13 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
       for (const [key, optionKeys] of Object.entries(input.answers)) {
         const question = questionByKey.get(key);
         if (!question) {
-          fail(index, `answers.${key}`, "is not a known registration question");
+          fail(index, `answers.${key}`, msg("ingest.unknownQuestion"));
           continue;
         }
         const ids: number[] = [];
         for (const optionKey of new Set(optionKeys)) {
           const id = optionByKey.get(`${question.id}|${optionKey}`);
-          if (id === undefined) fail(index, `answers.${key}`, `"${optionKey}" is not an option of this question`);
+          if (id === undefined) fail(index, `answers.${key}`, msg("ingest.notAnOption", { option: optionKey }));
           else ids.push(id);
         }
         plan.answers.set(question.id, ids.sort((a, b) => a - b));
@@ -307,7 +315,7 @@ export async function upsertCustomers(db: Database, inputs: CustomerInput[], opt
       if (address === null && channel === "sms") address = row.phone;
       if (address !== null && channel === "email") {
         address = address.toLowerCase();
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) fail(index, "channels.email.address", "must be an email address");
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) fail(index, "channels.email.address", msg("generic.format.email"));
       }
       if (address !== null && channel === "sms" && state.address) {
         const phone = normalizePhone(address, row.country);

@@ -1,8 +1,9 @@
+import { msg } from "../messages";
 import type { Database } from "../db";
 import { appendChanges } from "../change-log.server";
 import { bulkInsert, readTimestamp } from "../sql/bulk";
 import type { IngestOptions, UpsertOutcome, UpsertResult } from "./customers.server";
-import { errorList, findByExternalIds } from "./lookups.server";
+import { errorList, positionOf, findByExternalIds } from "./lookups.server";
 import type { InteractionInput } from "./schemas";
 import { inTransaction } from "./util";
 
@@ -21,7 +22,7 @@ interface CustomerMoments {
 export async function recordInteractions(db: Database, inputs: InteractionInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
   const t = options.transaction;
-  const { errors, fail, sorted } = errorList(options.indexOffset ?? 0);
+  const { errors, fail, sorted } = errorList(positionOf(options));
   const customers = await findByExternalIds<CustomerMoments>(
     db.models.Customer,
     inputs.map((i) => i.customerExternalId),
@@ -29,7 +30,7 @@ export async function recordInteractions(db: Database, inputs: InteractionInput[
     t,
   );
   inputs.forEach((input, index) => {
-    if (!customers.has(input.customerExternalId)) fail(index, "customerExternalId", "is not the external id of a known customer");
+    if (!customers.has(input.customerExternalId)) fail(index, "customerExternalId", msg("ingest.unknownCustomer"));
   });
   if (errors.length) return { ok: false, errors: sorted() };
   if (options.validateOnly) return { ok: true, results: [] };

@@ -1,5 +1,6 @@
 import { Op, type Model, type ModelStatic, type Transaction } from "sequelize";
 import type { FieldError } from "./schemas";
+import { msg } from "../messages";
 import { chunks } from "./util";
 
 /** Rows (raw) of a table with an external_id, for the given external ids; unknown ids are simply absent. */
@@ -18,24 +19,40 @@ export async function findByExternalIds<R>(
   return byId;
 }
 
+/** Where the inputs of a batch are reported (models/ingest/customers.server.ts's IngestOptions). */
+export interface Positions {
+  /** Added to each input's index. */
+  indexOffset?: number;
+  /** The position of each input, by index; wins over indexOffset. */
+  positions?: readonly number[];
+}
+
+/** The position an error reports for the input at `index`: the caller's, so no message needs rewriting afterwards. */
+export function positionOf({ indexOffset = 0, positions }: Positions): (index: number) => number {
+  return positions ? (index) => positions[index] ?? index + indexOffset : (index) => index + indexOffset;
+}
+
+/** The reason of a record whose external id is already at `position` in the same batch. */
+export const duplicateReason = (position: number) => msg("ingest.duplicate", { position });
+
 /** Reports each record whose external id appeared earlier in the same batch. */
-export function findDuplicates(externalIds: string[], fail: (index: number, field: string, reason: string) => void, offset = 0): Map<string, number> {
+export function findDuplicates(externalIds: string[], fail: (index: number, field: string, reason: string) => void, at: (index: number) => number = (i) => i): Map<string, number> {
   const first = new Map<string, number>();
   externalIds.forEach((id, index) => {
     const seen = first.get(id);
-    if (seen !== undefined) fail(index, "externalId", `appears twice in this batch (also at ${seen + offset})`);
+    if (seen !== undefined) fail(index, "externalId", duplicateReason(at(seen)));
     else first.set(id, index);
   });
   return first;
 }
 
-/** Collects field errors with the batch offset applied, sorted by record as the API reports them. */
-export function errorList(offset = 0) {
+/** Collects field errors at the positions the caller reports (`at`), sorted by record as the API reports them. */
+export function errorList(at: (index: number) => number = (i) => i) {
   const errors: FieldError[] = [];
   return {
     errors,
     fail(index: number, field: string, reason: string) {
-      errors.push({ index: index + offset, field, reason });
+      errors.push({ index: at(index), field, reason });
     },
     sorted(): FieldError[] {
       return errors.map((e, i) => [e, i] as const).sort((a, b) => (a[0].index ?? 0) - (b[0].index ?? 0) || a[1] - b[1]).map(([e]) => e);

@@ -1,3 +1,4 @@
+import { msg } from "../messages";
 import { Op } from "sequelize";
 import type { Database } from "../db";
 import { appendChanges, type CustomerChangeEntry } from "../change-log.server";
@@ -5,7 +6,7 @@ import { refreshOrderTotals } from "../customers/order-totals.server";
 import { getStoreSettings } from "../store.server";
 import { bulkInsert, readTimestamp } from "../sql/bulk";
 import type { IngestOptions, UpsertOutcome, UpsertResult } from "./customers.server";
-import { errorList, findByExternalIds, findDuplicates, same } from "./lookups.server";
+import { errorList, positionOf, findByExternalIds, findDuplicates, same } from "./lookups.server";
 import type { OrderInput } from "./schemas";
 import { chunks, inTransaction } from "./util";
 
@@ -49,9 +50,10 @@ const itemKey = (i: ItemRow) => `${i.productId}|${i.variantId}|${i.quantity}|${i
 export async function upsertOrders(db: Database, inputs: OrderInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
   const t = options.transaction;
-  const { errors, fail, sorted } = errorList(options.indexOffset ?? 0);
+  const position = positionOf(options);
+  const { errors, fail, sorted } = errorList(position);
   const { Customer, Order, Product, ProductVariant, OrderItem } = db.models;
-  const first = findDuplicates(inputs.map((i) => i.externalId), fail, options.indexOffset ?? 0);
+  const first = findDuplicates(inputs.map((i) => i.externalId), fail, position);
 
   const { currency } = await getStoreSettings(db);
   const customers = await findByExternalIds<{ id: number }>(Customer, inputs.map((i) => i.customerExternalId), ["id", "externalId"], t);
@@ -82,16 +84,16 @@ export async function upsertOrders(db: Database, inputs: OrderInput[], options: 
   inputs.forEach((input, index) => {
     if (first.get(input.externalId) !== index) return;
     const customer = customers.get(input.customerExternalId);
-    if (!customer) fail(index, "customerExternalId", "is not the external id of a known customer");
-    if (input.currency !== currency) fail(index, "currency", `must be the store's currency, ${currency}`);
+    if (!customer) fail(index, "customerExternalId", msg("ingest.unknownCustomer"));
+    if (input.currency !== currency) fail(index, "currency", msg("ingest.storeCurrency", { currency }));
     const rows: ItemRow[] = [];
     input.items.forEach((item, i) => {
       const at = `items[${i}]`;
       const product = item.productExternalId === undefined ? undefined : products.get(item.productExternalId);
       const variant = item.variantExternalId === undefined ? undefined : variants.get(item.variantExternalId);
-      if (item.productExternalId !== undefined && !product) fail(index, `${at}.productExternalId`, "is not the external id of a known product");
-      if (item.variantExternalId !== undefined && !variant) fail(index, `${at}.variantExternalId`, "is not the external id of a known variant");
-      if (product && variant && variant.productId !== product.id) fail(index, `${at}.variantExternalId`, "is a variant of another product");
+      if (item.productExternalId !== undefined && !product) fail(index, `${at}.productExternalId`, msg("ingest.unknownProduct"));
+      if (item.variantExternalId !== undefined && !variant) fail(index, `${at}.variantExternalId`, msg("ingest.unknownVariant"));
+      if (product && variant && variant.productId !== product.id) fail(index, `${at}.variantExternalId`, msg("ingest.otherProductsVariant"));
       const productId = product?.id ?? variant?.productId ?? null;
       rows.push({
         productId,

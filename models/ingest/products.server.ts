@@ -1,7 +1,8 @@
+import { msg } from "../messages";
 import type { Database } from "../db";
 import { bulkInsert } from "../sql/bulk";
 import type { IngestOptions, UpsertOutcome, UpsertResult } from "./customers.server";
-import { errorList, findByExternalIds, findDuplicates } from "./lookups.server";
+import { errorList, positionOf, findByExternalIds, findDuplicates } from "./lookups.server";
 import type { ProductInput } from "./schemas";
 import { inTransaction } from "./util";
 
@@ -28,10 +29,10 @@ interface VariantRow {
 export async function upsertProducts(db: Database, inputs: ProductInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
   const t = options.transaction;
-  const offset = options.indexOffset ?? 0;
-  const { errors, fail, sorted } = errorList(offset);
+  const position = positionOf(options);
+  const { errors, fail, sorted } = errorList(position);
   const { Category, Product, ProductVariant } = db.models;
-  const first = findDuplicates(inputs.map((i) => i.externalId), fail, offset);
+  const first = findDuplicates(inputs.map((i) => i.externalId), fail, position);
 
   const categories = await findByExternalIds<{ id: number }>(
     Category,
@@ -46,18 +47,19 @@ export async function upsertProducts(db: Database, inputs: ProductInput[], optio
     ["id", "externalId", "productId", "name", "sku", "price"],
     t,
   );
+  // the product whose variant an external id already is in this batch
   const variantSeenAt = new Map<string, string>();
   inputs.forEach((input, index) => {
     if (first.get(input.externalId) !== index) return;
-    if (input.categoryExternalId && !categories.has(input.categoryExternalId)) fail(index, "categoryExternalId", "is not the external id of a known category");
+    if (input.categoryExternalId && !categories.has(input.categoryExternalId)) fail(index, "categoryExternalId", msg("ingest.unknownCategory"));
     const product = products.get(input.externalId);
     (input.variants ?? []).forEach((v, i) => {
       const field = `variants[${i}].externalId`;
       const seen = variantSeenAt.get(v.externalId);
-      if (seen !== undefined) fail(index, field, `appears twice in this batch (also in ${seen})`);
-      variantSeenAt.set(v.externalId, `product ${input.externalId}`);
+      if (seen !== undefined) fail(index, field, msg("ingest.duplicateVariant", { product: seen }));
+      variantSeenAt.set(v.externalId, input.externalId);
       const stored = variants.get(v.externalId);
-      if (stored && stored.productId !== product?.id) fail(index, field, "is a variant of another product");
+      if (stored && stored.productId !== product?.id) fail(index, field, msg("ingest.otherProductsVariant"));
     });
   });
   if (errors.length) return { ok: false, errors: sorted() };

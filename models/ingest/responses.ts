@@ -1,6 +1,7 @@
 // What the API answers: the OpenAPI document is generated from these, and a test checks real
 // responses against that document.
 import { z } from "../zod";
+import { zmsg } from "../messages";
 import { CHANNELS } from "../models";
 import { isStoredMoment } from "./schemas";
 
@@ -96,23 +97,23 @@ export type ApiError = z.infer<typeof ApiError>;
 const SEGMENT_CODE_LIST = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?(,[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?){0,9}$/;
 const segmentCodes = z
   .string()
-  .max(700, "must be at most 10 segment codes")
-  .regex(SEGMENT_CODE_LIST, "must be 1 to 10 segment codes separated by commas")
+  .max(700, zmsg("ingest.tooManySegmentCodes", { count: 10 }))
+  .regex(SEGMENT_CODE_LIST, zmsg("ingest.segmentCodeList"))
   .optional()
   .transform((s) => (s === undefined ? undefined : [...new Set(s.split(","))]));
 
 export const CustomerListQuery = z.strictObject({
   limit: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(1000, "must be at most 1000")
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
     .default(100)
     .meta({ description: "Customers per page, 1–1000 (default 100)." }),
-  cursor: z.string().max(200, "is not a cursor this API gave").optional().meta({ description: "The nextCursor of the previous page." }),
+  cursor: z.string().max(200, zmsg("ingest.notCursor")).optional().meta({ description: "The nextCursor of the previous page." }),
   updatedSince: z.iso
-    .datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone, e.g. 2024-03-01T09:30:00Z" })
-    .refine((s) => isStoredMoment(new Date(s)), "must be between 1900 and 2199")
+    .datetime({ offset: true, ...zmsg("ingest.dateTimeWithZone") })
+    .refine((s) => isStoredMoment(new Date(s)), zmsg("ingest.momentRange"))
     .optional()
     .meta({ description: "Only customers changed at or after this moment, oldest change first." }),
   segment: segmentCodes.meta({ description: "Comma-separated segment codes: only customers who are members of every one (at most 10)." }),

@@ -1,7 +1,7 @@
 // The shapes in which a store's data gets in: the REST API validates its bodies with these, the
 // OpenAPI document is generated from them, and the CSV import maps each row onto CustomerInput.
 import { z } from "../zod";
-import { msg } from "../messages";
+import { msg, zmsg } from "../messages";
 import { CHANNELS, ORDER_STATUSES } from "../models";
 import { freeText, oneLine } from "./text";
 
@@ -26,11 +26,11 @@ export function isCountryCode(code: string): boolean {
 export const ExternalId = z
   .string()
   .trim()
-  .min(1, "must not be empty")
-  .max(64, "must be at most 64 characters")
+  .min(1)
+  .max(64)
   // a letter or digit first, so an id can never start a spreadsheet formula (= + - @) or markup;
   // then the punctuation shop platforms use in ids (gid://shop/Customer/1, 2024-00017, a.b@c)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/@+#~-]*$/u, "must start with a letter or digit and contain only letters, digits and . _ : / @ + # ~ -")
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/@+#~-]*$/u, zmsg("ingest.externalIdForm"))
   .meta({ description: "The id this record has in the shop; records are upserted by it.", example: "C-10023" });
 
 const EARLIEST_MOMENT = new Date("1900-01-01T00:00:00Z");
@@ -43,40 +43,40 @@ export function isStoredMoment(d: Date): boolean {
 
 /** An ISO 8601 moment with a time-zone offset or Z, e.g. 2024-03-01T09:30:00Z. */
 export const Timestamp = z
-  .iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone, e.g. 2024-03-01T09:30:00Z" })
+  .iso.datetime({ offset: true, ...zmsg("ingest.dateTimeWithZone") })
   .transform((s) => new Date(s))
   // no store event is older than 1900
-  .refine(isStoredMoment, "must be between 1900 and 2199")
+  .refine(isStoredMoment, zmsg("ingest.momentRange"))
   .meta({ example: "2024-03-01T09:30:00Z" });
 
 /** A calendar date, YYYY-MM-DD, that exists. */
 export const PlainDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .regex(/^\d{4}-\d{2}-\d{2}$/, zmsg("generic.format.date"))
   .refine((s) => {
     const [y, m, d] = s.split("-").map(Number);
     const date = new Date(Date.UTC(y, m - 1, d));
     return y >= 1900 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  }, "is not a real calendar date")
+  }, zmsg("ingest.notCalendarDate"))
   .meta({ example: "1990-05-17" });
 
-const Name = oneLine(z.string().trim().max(100, "must be at most 100 characters"));
+const Name = oneLine(z.string().trim().max(100));
 /** The key of a custom field, registration question or option. */
-const Key = oneLine(z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"));
+const Key = oneLine(z.string().min(1).max(64));
 const Money = z
-  .number({ error: "must be a number" })
-  .int("must be a whole number of minor units (cents)")
-  .min(0, "must not be negative")
-  .max(Number.MAX_SAFE_INTEGER, "is too large")
+  .number()
+  .int(zmsg("ingest.minorUnits"))
+  .min(0, zmsg("ingest.notNegative"))
+  .max(Number.MAX_SAFE_INTEGER, zmsg("ingest.tooLarge"))
   .meta({ description: "Minor units of the currency (cents)." });
-const Currency = z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code").meta({ example: "EUR" });
+const Currency = z.string().regex(/^[A-Z]{3}$/, zmsg("ingest.currencyCode")).meta({ example: "EUR" });
 
 const ChannelState = z.strictObject({
-  address: oneLine(z.string().trim().min(1, "must not be empty").max(254, "must be at most 254 characters"))
+  address: oneLine(z.string().trim().min(1).max(254))
     .nullable()
     .optional()
     .meta({ description: "Email address, phone number, Messenger PSID or Viber user id. Email and SMS default to the customer's email and phone." }),
-  subscribed: z.boolean({ error: "must be true or false" }),
+  subscribed: z.boolean(),
   changedAt: Timestamp.optional().meta({ description: "When the subscription state changed; defaults to now." }),
 });
 
@@ -85,48 +85,45 @@ export const CustomerInput = z
     externalId: ExternalId,
     firstName: Name.nullable().optional(),
     lastName: Name.nullable().optional(),
-    email: z.string().trim().toLowerCase().max(254, "must be at most 254 characters").email("must be an email address").nullable().optional(),
-    phone: oneLine(z.string().trim().max(32, "must be at most 32 characters")).nullable().optional().meta({
+    email: z.string().trim().toLowerCase().max(254).email().nullable().optional(),
+    phone: oneLine(z.string().trim().max(32)).nullable().optional().meta({
       description: "Any common notation; stored in E.164 (+359888123456). A national number needs the customer's country.",
     }),
     country: z
       .string()
       .trim()
       .toUpperCase()
-      .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code, e.g. BG")
+      .refine(isCountryCode, zmsg("ingest.countryCode"))
       .nullable()
       .optional(),
-    city: oneLine(z.string().trim().max(100, "must be at most 100 characters")).nullable().optional(),
+    city: oneLine(z.string().trim().max(100)).nullable().optional(),
     birthday: PlainDate.nullable().optional(),
     registeredAt: Timestamp.nullable().optional(),
-    acceptsMarketing: z.boolean({ error: "must be true or false" }).optional(),
-    customerGroup: oneLine(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters")).nullable().optional().meta({
+    acceptsMarketing: z.boolean().optional(),
+    customerGroup: oneLine(z.string().trim().min(1).max(100)).nullable().optional().meta({
       description: "The group's name; a new name creates the group.",
     }),
     tags: z
-      .array(oneLine(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters")), { error: "must be a list of tags" })
-      .max(100, "at most 100 tags")
+      .array(oneLine(z.string().trim().min(1).max(100)), zmsg("ingest.tagList"))
+      .max(100)
       .optional()
       .meta({ description: "Replaces the customer's tags." }),
-    managerEmail: z.string().trim().toLowerCase().email("must be an email address").nullable().optional().meta({
+    managerEmail: z.string().trim().toLowerCase().email().nullable().optional().meta({
       description: "Email of the manager (a console user) responsible for the customer.",
     }),
-    locale: z.string().trim().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language code such as bg or en-GB").nullable().optional(),
+    locale: z.string().trim().regex(/^[a-z]{2}(-[A-Z]{2})?$/, zmsg("ingest.localeCode")).nullable().optional(),
     firstInteractionAt: Timestamp.nullable().optional(),
     lastInteractionAt: Timestamp.nullable().optional(),
     customFields: z
       .record(
         Key,
-        z.union([freeText(z.string().max(1000, "must be at most 1000 characters")), z.number(), z.null()], {
-          error: "must be text of at most 1000 characters (no control characters but line breaks and tabs), a number, or null",
-        }),
-        {
-        error: "must be an object of field key → value",
-      })
+        z.union([freeText(z.string().max(1000)), z.number(), z.null()], zmsg("ingest.customFieldValue")),
+        zmsg("ingest.customFieldsObject"),
+      )
       .optional()
       .meta({ description: "Custom profile field key → value (text, number, YYYY-MM-DD date, or one of a select field's options); null clears." }),
     answers: z
-      .record(Key, z.array(Key).max(50), { error: "must be an object of question key → option keys" })
+      .record(Key, z.array(Key).max(50), zmsg("ingest.answersObject"))
       .optional()
       .meta({ description: "Registration question key → the chosen option keys; replaces that question's answer. An empty list clears it." }),
     channels: z
@@ -139,7 +136,7 @@ export type CustomerInput = z.infer<typeof CustomerInput>;
 export const OrderItemInput = z.strictObject({
   productExternalId: ExternalId.optional(),
   variantExternalId: ExternalId.optional(),
-  quantity: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "is too large"),
+  quantity: z.number().int().min(1).max(1_000_000, zmsg("ingest.tooLarge")),
   price: Money.meta({ description: "Unit price in minor units." }),
 });
 
@@ -147,11 +144,11 @@ export const OrderInput = z
   .strictObject({
     externalId: ExternalId,
     customerExternalId: ExternalId,
-    status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(", ")}` }),
+    status: z.enum(ORDER_STATUSES),
     total: Money,
     currency: Currency,
     placedAt: Timestamp,
-    items: z.array(OrderItemInput).max(1000, "at most 1000 items").default([]).meta({ description: "Replaces the order's items." }),
+    items: z.array(OrderItemInput).max(1000).default([]).meta({ description: "Replaces the order's items." }),
   })
   .meta({ description: "An order with its items, created or updated by externalId." });
 export type OrderInput = z.infer<typeof OrderInput>;
@@ -172,7 +169,7 @@ export const InteractionInput = z
   .strictObject({
     customerExternalId: ExternalId,
     at: Timestamp,
-    source: z.enum(["bot", "site"], { error: "must be bot or site" }).default("site"),
+    source: z.enum(["bot", "site"]).default("site"),
   })
   .meta({ description: "The customer interacted with the shop: moves first/last interaction." });
 export type InteractionInput = z.infer<typeof InteractionInput>;
@@ -180,9 +177,9 @@ export type InteractionInput = z.infer<typeof InteractionInput>;
 export const SubscriptionInput = z
   .strictObject({
     customerExternalId: ExternalId,
-    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }),
-    subscribed: z.boolean({ error: "must be true or false" }),
-    address: oneLine(z.string().trim().min(1, "must not be empty").max(254, "must be at most 254 characters")).nullable().optional().meta({
+    channel: z.enum(CHANNELS),
+    subscribed: z.boolean(),
+    address: oneLine(z.string().trim().min(1).max(254)).nullable().optional().meta({
       description: "Email address, phone number, Messenger PSID or Viber user id; email and SMS default to the customer's email and phone.",
     }),
     at: Timestamp.optional().meta({ description: "When the change happened; defaults to now. A change older than the stored one is ignored." }),
@@ -193,7 +190,7 @@ export type SubscriptionInput = z.infer<typeof SubscriptionInput>;
 export const CategoryInput = z
   .strictObject({
     externalId: ExternalId,
-    name: oneLine(z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters")),
+    name: oneLine(z.string().trim().min(1).max(200)),
     parentExternalId: ExternalId.nullable().optional().meta({
       description: "The parent category; it may be earlier or later in the same batch. Null makes a top-level category.",
     }),
@@ -203,19 +200,19 @@ export type CategoryInput = z.infer<typeof CategoryInput>;
 
 const VariantInput = z.strictObject({
   externalId: ExternalId,
-  name: oneLine(z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters")),
-  sku: oneLine(z.string().trim().max(100, "must be at most 100 characters")).nullable().optional(),
+  name: oneLine(z.string().trim().min(1).max(300)),
+  sku: oneLine(z.string().trim().max(100)).nullable().optional(),
   price: Money,
 });
 
 export const ProductInput = z
   .strictObject({
     externalId: ExternalId,
-    name: oneLine(z.string().trim().min(1, "must not be empty").max(300, "must be at most 300 characters")),
+    name: oneLine(z.string().trim().min(1).max(300)),
     categoryExternalId: ExternalId.nullable().optional(),
     variants: z
-      .array(VariantInput, { error: "must be a list of variants" })
-      .max(500, "at most 500 variants")
+      .array(VariantInput, zmsg("ingest.variantList"))
+      .max(500)
       .optional()
       .meta({ description: "Variants created or updated by externalId; variants not listed are kept." }),
   })
@@ -225,9 +222,9 @@ export type ProductInput = z.infer<typeof ProductInput>;
 /** The records of a bulk call: 1 to BULK_LIMIT of them. */
 function records<S extends z.ZodType>(record: S) {
   return z
-    .array(record, { error: "must be a list of records" })
-    .min(1, "must hold at least one record")
-    .max(BULK_LIMIT, `must hold at most ${BULK_LIMIT} records a call`);
+    .array(record, zmsg("ingest.recordList"))
+    .min(1, zmsg("ingest.noRecords"))
+    .max(BULK_LIMIT, zmsg("ingest.tooManyRecords", { count: BULK_LIMIT }));
 }
 
 export const CustomersBulkInput = z.strictObject({ customers: records(CustomerInput) });

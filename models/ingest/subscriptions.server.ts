@@ -1,3 +1,4 @@
+import { msg } from "../messages";
 import { Op } from "sequelize";
 import type { Database } from "../db";
 import type { Channel } from "../models";
@@ -5,7 +6,7 @@ import { appendChanges } from "../change-log.server";
 import { bulkInsert, readTimestamp } from "../sql/bulk";
 import { phoneProblem } from "./phone";
 import { normalizePhone, type IngestOptions, type UpsertOutcome, type UpsertResult } from "./customers.server";
-import { errorList, findByExternalIds } from "./lookups.server";
+import { errorList, positionOf, findByExternalIds } from "./lookups.server";
 import type { SubscriptionInput } from "./schemas";
 import { chunks, inTransaction } from "./util";
 import { appendConsents, consentSourceOf, type ConsentChange } from "../privacy/consents.server";
@@ -37,7 +38,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export async function changeSubscriptions(db: Database, inputs: SubscriptionInput[], options: IngestOptions): Promise<UpsertOutcome> {
   const now = options.now ?? new Date();
   const t = options.transaction;
-  const { errors, fail, sorted } = errorList(options.indexOffset ?? 0);
+  const { errors, fail, sorted } = errorList(positionOf(options));
   const customers = await findByExternalIds<CustomerContact>(db.models.Customer, inputs.map((i) => i.customerExternalId), ["id", "externalId", "email", "phone", "country"], t);
 
   const refused = new Set<number>();
@@ -48,13 +49,13 @@ export async function changeSubscriptions(db: Database, inputs: SubscriptionInpu
   const addresses: Array<string | null | undefined> = inputs.map((input, index) => {
     const customer = customers.get(input.customerExternalId);
     if (!customer) {
-      refuse(index, "customerExternalId", "is not the external id of a known customer");
+      refuse(index, "customerExternalId", msg("ingest.unknownCustomer"));
       return undefined;
     }
     if (input.address === undefined || input.address === null) return input.address;
     if (input.channel === "email") {
       const email = input.address.toLowerCase();
-      if (!EMAIL.test(email)) refuse(index, "address", "must be an email address");
+      if (!EMAIL.test(email)) refuse(index, "address", msg("generic.format.email"));
       return email;
     }
     if (input.channel === "sms") {
@@ -94,7 +95,7 @@ export async function changeSubscriptions(db: Database, inputs: SubscriptionInpu
     let status: UpsertResult["status"] = "unchanged";
     const stale = have?.subscriptionChangedAt && at < have.subscriptionChangedAt;
     if (!stale && (!have || have.isSubscribed !== input.subscribed || have.address !== address)) {
-      if (input.subscribed && !address) fail(index, "address", `is needed to subscribe on ${input.channel}: the customer has none`);
+      if (input.subscribed && !address) fail(index, "address", msg("ingest.addressNeeded", { channel: input.channel }));
       const stateChanged = !have || have.isSubscribed !== input.subscribed;
       if (stateChanged && (have || input.subscribed)) consents.push({ customerId: customer.id, subject: input.channel, isGranted: input.subscribed, occurredAt: at });
       identities.set(key, {

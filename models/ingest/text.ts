@@ -2,11 +2,10 @@
 // tag, and a NUL does harm besides: SQLite's driver reads the SQL text Sequelize writes as a C
 // string, so a NUL inside a quoted value cuts the statement short. Browser-safe (zod only).
 import type { z } from "zod/v4";
+import { zmsg } from "../messages";
 
 const CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_LINE_BREAKS = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
-
-export const CONTROL_CHARACTERS_REASON = "must not contain control characters (NUL, line breaks, tabs, …)";
 
 /** Whether a string holds a C0 or C1 control character or DEL. */
 export function hasControlCharacters(s: string): boolean {
@@ -15,12 +14,12 @@ export function hasControlCharacters(s: string): boolean {
 
 /** An id, name, tag or key: one line, no control characters at all (checked after any trim). */
 export function oneLine<S extends z.ZodString>(schema: S): S {
-  return schema.refine((s) => !CONTROL.test(s), CONTROL_CHARACTERS_REASON);
+  return schema.refine((s) => !CONTROL.test(s), zmsg("ingest.controlCharacters"));
 }
 
 /** Free text: line breaks and tabs are text, other control characters are not. */
 export function freeText<S extends z.ZodString>(schema: S): S {
-  return schema.refine((s) => !CONTROL_BUT_LINE_BREAKS.test(s), "must not contain control characters other than line breaks and tabs");
+  return schema.refine((s) => !CONTROL_BUT_LINE_BREAKS.test(s), zmsg("ingest.controlCharactersButBreaks"));
 }
 
 /** A search box's entry with each run of control characters read as a space, as a pasted tab or line break means. */

@@ -30,7 +30,8 @@ describe("English messages with a count", () => {
     for (const { file, entries } of catalogues()) {
       const keys = new Set(entries.map(([k]) => k));
       for (const [key, text] of entries) {
-        if (!text.includes("{{count")) continue;
+        // {{count}} or a formatted {{count, number}}, not {{country}}
+        if (!/\{\{count[,}]/.test(text)) continue;
         const base = key.replace(/_(zero|one|two|few|many|other)$/, "");
         if (base === key || !keys.has(`${base}_one`) || !keys.has(`${base}_other`)) lacking.push(`${file} ${key}`);
       }

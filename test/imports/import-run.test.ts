@@ -167,19 +167,23 @@ describe(`CSV import of customers on ${testDialect}`, () => {
     expect(phones.map((c) => c.phone)).toEqual(["+359888123456", "+306912345678", "+442079460958"]);
   });
 
-  it("a phone number too short to be real is reported with that reason, read in the store's country or the row's", async () => {
+  it("a phone number too short to be real is reported with that reason, read in the store's country or the row's, in the store's language", async () => {
     const { saveStoreSettings } = await import("../../models/store.server");
     await saveStoreSettings(db, { name: "Shop", timeZone: "Europe/Sofia", currency: "EUR", locale: "bg" });
     const id = await uploadedImport(db, files.write("externalId,phone,country\nS1,0888 12,\nS2,691234,GR\nS3,0888 123 457,\n"), ["externalId", "phone", "country"]);
     await checkImport(db, id);
     const detail = await getImportDetail(db, id);
+    // nobody uploaded it (no user, so no language of theirs): the reasons are in the store's Bulgarian
     expect(detail!.firstErrors).toEqual([
-      { row: 2, column: "phone", value: "0888 12", reason: "is too short to be a phone number in BG" },
-      { row: 3, column: "phone", value: "691234", reason: "is too short to be a phone number in GR" },
+      { row: 2, column: "phone", value: "0888 12", reason: "е твърде кратък за телефонен номер в BG" },
+      { row: 3, column: "phone", value: "691234", reason: "е твърде кратък за телефонен номер в GR" },
     ]);
   });
 
   it("a stop asked for during an import takes effect after the current batch", async () => {
+    // an English store, so the stored failure is in English
+    const { saveStoreSettings } = await import("../../models/store.server");
+    await saveStoreSettings(db, { name: "Shop", timeZone: "Europe/Sofia", currency: "EUR", locale: "en" });
     const id = await uploadedImport(db, files.write(["externalId", ...Array.from({ length: 10 }, (_, i) => `T${i}`)].join("\n")));
     await checkImport(db, id);
     const outcome = await runImport(db, id, { batchSize: 3, onProgress: () => void requestImportStop(db, id) });

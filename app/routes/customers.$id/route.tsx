@@ -3,6 +3,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { useTranslation } from "react-i18next";
 import { StatCard, StatGrid } from "~/components/ui/StatCard";
 import { requireUser } from "~/auth/session.server";
+import { msg } from "../../../models/messages";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime, formatMoney, formatNumber } from "~/format";
 import { customerName } from "../customers.ui/display";
@@ -22,12 +23,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  if (!/^\d{1,10}$/.test(params.id ?? "")) throw new Response("No such customer.", { status: 404, statusText: "Not Found" });
+  if (!/^\d{1,10}$/.test(params.id ?? "")) throw new Response(msg("ingest.customers.notFound"), { status: 404, statusText: "Not Found" });
   const result = await loadCustomerPanel(request, context, user, Number(params.id), new URL(request.url).searchParams, new Date());
   if (!result.ok && result.reason === "forbidden") {
-    throw new Response("This customer is not assigned to you.", { status: 403, statusText: "Forbidden" });
+    throw new Response(msg("ingest.customers.notYours"), { status: 403, statusText: "Forbidden" });
   }
-  if (!result.ok) throw new Response("No such customer.", { status: 404, statusText: "Not Found" });
+  if (!result.ok) throw new Response(msg("ingest.customers.notFound"), { status: 404, statusText: "Not Found" });
   return json(result.panel);
 }
 

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { requireUser } from "~/auth/session.server";
+import { msg } from "../../../models/messages";
 import { formatMoney, formatNumber } from "~/format";
 import { countCustomers, displayPhone, getCustomerFilterOptions, listCustomers, storeCountry } from "~/domain/customers.server";
 import { exportDialogOptions } from "~/domain/exports.server";
@@ -30,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const ids = query[key];
     const unknown = ids?.filter((id) => !liveSegments.has(id)) ?? [];
     if (!ids || !unknown.length) continue;
-    problems.push({ field: key, reason: `${unknown.join(", ")}: no such segment` });
+    problems.push({ field: key, reason: msg("ingest.customers.noSuchSegments", { ids: unknown.join(", ") }) });
     const kept = ids.filter((id) => liveSegments.has(id));
     query[key] = kept.length ? kept : undefined;
   }

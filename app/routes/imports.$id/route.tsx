@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
+import { msg } from "../../../models/messages";
 import { formatDateTime, formatNumber } from "~/format";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import {
@@ -30,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title
 
 function importId(raw: string | undefined): number {
   const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("There is no such import.", { status: 404, statusText: "Not Found" });
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response(msg("ingest.import.notFound"), { status: 404, statusText: "Not Found" });
   return id;
 }
 
@@ -39,7 +40,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = importId(params.id);
   const db = context.services.db;
   const [detail, store] = await Promise.all([getImportDetail(db, id, { previewRows: 5, errorRows: 100 }), getStoreForReader(request, context)]);
-  if (!detail) throw new Response("There is no such import.", { status: 404, statusText: "Not Found" });
+  if (!detail) throw new Response(msg("ingest.import.notFound"), { status: 404, statusText: "Not Found" });
   return json({ detail, store });
 }
 
@@ -73,7 +74,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return answer(submission.reply({ formErrors, fieldErrors }), 400);
   }
   const submission = parseWithZod(form, { schema: RunForm });
-  if (submission.status !== "success") return answer(submission.reply({ formErrors: ["Unknown action."] }), 400);
+  if (submission.status !== "success") return answer(submission.reply({ formErrors: [msg("ingest.import.unknownAction")] }), 400);
   if (submission.value.intent === "stop") {
     const stopped = await requestImportStop(db, id);
     return stopped.ok ? answer(submission.reply()) : answer(submission.reply({ formErrors: [stopped.reason] }), 409);
