@@ -230,23 +230,37 @@ const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
-/** The cells of one record as [start, end) byte ranges, its line break left out; quotes respected. */
+/** Whether the delimiter ends just before `at`. */
+const afterDelimiter = (bytes: Buffer, at: number, delimiter: Buffer) => at >= delimiter.length && bytes.subarray(at - delimiter.length, at).equals(delimiter);
+
+/**
+ * The cells of one record as [start, end) byte ranges, its line break left out. Quotes are read as
+ * the import reads them (csv-parse with relax_quotes): a quote opens a quoted cell only at the
+ * start of a cell, and inside one a doubled quote is a quote.
+ */
 function cellRanges(record: Buffer, m: Matcher): Array<[number, number]> {
+  const { unit, delimiter } = m;
   let stop = record.length;
-  if (stop >= m.unit && isUnit(record, stop - m.unit, NEWLINE, m.unit)) stop -= m.unit;
-  if (stop >= m.unit && isUnit(record, stop - m.unit, CR, m.unit)) stop -= m.unit;
+  if (stop >= unit && isUnit(record, stop - unit, NEWLINE, unit)) stop -= unit;
+  if (stop >= unit && isUnit(record, stop - unit, CR, unit)) stop -= unit;
   const ranges: Array<[number, number]> = [];
   let quoted = false;
   let start = 0;
   for (let i = 0; i < stop; ) {
-    if (isUnit(record, i, QUOTE, m.unit)) {
-      quoted = !quoted;
-      i += m.unit;
-    } else if (!quoted && record.subarray(i, i + m.delimiter.length).equals(m.delimiter)) {
+    if (quoted) {
+      if (isUnit(record, i, QUOTE, unit)) {
+        if (isUnit(record, i + unit, QUOTE, unit)) i += unit;
+        else quoted = false;
+      }
+      i += unit;
+    } else if (isUnit(record, i, QUOTE, unit) && i === start) {
+      quoted = true;
+      i += unit;
+    } else if (record.subarray(i, i + delimiter.length).equals(delimiter)) {
       ranges.push([start, i]);
-      i += m.delimiter.length;
+      i += delimiter.length;
       start = i;
-    } else i += m.unit;
+    } else i += unit;
   }
   ranges.push([start, stop]);
   return ranges;
@@ -260,12 +274,13 @@ function cellText(raw: Buffer, encoding: string): string {
   return text;
 }
 
-/** The customer's own record (a cell is their external id, email or channel address) with every cell that is one of their other values made the mark; null for anyone else's. */
+/** The customer's own record (a cell is their external id, email or channel address) with that cell and every cell that is one of their other values made the mark; null for anyone else's. */
 function ownRecord(record: Buffer, m: Matcher): { out: Buffer; count: number } | null {
   const ranges = cellRanges(record, m);
   const texts = ranges.map(([s, e]) => cellText(record.subarray(s, e), m.encoding));
-  if (!texts.some((t) => m.identifying.has(`=${t}`) || m.identifying.has(`@${asciiLower(t)}`))) return null;
-  const own = ranges.filter((_, i) => m.ownCells.has(texts[i].toLowerCase()));
+  const identifies = (t: string) => m.identifying.has(`=${t}`) || m.identifying.has(`@${asciiLower(t)}`);
+  if (!texts.some(identifies)) return null;
+  const own = ranges.filter((_, i) => m.ownCells.has(texts[i].toLowerCase()) || identifies(texts[i]));
   return { out: spliced(record, own, m.mark), count: own.length };
 }
 
@@ -315,23 +330,52 @@ class RecordRewriter extends Transform {
     const p = this.pending;
     const ends: number[] = [];
     let i = this.scanned;
+    // the next quote, line feed and carriage return from i; each looked for again only once passed
     let quote = nextUnit(p, QUOTE, i, unit);
-    let newline = nextUnit(p, NEWLINE, i, unit);
+    let lf = nextUnit(p, NEWLINE, i, unit);
+    let cr = nextUnit(p, CR, i, unit);
+    const advance = (to: number) => {
+      i = to;
+      if (quote >= 0 && quote < i) quote = nextUnit(p, QUOTE, i, unit);
+      if (lf >= 0 && lf < i) lf = nextUnit(p, NEWLINE, i, unit);
+      if (cr >= 0 && cr < i) cr = nextUnit(p, CR, i, unit);
+    };
+    /** Where to go on from next time when a carriage return ends the bytes (a line feed may follow). */
+    let resume = -1;
+    // where the record under way starts: a quote there opens a quoted cell (unknown after a cut)
+    let recordStart = this.cut ? -1 : 0;
     for (;;) {
       if (this.quoted) {
         if (quote < 0) break;
-        this.quoted = false;
-        i = quote + unit;
-        quote = nextUnit(p, QUOTE, i, unit);
-        if (newline >= 0 && newline < i) newline = nextUnit(p, NEWLINE, i, unit);
-      } else if (newline >= 0 && (quote < 0 || newline < quote)) {
-        i = newline + unit;
-        ends.push(i);
-        newline = nextUnit(p, NEWLINE, i, unit);
+        if (quote + 2 * unit > p.length && !atEnd) {
+          // a doubled quote or the closing one: the next unit says
+          resume = quote;
+          break;
+        }
+        const doubled = isUnit(p, quote + unit, QUOTE, unit);
+        if (!doubled) this.quoted = false;
+        advance(quote + (doubled ? 2 : 1) * unit);
+        continue;
+      }
+      // a record ends at a line feed, a CR LF, or a carriage return alone (old Mac files, which the import reads too)
+      const lineBreak = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
+      if (lineBreak >= 0 && (quote < 0 || lineBreak < quote)) {
+        let end = lineBreak + unit;
+        if (lineBreak === cr) {
+          if (lineBreak + 2 * unit > p.length) {
+            if (!atEnd) {
+              resume = lineBreak;
+              break;
+            }
+          } else if (isUnit(p, lineBreak + unit, NEWLINE, unit)) end += unit;
+        }
+        ends.push(end);
+        recordStart = end;
+        advance(end);
       } else if (quote >= 0) {
-        this.quoted = true;
-        i = quote + unit;
-        quote = nextUnit(p, QUOTE, i, unit);
+        // a quote inside a cell is text, as the import reads it
+        if (quote === recordStart || afterDelimiter(p, quote, this.m.delimiter)) this.quoted = true;
+        advance(quote + unit);
       } else break;
     }
     if (atEnd && (ends.length === 0 || ends[ends.length - 1] < p.length)) ends.push(p.length);
@@ -342,7 +386,7 @@ class RecordRewriter extends Transform {
     }
     this.pending = p.subarray(blockEnd);
     // nothing more to find before the end (but an odd byte of a UTF-16 unit, which waits for its pair)
-    this.scanned = Math.max(i, p.length - ((p.length - blockEnd) % unit)) - blockEnd;
+    this.scanned = (resume >= 0 ? resume : Math.max(i, p.length - ((p.length - blockEnd) % unit))) - blockEnd;
     if (!atEnd && this.pending.length > MAX_PENDING) {
       const keep = this.m.longest + (this.m.longest % unit);
       const replaced = replaceForms(this.pending, this.m, this.pending.length - keep);
@@ -357,7 +401,7 @@ class RecordRewriter extends Transform {
   /** Complete records (`ends` are their ends): the customer's own ones first, then every copy of the values. */
   private rewriteBlock(block: Buffer, ends: number[], firstIsCut: boolean): Buffer {
     let bytes = block;
-    if (this.m.ownCells.size > 0) {
+    if (this.m.identifying.size > 0) {
       const records = new Set<number>();
       for (const [at] of findForms(block, this.m.identifyingForms, this.m.unit)) {
         // the record holding the hit: the first whose end is past it
@@ -396,8 +440,10 @@ async function fileHolds(filePath: string, m: Matcher): Promise<boolean> {
   const stream = fs.createReadStream(filePath, { highWaterMark: 256 * 1024 });
   let tail: Buffer = Buffer.alloc(0);
   let offset = 0;
-  // a form that holds another is found through that one
-  const shortest = m.forms.filter((f) => !m.forms.some((g) => g !== f && g.bytes.length < f.bytes.length && (g.folded || !f.folded) && (g.folded ? fold(f.bytes, m.unit) : f.bytes).includes(g.bytes)));
+  // a form that holds another is found through that one; an identifying value too short to be replaced everywhere still marks the customer's own record
+  const all = [...m.forms, ...m.identifyingForms];
+  const shortest = all.filter((f) => !all.some((g) => g !== f && g.bytes.length < f.bytes.length && (g.folded || !f.folded) && (g.folded ? fold(f.bytes, m.unit) : f.bytes).includes(g.bytes)));
+  if (shortest.length === 0) return false;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const bytes = tail.length ? Buffer.concat([tail, chunk]) : chunk;
@@ -421,24 +467,38 @@ async function fileHolds(filePath: string, m: Matcher): Promise<boolean> {
  */
 export async function scrubCsvFile(filePath: string, values: ErasedValues, layout: CsvLayout): Promise<{ changed: boolean; replaced: number; size: number }> {
   const m = compile(values, layout);
-  const size = (await fsp.stat(filePath)).size;
-  if (m.forms.length === 0 || !(await fileHolds(filePath, m))) return { changed: false, replaced: 0, size };
-  const temporary = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${crypto.randomBytes(6).toString("hex")}.scrub`);
-  const rewriter = new RecordRewriter(m);
-  try {
-    await pipeline(fs.createReadStream(filePath, { highWaterMark: 256 * 1024 }), rewriter, fs.createWriteStream(temporary, { flags: "wx", mode: 0o600 }));
-    const handle = await fsp.open(temporary, "r+");
+  for (let attempt = 1; ; attempt++) {
+    const before = await fsp.stat(filePath);
+    if (!(await fileHolds(filePath, m))) return { changed: false, replaced: 0, size: before.size };
+    const temporary = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${crypto.randomBytes(6).toString("hex")}.scrub`);
+    const rewriter = new RecordRewriter(m);
     try {
-      await handle.datasync();
-    } finally {
-      await handle.close();
+      await pipeline(fs.createReadStream(filePath, { highWaterMark: 256 * 1024 }), rewriter, fs.createWriteStream(temporary, { flags: "wx", mode: 0o600 }));
+      // a short external id found only inside other text: nothing to replace, the file stays
+      if (rewriter.count === 0) {
+        await fsp.rm(temporary, { force: true });
+        return { changed: false, replaced: 0, size: before.size };
+      }
+      const handle = await fsp.open(temporary, "r+");
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      // another erasure (another process) rewrote it meanwhile: this copy would bring back what that one took out
+      const now = await fsp.stat(filePath);
+      if (now.ino !== before.ino || now.mtimeMs !== before.mtimeMs || now.size !== before.size) {
+        await fsp.rm(temporary, { force: true });
+        if (attempt < 3) continue;
+        throw new Error("the file kept changing while it was being rewritten");
+      }
+      await fsp.rename(temporary, filePath);
+    } catch (error) {
+      await fsp.rm(temporary, { force: true });
+      throw error;
     }
-    await fsp.rename(temporary, filePath);
-  } catch (error) {
-    await fsp.rm(temporary, { force: true });
-    throw error;
+    return { changed: true, replaced: rewriter.count, size: (await fsp.stat(filePath)).size };
   }
-  return { changed: true, replaced: rewriter.count, size: (await fsp.stat(filePath)).size };
 }
 
 // --- the store's files ------------------------------------------------------------------------
@@ -479,7 +539,16 @@ const missing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "
  * Scrubs every stored file of the erased customer's values. Never throws: what fails is logged by
  * the file's kind and id (never a value) and deleted, or left to the job.
  */
-export async function scrubStoredFiles(db: Database, values: ErasedValues, now: Date, deps: FileScrubDeps & { customerId?: number }): Promise<FileScrubReport> {
+export function scrubStoredFiles(db: Database, values: ErasedValues, now: Date, deps: FileScrubDeps & { customerId?: number }): Promise<FileScrubReport> {
+  // one erasure's files at a time in a process: two rewriting one file at once would each bring back what the other took out
+  const run = scrubbing.then(() => scrubAll(db, values, now, deps));
+  scrubbing = run.catch(() => undefined);
+  return run;
+}
+
+let scrubbing: Promise<unknown> = Promise.resolve();
+
+async function scrubAll(db: Database, values: ErasedValues, now: Date, deps: FileScrubDeps & { customerId?: number }): Promise<FileScrubReport> {
   const report: FileScrubReport = { scrubbed: 0, deleted: 0, leftovers: 0 };
   const leftovers: StoredFile[] = [];
   const failed = async (file: StoredFile, error: unknown) => {

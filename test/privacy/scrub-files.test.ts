@@ -40,10 +40,10 @@ function fileOf(bytes: Buffer): string {
 }
 
 /** Writes `text` in the encoding, scrubs it, and checks the bytes are exactly `expected` in the same encoding. */
-async function expectScrubbed(text: string, expected: string, layout: CsvLayout, bom = "") {
+async function expectScrubbed(text: string, expected: string, layout: CsvLayout, bom = "", erased = values) {
   const encode = (t: string) => iconv.encode(t, layout.encoding, { addBOM: false });
   const file = fileOf(Buffer.concat([Buffer.from(bom, "binary"), encode(text)]));
-  const outcome = await scrubCsvFile(file, values, layout);
+  const outcome = await scrubCsvFile(file, erased, layout);
   expect(outcome.changed).toBe(true);
   const after = fs.readFileSync(file);
   expect(after.equals(Buffer.concat([Buffer.from(bom, "binary"), encode(expected)])), iconv.decode(after, layout.encoding)).toBe(true);
@@ -90,6 +90,23 @@ describe("scrubbing one CSV file", () => {
     const file = fileOf(Buffer.concat([Buffer.from("id,note\nW-1,caf\xe9 \x81\n", "binary"), Buffer.from(`${ZQ.email},x\n`)]));
     expect((await scrubCsvFile(file, values, { encoding: "windows-1252", delimiter: "," })).changed).toBe(true);
     expect(fs.readFileSync(file).equals(Buffer.from("id,note\nW-1,caf\xe9 \x81\n[erased],x\n", "binary"))).toBe(true);
+  });
+
+  it("records as the import reads them: a quote inside a cell is text, a carriage return alone ends a record, a doubled quote stays in its cell", async () => {
+    // were the quote in 5" read as opening a cell, the next record would join the customer's and lose its first name
+    const text = `id,name,note\r${ZQ.externalId},${ZQ.firstName},5" tall\rB-1,${ZQ.firstName},x"y\rB-2,"a ""quoted"" ${ZQ.firstName}\r",z\r`;
+    const expected = `id,name,note\r[erased],[erased],5" tall\rB-1,${ZQ.firstName},x"y\rB-2,"a ""quoted"" ${ZQ.firstName}\r",z\r`;
+    await expectScrubbed(text, expected, { encoding: "utf-8", delimiter: "," });
+  });
+
+  it("a short external id marks the customer's own record but is not replaced inside others' text; a file where it only stands in text is not rewritten", async () => {
+    const short = erasedValuesOf({ ...ZQ, externalId: "42", email: null, phone: null, firstName: "Al", lastName: null }, [], []);
+    await expectScrubbed("id,name\n42,Al\n142,Al\n", "id,name\n[erased],[erased]\n142,Al\n", { encoding: "utf-8", delimiter: "," }, "", short);
+    const file = fileOf(Buffer.from("id,name\n142,Al\n"));
+    const before = fs.statSync(file);
+    expect((await scrubCsvFile(file, short, { encoding: "utf-8", delimiter: "," })).changed).toBe(false);
+    expect(fs.statSync(file).ino).toBe(before.ino);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".scrub"))).toEqual([]);
   });
 
   it("a file that holds none of the values is not touched", async () => {
