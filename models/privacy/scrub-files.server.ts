@@ -92,6 +92,12 @@ interface Form {
   bytes: Buffer;
   /** Searched in the case-folded copy of the bytes. */
   folded: boolean;
+  /** The form starts (ends) with a letter, digit or underscore: a match needs no such character before (after) it. */
+  wordStart: boolean;
+  wordEnd: boolean;
+  /** The form starts (ends) with a digit: a number's decimal point or comma does not end it either. */
+  digitStart: boolean;
+  digitEnd: boolean;
 }
 
 /** The values as the bytes they would be in a file of one layout. */
@@ -111,6 +117,7 @@ interface Matcher {
 }
 
 const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+const WORD = /^[A-Za-z0-9_]$/;
 
 /** What a value may look like inside a CSV cell: as it is, with its quotes doubled, with the apostrophe that keeps a formula inert in front. */
 function csvForms(value: string): string[] {
@@ -132,9 +139,12 @@ function compile(values: ErasedValues, layout: CsvLayout): Matcher {
   const formsOf = (list: string[], folded: boolean): Form[] =>
     list
       .flatMap(csvForms)
-      .map((f) => encode(folded ? asciiLower(f) : f))
-      .filter((b): b is Buffer => b !== null && b.length > 0)
-      .map((bytes) => ({ bytes, folded }));
+      .map((f) => ({ text: f, bytes: encode(folded ? asciiLower(f) : f) }))
+      .filter((f): f is { text: string; bytes: Buffer } => f.bytes !== null && f.bytes.length > 0)
+      .map(({ text, bytes }) => {
+        const [first, last] = [text[0], text[text.length - 1]];
+        return { bytes, folded, wordStart: WORD.test(first), wordEnd: WORD.test(last), digitStart: /\d/.test(first), digitEnd: /\d/.test(last) };
+      });
   const forms = [...formsOf(values.exact, false), ...formsOf(values.anyCase, true)].sort((a, b) => b.bytes.length - a.bytes.length);
   const emails = new Set(values.anyCase.map(asciiLower));
   const identifyingForms = [...formsOf(values.identifying.filter((v) => !emails.has(asciiLower(v))), false), ...formsOf(values.identifying.filter((v) => emails.has(asciiLower(v))), true)];
@@ -177,17 +187,47 @@ function fold(bytes: Buffer, unit: number): Buffer {
 
 const needsFold = (forms: Form[]) => forms.some((f) => f.folded);
 
-/** Where the forms are in `bytes`, at code-unit boundaries, starting before `before`: longer forms first, never two overlapping, in order. */
-function findForms(bytes: Buffer, forms: Form[], unit: number, before = bytes.length, first = false): Array<[number, number]> {
+/** The ASCII byte of the code unit at `at`, or -1 (outside the bytes, or not ASCII). */
+function asciiAt(bytes: Buffer, at: number, unit: number): number {
+  if (at < 0 || at + unit > bytes.length || (unit === 2 && bytes[at + 1] !== 0)) return -1;
+  return bytes[at] < 0x80 ? bytes[at] : -1;
+}
+
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+const isWordByte = (b: number) => isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f;
+
+/**
+ * Whether the text goes on as one word from the code unit at `at` (away from the match, in
+ * `step`): a letter, digit or underscore; after a digit, also a decimal point or comma before a
+ * digit (1234 is not in 1234.50).
+ */
+function wordGoesOn(bytes: Buffer, at: number, step: number, unit: number, digitEdge: boolean): boolean {
+  const b = asciiAt(bytes, at, unit);
+  if (isWordByte(b)) return true;
+  return digitEdge && (b === 0x2e || b === 0x2c) && isDigit(asciiAt(bytes, at + step, unit));
+}
+
+/**
+ * Where the forms are in `bytes`, at code-unit boundaries, starting before `before`: longer forms
+ * first, never two overlapping, in order. With `whole`, a form that starts or ends with a letter or
+ * digit counts only where no letter or digit goes on past it: an external id 1234 is not in the
+ * phone +35988123456 nor in B-12345, an email not inside a longer one.
+ */
+function findForms(bytes: Buffer, forms: Form[], unit: number, options: { before?: number; first?: boolean; whole?: boolean } = {}): Array<[number, number]> {
+  const before = options.before ?? bytes.length;
   const folded = needsFold(forms) ? fold(bytes, unit) : bytes;
   const found: Array<[number, number]> = [];
+  // bytes taken by a match: forms come longest first, so one overlapping a taken match has its first or last byte in it
+  const taken = options.first ? null : new Uint8Array(bytes.length);
   for (const form of forms) {
     const hay = form.folded ? folded : bytes;
     for (let at = hay.indexOf(form.bytes); at >= 0 && at < before; at = hay.indexOf(form.bytes, at + 1)) {
       const end = at + form.bytes.length;
-      if (at % unit !== 0 || found.some(([s, e]) => at < e && end > s)) continue;
+      if (at % unit !== 0 || (taken && (taken[at] || taken[end - 1]))) continue;
+      if (options.whole && ((form.wordStart && wordGoesOn(bytes, at - unit, -unit, unit, form.digitStart)) || (form.wordEnd && wordGoesOn(bytes, end, unit, unit, form.digitEnd)))) continue;
       found.push([at, end]);
-      if (first) return found;
+      if (!taken) return found;
+      taken.fill(1, at, end);
     }
   }
   return found.sort((a, b) => a[0] - b[0]);
@@ -212,7 +252,7 @@ function spliced(bytes: Buffer, ranges: Array<[number, number]>, by: Buffer | Bu
  * goes on), so that a value cut by the boundary is replaced whole now and not seen again next time.
  */
 function replaceForms(bytes: Buffer, m: Matcher, before = bytes.length): { out: Buffer; end: number; count: number } {
-  const found = findForms(bytes, m.forms, m.unit, before);
+  const found = findForms(bytes, m.forms, m.unit, { before, whole: true });
   const end = Math.max(before, ...found.map(([, e]) => e));
   return { out: spliced(bytes, found, m.mark, end), end, count: found.length };
 }
@@ -433,7 +473,7 @@ class RecordRewriter extends Transform {
 }
 
 /** Whether any form is in `bytes`. */
-const holdsAny = (bytes: Buffer, forms: Form[], unit: number) => findForms(bytes, forms, unit, bytes.length, true).length > 0;
+const holdsAny = (bytes: Buffer, forms: Form[], unit: number) => findForms(bytes, forms, unit, { first: true }).length > 0;
 
 /** Whether the file holds any of the values (a read, no write): most files do not and are left as they are. */
 async function fileHolds(filePath: string, m: Matcher): Promise<boolean> {

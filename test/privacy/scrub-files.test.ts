@@ -109,6 +109,13 @@ describe("scrubbing one CSV file", () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".scrub"))).toEqual([]);
   });
 
+  it("a value counts only whole: a numeric external id is not taken out of others' ids, phones or amounts, nor an email out of a longer one", async () => {
+    const numeric = erasedValuesOf({ ...ZQ, externalId: "1234", email: "ann@shop.test", phone: null, firstName: "Al", lastName: null }, [], []);
+    const text = 'id,phone,total,note\n1234,,10.00,x\nB-12345,+359881234567,1234.50,asked about 1234 and xann@shop.test\nC-1,,"1,234",mail ANN@shop.test.\n';
+    const expected = 'id,phone,total,note\n[erased],,10.00,x\nB-12345,+359881234567,1234.50,asked about [erased] and xann@shop.test\nC-1,,"1,234",mail [erased].\n';
+    await expectScrubbed(text, expected, { encoding: "utf-8", delimiter: "," }, "", numeric);
+  });
+
   it("a file that holds none of the values is not touched", async () => {
     const file = fileOf(Buffer.from("externalId,email\nB-1,bea@shop.test\n"));
     const before = fs.statSync(file);
