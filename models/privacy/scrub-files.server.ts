@@ -521,6 +521,7 @@ export async function scrubCsvFile(filePath: string, values: ErasedValues, layou
       }
       const handle = await fsp.open(temporary, "r+");
       try {
+        await handle.chmod(before.mode & 0o777);
         await handle.datasync();
       } finally {
         await handle.close();
