@@ -1,4 +1,5 @@
 // The console's background jobs by name: what the jobs page lists and the worker defines.
+import type { StoredFile } from "../models/privacy/scrub-files.server";
 
 export const JOB_NAMES = {
   /** One per recomputed segment (unique by segment id): repeating for dynamic and accumulating, once for a snapshot. */
@@ -25,6 +26,8 @@ export const JOB_NAMES = {
   runExport: "run-export",
   /** Hourly: deletes the files of exports past their expiry. */
   pruneExports: "prune-exports",
+  /** Deletes the files an erasure could not scrub or that were in use then (an import or export under way), once free. */
+  removeErasureLeftovers: "remove-erasure-leftovers",
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
@@ -53,4 +56,9 @@ export interface CampaignJobData {
 
 export interface ExportJobData {
   exportId: number;
+}
+
+export interface ErasureLeftoversJobData {
+  /** By kind, id and path: never the erased values. */
+  files: StoredFile[];
 }

@@ -10,6 +10,7 @@ import { defineStartCampaign } from "./start-campaign";
 import { defineFollowSegmentEvents } from "./follow-segment-events";
 import { defineRunAutomationFirings } from "./run-automation-firings";
 import { definePruneExports, defineRunExport } from "./run-export";
+import { defineRemoveErasureLeftovers } from "./erasure-leftovers";
 import type { WorkerDeps } from "./worker-deps";
 
 /** Defines every job a worker runs on its Agenda. */
@@ -26,4 +27,5 @@ export function defineWorkerJobs(agenda: Agenda, deps: WorkerDeps): void {
   defineRunAutomationFirings(agenda, deps);
   defineRunExport(agenda, deps);
   definePruneExports(agenda, deps);
+  defineRemoveErasureLeftovers(agenda, deps);
 }

@@ -2,3 +2,4 @@
 export { listConsentHistory } from "../../models/privacy/consents.server";
 export { answerAccessRequest, exportFileName, type ExportFormat } from "../../models/privacy/requests.server";
 export { eraseCustomer, customerIdByExternalId, erasedAtOf, erasureSubject } from "../../models/privacy/erase.server";
+export { erasureFileDeps } from "../../jobs/erasure-leftovers";

@@ -4,7 +4,7 @@ import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { msg } from "../../models/messages";
-import { eraseCustomer, erasureSubject } from "~/domain/privacy.server";
+import { eraseCustomer, erasureFileDeps, erasureSubject } from "~/domain/privacy.server";
 
 export type EraseActionData = { ok: false; field: "confirmation"; reason: "mismatch" };
 
@@ -25,6 +25,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const typed = String(form.get("confirmation") ?? "").trim();
     if (typed !== customer.externalId) return json<EraseActionData>({ ok: false, field: "confirmation", reason: "mismatch" }, { status: 400 });
   }
-  await eraseCustomer(db, customerId, { userId: user.id, ip: context.clientIp }, new Date());
+  await eraseCustomer(db, customerId, { userId: user.id, ip: context.clientIp }, new Date(), erasureFileDeps(context.services));
   return redirect(`/customers/${customerId}`);
 }

@@ -2,7 +2,8 @@
 // (erased_at set, every personal column emptied, the external id replaced by a token no shop will
 // send) so that their orders keep a customer and every revenue figure stays as it was; everything
 // else that holds their data is deleted or blanked, in one transaction, with a change-log entry that
-// makes every process's fact index drop them within seconds.
+// makes every process's fact index drop them within seconds. Once that has committed, the files on
+// disk that may hold their values are scrubbed or deleted (scrub-files.server.ts).
 import crypto from "node:crypto";
 import { Op, QueryTypes, type Transaction } from "sequelize";
 import type { Database } from "../db";
@@ -10,8 +11,11 @@ import { recordAudit, type AuditActor } from "../audit.server";
 import { appendChanges } from "../change-log.server";
 import { appendConsents, type ConsentChange } from "./consents.server";
 import { CHANNELS } from "../models";
+import { erasedValuesOf, scrubStoredFiles, type ErasedValues, type FileScrubDeps, type FileScrubReport } from "./scrub-files.server";
 
-export type EraseOutcome = { ok: true; customerId: number; erasedAt: Date; alreadyErased: boolean } | { ok: false; reason: "not_found" };
+export type EraseOutcome =
+  | { ok: true; customerId: number; erasedAt: Date; alreadyErased: boolean; /** What became of the stored files; absent when already erased. */ files?: FileScrubReport }
+  | { ok: false; reason: "not_found" };
 
 /** Prefix of the external id an erased customer's row gets; the rest is random, so it is never reused. */
 export const ERASED_ID_PREFIX = "erased-";
@@ -20,10 +24,14 @@ const CHUNK = 500;
 
 /**
  * Erases one customer. Erasing an erased customer again changes nothing and says so. The audit
- * entry names who, when and the internal id, never the erased values.
+ * entry names who, when and the internal id, never the erased values. After the commit the stored
+ * files are scrubbed (`files` logs what fails and saves the job that removes what cannot be done
+ * now); that never makes the erasure fail.
  */
-export async function eraseCustomer(db: Database, customerId: number, actor: AuditActor, now: Date): Promise<EraseOutcome> {
-  return db.sequelize.transaction(async (t) => {
+export async function eraseCustomer(db: Database, customerId: number, actor: AuditActor, now: Date, files: FileScrubDeps): Promise<EraseOutcome> {
+  // the values to look for in files: in memory only, never stored
+  let values: ErasedValues | null = null;
+  const outcome = await db.sequelize.transaction(async (t) => {
     const lock = db.dialect === "mysql" ? t.LOCK.UPDATE : undefined;
     const customer = await db.models.Customer.findByPk(customerId, { transaction: t, lock, raw: true });
     if (!customer) return { ok: false as const, reason: "not_found" as const };
@@ -36,6 +44,8 @@ export async function eraseCustomer(db: Database, customerId: number, actor: Aud
     const copied = [customer.externalId, customer.email, customer.phone, fullName, reversedName, ...identities.map((i) => i.address)].filter(
       (v): v is string => typeof v === "string" && v.length >= 3,
     );
+    const fieldValues = await db.models.CustomerFieldValue.findAll({ where: { customerId }, attributes: ["valueText", "valueNumber", "valueDate"], transaction: t, raw: true });
+    values = erasedValuesOf(customer, identities, fieldValues);
 
     await withdrawConsents(db, customer, identities, actor, t, now);
     await blankCustomer(db, customerId, t, now);
@@ -50,6 +60,8 @@ export async function eraseCustomer(db: Database, customerId: number, actor: Aud
     await recordAudit(db, actor, "customer.erase", { type: "customer", id: customerId }, t, now);
     return { ok: true as const, customerId, erasedAt: now, alreadyErased: false };
   });
+  if (!outcome.ok || outcome.alreadyErased || !values) return outcome;
+  return { ...outcome, files: await scrubStoredFiles(db, values, now, { ...files, customerId }) };
 }
 
 async function withdrawConsents(

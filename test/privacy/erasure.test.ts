@@ -17,6 +17,7 @@ import { createUser } from "../../models/users.server";
 import { createImport, saveImportMapping } from "../../models/imports/imports.server";
 import { checkImport, runImport } from "../../models/imports/run-import.server";
 import { eraseCustomer } from "../../models/privacy/erase.server";
+import { erasureFileDeps } from "../../jobs/erasure-leftovers";
 import type { Database } from "../../models/db";
 import { until } from "../worker/support";
 
@@ -218,7 +219,7 @@ describe(`erasure on ${testDialect}`, () => {
 
   it("erasing again changes nothing; the erased external id is unknown, then makes a new, empty customer", async () => {
     const db = app.db;
-    const again = await eraseCustomer(db, customerId, {}, new Date());
+    const again = await eraseCustomer(db, customerId, {}, new Date(), erasureFileDeps(app.services));
     expect(again).toMatchObject({ ok: true, alreadyErased: true });
     expect(await db.models.AuditEntry.count({ where: { action: "customer.erase" } })).toBe(1);
     expect((await api.get(`/customers/${encodeURIComponent(ZQ.externalId)}`)).status).toBe(404);
