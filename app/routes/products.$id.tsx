@@ -21,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title
 
 const productIdOf = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Not found: there is no such product.", { status: 404, statusText: "Not Found" });
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response(msg("admin.noSuchProduct"), { status: 404, statusText: "Not Found" });
   return id;
 };
 
@@ -29,7 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, ...PRODUCT_READERS);
   const db = context.services.db;
   const [product, store] = await Promise.all([getProduct(db, productIdOf(params)), getStoreSettings(db)]);
-  if (!product) throw new Response("Not found: there is no such product.", { status: 404, statusText: "Not Found" });
+  if (!product) throw new Response(msg("admin.noSuchProduct"), { status: 404, statusText: "Not Found" });
   const canEdit = (PRODUCT_EDITORS as readonly string[]).includes(user.role);
   return json({ product, store: { locale: store.locale, currency: store.currency }, canEdit, choices: canEdit ? await restrictionChoices(db) : [] });
 }
@@ -54,7 +54,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readForm(request, context);
   const db = context.services.db;
   const product = await getProduct(db, productIdOf(params));
-  if (!product) throw new Response("Not found: there is no such product.", { status: 404, statusText: "Not Found" });
+  if (!product) throw new Response(msg("admin.noSuchProduct"), { status: 404, statusText: "Not Found" });
   const parsed = RestrictSchema.safeParse({ intent: form.get("intent"), variantId: form.get("variantId"), segmentIds: form.getAll("segmentIds") });
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({ field: i.path.join("."), reason: i.message }));
