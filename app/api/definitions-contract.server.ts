@@ -2,6 +2,7 @@
 // registration questions, and the questions a customer has not answered yet. contract.server.ts
 // merges these into the API's contract (validation and the OpenAPI document come from them).
 import { z } from "zod/v4";
+import { msg, zmsg } from "../../models/messages";
 import { ExternalId } from "../../models/ingest/schemas";
 import { oneLine } from "../../models/ingest/text";
 import {
@@ -28,22 +29,23 @@ export const StoreRecord = z
 
 export const StorePatch = z
   .strictObject({
-    name: oneLine(z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters")).optional(),
+    // zod's own messages: "must be text", "must not be empty", "must be at most 200 characters long"
+    name: oneLine(z.string().trim().min(1).max(200)).optional(),
     timeZone: z
-      .string({ error: "must be an IANA time zone such as Europe/Sofia" })
+      .string(zmsg("admin.timeZone"))
       .trim()
-      .transform((v, ctx) => canonicalTimeZone(v) ?? (ctx.addIssue({ code: "custom", message: "must be an IANA time zone such as Europe/Sofia" }), z.NEVER))
+      .transform((v, ctx) => canonicalTimeZone(v) ?? (ctx.addIssue({ code: "custom", message: msg("admin.timeZone") }), z.NEVER))
       .optional(),
     currency: z
-      .string({ error: "must be an ISO 4217 currency code such as EUR" })
+      .string(zmsg("admin.currency"))
       .trim()
       .toUpperCase()
-      .refine(isCurrency, "must be an ISO 4217 currency code such as EUR")
+      .refine(isCurrency, zmsg("admin.currency"))
       .optional(),
     locale: z
-      .string({ error: "must be a locale such as bg-BG" })
+      .string(zmsg("admin.locale"))
       .trim()
-      .transform((v, ctx) => canonicalLocale(v) ?? (ctx.addIssue({ code: "custom", message: "must be a locale such as bg-BG" }), z.NEVER))
+      .transform((v, ctx) => canonicalLocale(v) ?? (ctx.addIssue({ code: "custom", message: msg("admin.locale") }), z.NEVER))
       .optional(),
   })
   .meta({ description: "Changes to the store's settings; absent members keep their value. Each change is in the audit log." });
@@ -96,7 +98,7 @@ export const QuestionsToAsk = z
   .meta({ description: "The active questions the customer has not answered, in the store's order: what to ask at the next interaction. Answer them through the customer upsert's answers." });
 
 const keyParam = (what: string) => ({
-  key: { description: `The ${what}'s key.`, schema: oneLine(z.string().min(1, "must not be empty").max(64, "must be at most 64 characters")) },
+  key: { description: `The ${what}'s key.`, schema: oneLine(z.string().min(1).max(64)) },
 });
 
 export const definitionContract = {

@@ -2,6 +2,7 @@
 // the API's contract, so the routes validate with these schemas and the OpenAPI document is
 // generated from them.
 import { z } from "zod/v4";
+import { msg, zmsg } from "../../models/messages";
 import { SegmentCode } from "../../segments/definition";
 import { DEFAULT_COLUMNS, EXPORT_FORMATS, ExportColumns, FIXED_COLUMNS, isUsableDelimiter } from "../../models/exports/columns";
 import { CUSTOMER_SORTS, LIST_CHANNELS, MAX_SEGMENT_FILTERS } from "../../models/customers/list-query";
@@ -9,22 +10,25 @@ import { EXPORT_STATUSES } from "../../models/export-models";
 import type { EndpointContract } from "./contract.server";
 
 const Moment = z.iso.datetime().meta({ example: "2026-03-01T09:30:00.000Z" });
-const Id = z.string().regex(/^[1-9]\d{0,9}$/, "must be an export id");
+const Id = z.string().regex(/^[1-9]\d{0,9}$/, zmsg("admin.notExportId"));
 
-const segmentCodes = z.array(SegmentCode, { error: "must be a list of segment codes" }).min(1, "name at least one segment").max(MAX_SEGMENT_FILTERS, `at most ${MAX_SEGMENT_FILTERS} segments`);
+const segmentCodes = z
+  .array(SegmentCode, zmsg("admin.segmentCodesType"))
+  .min(1, zmsg("admin.nameSegment"))
+  .max(MAX_SEGMENT_FILTERS, zmsg("admin.segmentsMax", { count: MAX_SEGMENT_FILTERS }));
 
 export const ExportCustomerFilters = z
   .strictObject({
-    q: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional().meta({ description: "The customer list's search: a name, email, phone or external id." }),
-    country: z.string().regex(/^[A-Za-z]{2}$/, "must be a 2-letter country code").optional(),
+    q: z.string().trim().min(1).max(200).optional().meta({ description: "The customer list's search: a name, email, phone or external id." }),
+    country: z.string().regex(/^[A-Za-z]{2}$/, zmsg("admin.countryCode")).optional(),
     group: z.string().min(1).max(200).optional().meta({ description: "A customer group, by name." }),
     tag: z.string().min(1).max(200).optional().meta({ description: "A tag, by name." }),
     manager: z.string().min(1).max(320).optional().meta({ description: "The responsible manager's email, or none for customers nobody is responsible for." }),
-    marketing: z.enum(["yes", "no"], { error: "must be yes or no" }).optional(),
-    channel: z.enum(LIST_CHANNELS, { error: `must be one of ${LIST_CHANNELS.join(", ")}` }).optional().meta({ description: "Subscribed on this channel." }),
+    marketing: z.enum(["yes", "no"], zmsg("admin.yesOrNo")).optional(),
+    channel: z.enum(LIST_CHANNELS).optional().meta({ description: "Subscribed on this channel." }),
     segment: segmentCodes.optional().meta({ description: "Members of every one of these segments." }),
     notSegment: segmentCodes.optional().meta({ description: "Members of none of these segments." }),
-    sort: z.enum(CUSTOMER_SORTS, { error: `must be one of ${CUSTOMER_SORTS.join(", ")}` }).optional().meta({ description: "The rows' order, as the customer list sorts (default newest)." }),
+    sort: z.enum(CUSTOMER_SORTS).optional().meta({ description: "The rows' order, as the customer list sorts (default newest)." }),
   })
   .meta({ description: "The customer list's search and filters: the export holds the customers they match." });
 
@@ -32,19 +36,19 @@ export const ExportInput = z
   .strictObject({
     segment: SegmentCode.optional().meta({ description: "Export this segment's members (by code), in customer id order." }),
     customers: ExportCustomerFilters.optional(),
-    format: z.enum(EXPORT_FORMATS, { error: "must be csv or xlsx" }).default("csv"),
+    format: z.enum(EXPORT_FORMATS, zmsg("admin.exportFormat")).default("csv"),
     columns: ExportColumns.default([...DEFAULT_COLUMNS]).meta({
       description: `The columns, in order: ${FIXED_COLUMNS.join(", ")} (enteredAt only for a segment), or field:<custom field key>.`,
     }),
     delimiter: z
       .string()
-      .refine(isUsableDelimiter, "must be one character that is not a letter, digit, quote, space or line break (a tab is fine)")
+      .refine(isUsableDelimiter, zmsg("admin.delimiter"))
       .default(",")
       .meta({ description: "The CSV field delimiter: one character, e.g. , ; or a tab." }),
-    bom: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Start the CSV with a UTF-8 byte order mark, so Excel reads Cyrillic and Greek." }),
+    bom: z.boolean().default(false).meta({ description: "Start the CSV with a UTF-8 byte order mark, so Excel reads Cyrillic and Greek." }),
   })
   .superRefine((input, ctx) => {
-    if ((input.segment === undefined) === (input.customers === undefined)) ctx.addIssue({ code: "custom", path: ["segment"], message: "give either segment (a segment's code) or customers (the list's filters), not both and not neither" });
+    if ((input.segment === undefined) === (input.customers === undefined)) ctx.addIssue({ code: "custom", path: ["segment"], message: msg("admin.segmentOrCustomers") });
   })
   .meta({ description: "What to export: a segment's members or the filtered customers, as CSV or XLSX with the chosen columns. Formula-like text cells get a leading apostrophe." });
 

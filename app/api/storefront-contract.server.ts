@@ -2,6 +2,7 @@
 // (docs/decisions/0037, 0038): what they take and answer. contract.server.ts merges them into the
 // API's contract, so the routes validate with these schemas and the OpenAPI document is made of them.
 import { z } from "zod/v4";
+import { msg, zmsg } from "../../models/messages";
 import { ExternalId } from "../../models/ingest/schemas";
 import { SegmentCode } from "../../segments/definition";
 import { MAX_SEGMENTS_PER_VARIANT } from "../../models/storefront/limits";
@@ -13,22 +14,22 @@ export const MAX_LOOKUP_PRODUCTS = 50;
 export const StorefrontQuery = z.strictObject({
   products: z
     .string()
-    .max(4000, "is too long")
+    .max(4000)
     .optional()
     .transform((s, ctx) => {
       if (s === undefined) return undefined;
       const ids = s.split(",").map((p) => p.trim()).filter(Boolean);
       if (ids.length === 0) {
-        ctx.addIssue({ code: "custom", message: "name at least one product external id, or leave it out" });
+        ctx.addIssue({ code: "custom", message: msg("admin.nameProduct") });
         return z.NEVER;
       }
       if (ids.length > MAX_LOOKUP_PRODUCTS) {
-        ctx.addIssue({ code: "custom", message: `name at most ${MAX_LOOKUP_PRODUCTS} products` });
+        ctx.addIssue({ code: "custom", message: msg("admin.productsMax", { count: MAX_LOOKUP_PRODUCTS }) });
         return z.NEVER;
       }
       const bad = ids.find((id) => !ExternalId.safeParse(id).success);
       if (bad !== undefined) {
-        ctx.addIssue({ code: "custom", message: `${bad.slice(0, 70)} is not a product external id` });
+        ctx.addIssue({ code: "custom", message: msg("admin.notProductId", { id: bad.slice(0, 70) }) });
         return z.NEVER;
       }
       return ids;
@@ -71,8 +72,8 @@ export const VariantSegments = z
 export const VariantSegmentsInput = z
   .strictObject({
     segments: z
-      .array(SegmentCode, { error: "must be a list of segment codes" })
-      .max(MAX_SEGMENTS_PER_VARIANT, `must name at most ${MAX_SEGMENTS_PER_VARIANT} segments`)
+      .array(SegmentCode, zmsg("admin.segmentCodesType"))
+      .max(MAX_SEGMENTS_PER_VARIANT, zmsg("admin.variantSegmentsMax", { count: MAX_SEGMENTS_PER_VARIANT }))
       .meta({ description: "Codes of the segments whose members may see the variant; an empty list lifts the restriction." }),
   })
   .meta({ description: "The segments a variant is restricted to, replacing the ones it had." });

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DataTable } from "~/components/ui/DataTable";
 import { z } from "../../models/zod";
+import { msg } from "../../models/messages";
 import { requireRole } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { formatDateTime } from "~/format";
@@ -35,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = AuditQuerySchema.safeParse(params);
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path.join(".") || "query";
-    throw new Response(`The audit log's "${field}" parameter is not valid.`, { status: 400, statusText: "Bad Request" });
+    throw new Response(msg("admin.auditParameter", { field }), { status: 400, statusText: "Bad Request" });
   }
   const { action, user, before, after } = parsed.data;
   const [page, actions, users, store] = await Promise.all([

@@ -8,6 +8,7 @@ import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { deleteCustomField, getCustomField, segmentsUsingField, updateCustomField } from "~/domain/definitions.server";
 import { FIELD_TYPES } from "../../models/registration/definitions";
+import { msg } from "../../models/messages";
 import { errorsByField, fieldFromForm } from "./admin.ui/definition-forms";
 import { ErrorSummary, FieldProblems } from "./admin.ui/definitions";
 import { ConfirmForm, Notice } from "./admin.ui/parts";
@@ -15,7 +16,7 @@ import { pageTitle, titled } from "~/title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("field")) }];
 
-const notFound = () => new Response("Not found: there is no such custom field.", { status: 404, statusText: "Not Found" });
+const notFound = () => new Response(msg("admin.noSuchField"), { status: 404, statusText: "Not Found" });
 
 function idOf(params: { id?: string }): number {
   if (!/^[1-9]\d{0,9}$/.test(params.id ?? "")) throw notFound();

@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { DataTable } from "~/components/ui/DataTable";
 import { createCustomField, listCustomFields, updateCustomField } from "~/domain/definitions.server";
 import { FIELD_TYPES } from "../../models/registration/definitions";
+import { msg } from "../../models/messages";
 import { errorsByField, fieldFromForm } from "./admin.ui/definition-forms";
 import { ErrorSummary, FieldProblems, MoveButtons } from "./admin.ui/definitions";
 import { Notice } from "./admin.ui/parts";
@@ -30,9 +31,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.get("intent") === "move") {
     const id = Number(form.get("id"));
     const position = Number(form.get("position"));
-    if (!Number.isInteger(id) || !Number.isInteger(position) || position < 0) return json({ intent: "move" as const, errors: [{ field: "position", reason: "is not a place in the list" }] }, 400);
+    if (!Number.isInteger(id) || !Number.isInteger(position) || position < 0) return json({ intent: "move" as const, errors: [{ field: "position", reason: msg("admin.notPlaceInList") }] }, 400);
     const out = await updateCustomField(db, { id }, { position }, ctx);
-    if (!out.ok) return json({ intent: "move" as const, errors: out.kind === "missing" ? [{ field: "id", reason: "is not a custom field" }] : out.errors }, 400);
+    if (!out.ok) return json({ intent: "move" as const, errors: out.kind === "missing" ? [{ field: "id", reason: msg("admin.notCustomField") }] : out.errors }, 400);
     return json({ intent: "move" as const, errors: [] });
   }
   const out = await createCustomField(db, fieldFromForm(form, true), ctx);

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "../../models/zod";
+import { msg } from "../../models/messages";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -39,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = JobsQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path.join(".") || "query";
-    throw new Response(`The jobs page's "${field}" parameter is not valid.`, { status: 400, statusText: "Bad Request" });
+    throw new Response(msg("admin.jobsParameter", { field }), { status: 400, statusText: "Bad Request" });
   }
   const { name, state, page } = parsed.data;
   const [counts, names, list, store] = await Promise.all([

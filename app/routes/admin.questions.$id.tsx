@@ -9,13 +9,14 @@ import { deleteQuestion, getQuestion, segmentsUsingQuestion, updateQuestion } fr
 import { questionFromForm } from "./admin.ui/definition-forms";
 import { ErrorSummary, QuestionEditor } from "./admin.ui/definitions";
 import { ConfirmForm, Notice } from "./admin.ui/parts";
+import { msg } from "../../models/messages";
 import { pageTitle, titled } from "~/title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("question")) }];
 
 function idOf(params: { id?: string }): number {
   const id = Number(params.id);
-  if (!/^[1-9]\d{0,9}$/.test(params.id ?? "") || !Number.isSafeInteger(id)) throw new Response("Not found: there is no such question.", { status: 404, statusText: "Not Found" });
+  if (!/^[1-9]\d{0,9}$/.test(params.id ?? "") || !Number.isSafeInteger(id)) throw new Response(msg("admin.noSuchQuestion"), { status: 404, statusText: "Not Found" });
   return id;
 }
 
@@ -23,7 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = await requireRole(request, context, "admin", "marketer");
   const db = context.services.db;
   const question = await getQuestion(db, { id: idOf(params) });
-  if (!question) throw new Response("Not found: there is no such question.", { status: 404, statusText: "Not Found" });
+  if (!question) throw new Response(msg("admin.noSuchQuestion"), { status: 404, statusText: "Not Found" });
   const segments = await segmentsUsingQuestion(db, question.key);
   return json({ question, segments, canEdit: me.role === "admin", saved: new URL(request.url).searchParams.has("saved") });
 }
@@ -38,7 +39,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "delete") {
     const out = await deleteQuestion(db, { id }, ctx);
     if (out.ok) return redirect(`/admin/questions?deleted=${encodeURIComponent(out.value.key)}`);
-    if (out.kind === "missing") throw new Response("Not found: there is no such question.", { status: 404, statusText: "Not Found" });
+    if (out.kind === "missing") throw new Response(msg("admin.noSuchQuestion"), { status: 404, statusText: "Not Found" });
     return json({ intent: "delete" as const, errors: out.errors, offerDeactivation: out.kind === "in_use" }, 409);
   }
   if (intent === "deactivate") {
@@ -48,7 +49,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const out = await updateQuestion(db, { id }, questionFromForm(form, false), ctx);
   if (!out.ok) {
-    if (out.kind === "missing") throw new Response("Not found: there is no such question.", { status: 404, statusText: "Not Found" });
+    if (out.kind === "missing") throw new Response(msg("admin.noSuchQuestion"), { status: 404, statusText: "Not Found" });
     return json({ intent: "save" as const, errors: out.errors, offerDeactivation: false }, 400);
   }
   return redirect(`/admin/questions/${id}?saved=1`);

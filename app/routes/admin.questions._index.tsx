@@ -9,6 +9,7 @@ import { DataTable } from "~/components/ui/DataTable";
 import { listQuestions, updateQuestion } from "~/domain/definitions.server";
 import { ErrorSummary, MoveButtons, languagesOf } from "./admin.ui/definitions";
 import { Notice } from "./admin.ui/parts";
+import { msg } from "../../models/messages";
 import { pageTitle, titled } from "~/title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, titled("questions")) }];
@@ -26,9 +27,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const id = Number(form.get("id"));
   const intent = form.get("intent");
   const patch = intent === "move" ? { position: Number(form.get("position")) } : intent === "activate" ? { isActive: form.get("isActive") === "true" } : null;
-  if (!patch || !Number.isInteger(id)) return json({ errors: [{ field: "intent", reason: "must be move or activate, with a question's id" }] }, 400);
+  if (!patch || !Number.isInteger(id)) return json({ errors: [{ field: "intent", reason: msg("admin.questionIntent") }] }, 400);
   const out = await updateQuestion(context.services.db, { id }, patch, ctx);
-  if (!out.ok) return json({ errors: out.kind === "missing" ? [{ field: "id", reason: "is not a question" }] : out.errors }, 400);
+  if (!out.ok) return json({ errors: out.kind === "missing" ? [{ field: "id", reason: msg("admin.notQuestion") }] : out.errors }, 400);
   return json({ errors: [] });
 }
 

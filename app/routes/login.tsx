@@ -5,17 +5,18 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "../../models/zod";
+import { zmsg } from "../../models/messages";
 import { createUserSession, getUser, safeRedirect } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { loginSucceeded, takeLoginAttempt } from "~/auth/login-limiter.server";
-import { getFixedT } from "~/i18n.server";
+import { getFixedT, resolveLocale } from "~/i18n.server";
 import { verifyLogin } from "~/domain/users.server";
 import { recordAudit } from "~/domain/store.server";
 import { pageTitle, titled } from "~/title";
 
 const LoginSchema = z.object({
-  email: z.string({ error: "Enter your email." }).trim().toLowerCase().email("Enter a valid email address."),
-  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1000),
+  email: z.string(zmsg("admin.signInEmail")).trim().toLowerCase().email(zmsg("admin.signInEmailForm")),
+  password: z.string(zmsg("admin.signInPassword")).min(1, zmsg("admin.signInPassword")).max(1000),
   redirectTo: z.string().optional(),
 });
 
@@ -33,6 +34,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // nobody is signed in: the form's errors are in the browser's language, else the store's
+  await resolveLocale(request, context);
   const form = await readForm(request, context);
   const submission = parseWithZod(form, { schema: LoginSchema });
   if (submission.status !== "success") return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "../../models/zod";
 import { MAX_SEGMENTS_PER_VARIANT } from "../../models/storefront/limits";
+import { msg, zmsg } from "../../models/messages";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title
 
 const productIdOf = (params: Record<string, string | undefined>) => {
   const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Not found: there is no such product.", { status: 404, statusText: "Not Found" });
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response(msg("admin.noSuchProduct"), { status: 404, statusText: "Not Found" });
   return id;
 };
 
@@ -28,7 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, ...PRODUCT_READERS);
   const db = context.services.db;
   const [product, store] = await Promise.all([getProduct(db, productIdOf(params)), getStoreSettings(db)]);
-  if (!product) throw new Response("Not found: there is no such product.", { status: 404, statusText: "Not Found" });
+  if (!product) throw new Response(msg("admin.noSuchProduct"), { status: 404, statusText: "Not Found" });
   const canEdit = (PRODUCT_EDITORS as readonly string[]).includes(user.role);
   return json({ product, store: { locale: store.locale, currency: store.currency }, canEdit, choices: canEdit ? await restrictionChoices(db) : [] });
 }
@@ -36,7 +37,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 const RestrictSchema = z.object({
   intent: z.literal("restrict"),
   variantId: z.coerce.number().int().positive(),
-  segmentIds: z.array(z.coerce.number({ error: "is not a segment" }).int("is not a segment").positive("is not a segment")).max(MAX_SEGMENTS_PER_VARIANT, `choose at most ${MAX_SEGMENTS_PER_VARIANT} segments`),
+  segmentIds: z
+    .array(z.coerce.number(zmsg("admin.notSegment")).int(zmsg("admin.notSegment")).positive(zmsg("admin.notSegment")))
+    .max(MAX_SEGMENTS_PER_VARIANT, zmsg("admin.chooseSegmentsMax", { count: MAX_SEGMENTS_PER_VARIANT })),
 });
 
 interface RestrictAnswer {
@@ -51,7 +54,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readForm(request, context);
   const db = context.services.db;
   const product = await getProduct(db, productIdOf(params));
-  if (!product) throw new Response("Not found: there is no such product.", { status: 404, statusText: "Not Found" });
+  if (!product) throw new Response(msg("admin.noSuchProduct"), { status: 404, statusText: "Not Found" });
   const parsed = RestrictSchema.safeParse({ intent: form.get("intent"), variantId: form.get("variantId"), segmentIds: form.getAll("segmentIds") });
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({ field: i.path.join("."), reason: i.message }));
@@ -59,7 +62,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   // a variant of this product only: the page's own rows, so a form cannot reach another product's
   const variant = product.variants.find((v) => v.id === parsed.data.variantId);
-  if (!variant) return json<RestrictAnswer>({ errors: [{ field: "variantId", reason: "is not a variant of this product" }] }, { status: 404 });
+  if (!variant) return json<RestrictAnswer>({ errors: [{ field: "variantId", reason: msg("admin.notVariantOfProduct") }] }, { status: 404 });
   const out = await setVariantSegments(db, variant.id, { ids: parsed.data.segmentIds }, { userId: user.id, ip: context.clientIp }, new Date(), "segmentIds");
   if (!out.ok) return json<RestrictAnswer>({ variantId: variant.id, variantName: variant.name, errors: out.errors }, { status: 422 });
   return json<RestrictAnswer>({ variantId: variant.id, variantName: variant.name, saved: { segments: out.segments.map((s) => s.name), isChanged: out.isChanged } });
@@ -102,7 +105,7 @@ export default function ProductPage() {
       )}
       {answer?.errors && (
         <Notice tone="error" testId="restriction-refused">
-          {t("product.refused", { reasons: answer.errors.map((e) => `${e.field} ${e.reason}`).join("; ") })}
+          {t("product.refused", { reasons: answer.errors.map((e) => `${e.field}: ${e.reason}`).join("; ") })}
         </Notice>
       )}
 

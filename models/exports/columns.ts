@@ -2,6 +2,7 @@
 // makes a cell inert in a spreadsheet. Browser-safe: the export dialog lists the same columns the
 // server writes.
 import { z } from "../zod";
+import { msg, zmsg } from "../messages";
 
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -51,15 +52,17 @@ export function isUsableDelimiter(c: string): boolean {
 
 /** The columns as the API and the form give them: known fixed columns or `field:<key>`, each once, at least one. */
 export const ExportColumns = z
-  .array(z.string({ error: "must be a column name" }).max(80, "is not a column"), { error: "must be a list of columns" })
-  .min(1, "choose at least one column")
-  .max(MAX_COLUMNS, `at most ${MAX_COLUMNS} columns`)
+  .array(z.string(zmsg("admin.columnType")).max(80, zmsg("admin.notColumn")), zmsg("admin.columnsType"))
+  .min(1, zmsg("admin.chooseColumn"))
+  .max(MAX_COLUMNS, zmsg("admin.columnsMax", { count: MAX_COLUMNS }))
   .superRefine((columns, ctx) => {
     columns.forEach((c, i) => {
-      if (!isFixedColumn(c) && !/^field:[A-Za-z0-9_.-]{1,64}$/.test(c)) ctx.addIssue({ code: "custom", path: [i], message: `${JSON.stringify(c).slice(0, 90)} is not a column; choose from ${FIXED_COLUMNS.join(", ")} or field:<custom field key>` });
+      if (!isFixedColumn(c) && !/^field:[A-Za-z0-9_.-]{1,64}$/.test(c)) {
+        ctx.addIssue({ code: "custom", path: [i], message: msg("admin.unknownColumn", { column: JSON.stringify(c).slice(0, 90), columns: FIXED_COLUMNS.join(", ") }) });
+      }
     });
     const twice = columns.filter((c, i) => columns.indexOf(c) !== i);
-    if (twice.length) ctx.addIssue({ code: "custom", message: `${twice[0]} is chosen twice` });
+    if (twice.length) ctx.addIssue({ code: "custom", message: msg("admin.columnTwice", { column: twice[0] }) });
   })
   .transform((columns) => columns as ExportColumn[]);
 

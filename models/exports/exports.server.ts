@@ -23,6 +23,7 @@ import { exportFileName, isFixedColumn, type CsvOptions, type ExportColumn, type
 import { exportRows, type ExportSource } from "./rows.server";
 import { getExportSettings } from "./settings.server";
 import { writeExport } from "./write.server";
+import { msg } from "../messages";
 
 /** What is exported: a segment's members, or the customers the list's search and filters show. */
 export type ExportTarget = { kind: "segment"; segmentId: number } | { kind: "customers"; query: CustomerListQuery };
@@ -58,20 +59,20 @@ export async function checkExportRequest(db: Database, request: ExportRequest, f
   const problems: FieldProblem[] = [];
   if (request.target.kind === "segment") {
     const segment = await db.models.Segment.findOne({ attributes: ["id"], where: { id: request.target.segmentId, deletedAt: { [Op.is]: null } }, raw: true });
-    if (!segment) problems.push({ field: fields.segment, reason: "names no segment" });
+    if (!segment) problems.push({ field: fields.segment, reason: msg("admin.namesNoSegment") });
   } else {
     const ids = [...(request.target.query.segment ?? []), ...(request.target.query.notSegment ?? [])];
     const live = ids.length ? await db.models.Segment.count({ where: { id: ids, deletedAt: { [Op.is]: null } } }) : 0;
-    if (live < new Set(ids).size) problems.push({ field: fields.segment, reason: "a segment filter names no segment" });
+    if (live < new Set(ids).size) problems.push({ field: fields.segment, reason: msg("admin.filterNamesNoSegment") });
   }
   if (request.target.kind !== "segment" && request.columns.includes("enteredAt")) {
-    problems.push({ field: fields.columns, reason: "enteredAt is the entry into a segment: export a segment to have it" });
+    problems.push({ field: fields.columns, reason: msg("admin.enteredAtNeedsSegment") });
   }
   const keys = request.columns.filter((c) => !isFixedColumn(c)).map((c) => c.slice("field:".length));
   if (keys.length) {
     const known = new Set((await db.models.CustomField.findAll({ attributes: ["key"], where: { key: keys }, raw: true })).map((f) => f.key));
     const unknown = keys.filter((k) => !known.has(k));
-    if (unknown.length) problems.push({ field: fields.columns, reason: `no custom field has the key ${unknown.join(", ")}` });
+    if (unknown.length) problems.push({ field: fields.columns, reason: msg("admin.noFieldHasKey", { keys: unknown.join(", ") }) });
   }
   return problems;
 }

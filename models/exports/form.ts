@@ -1,26 +1,27 @@
 // The export dialog's form, read the same way on the server (the action that starts an export)
 // and in the browser (the dialog disables its button while no column is ticked). Browser-safe.
 import { z } from "../zod";
+import { msg, zmsg } from "../messages";
 import { DELIMITERS, EXPORT_FORMATS, ExportColumns, isUsableDelimiter, type CsvOptions, type ExportColumn, type ExportFormat } from "./columns";
 
-const id = z.string().regex(/^[1-9]\d{0,9}$/, "must be an id").transform(Number);
+const id = z.string().regex(/^[1-9]\d{0,9}$/, zmsg("admin.notId")).transform(Number);
 
 export const ExportForm = z
   .object({
-    source: z.enum(["segment", "customers"], { error: "must be segment or customers" }),
+    source: z.enum(["segment", "customers"], zmsg("admin.exportSource")),
     segmentId: id.optional(),
     /** The customer list's URL parameters (its search and filters), as the list page had them. */
-    filters: z.string().max(4000, "is too long").optional(),
-    format: z.enum(EXPORT_FORMATS, { error: "must be csv or xlsx" }),
+    filters: z.string().max(4000).optional(),
+    format: z.enum(EXPORT_FORMATS, zmsg("admin.exportFormat")),
     columns: ExportColumns,
-    delimiter: z.enum(["comma", "semicolon", "tab", "other"], { error: "must be comma, semicolon, tab or other" }).default("comma"),
+    delimiter: z.enum(["comma", "semicolon", "tab", "other"], zmsg("admin.delimiterName")).default("comma"),
     otherDelimiter: z.string().optional(),
     bom: z.boolean().default(false),
   })
   .superRefine((form, ctx) => {
-    if (form.source === "segment" && form.segmentId === undefined) ctx.addIssue({ code: "custom", path: ["segmentId"], message: "is needed to export a segment" });
+    if (form.source === "segment" && form.segmentId === undefined) ctx.addIssue({ code: "custom", path: ["segmentId"], message: msg("admin.segmentNeeded") });
     if (form.delimiter === "other" && !isUsableDelimiter(form.otherDelimiter ?? "")) {
-      ctx.addIssue({ code: "custom", path: ["otherDelimiter"], message: "must be one character that is not a letter, digit, quote, space or line break" });
+      ctx.addIssue({ code: "custom", path: ["otherDelimiter"], message: msg("admin.delimiterCharacter") });
     }
   });
 export type ExportForm = z.output<typeof ExportForm>;

@@ -3,6 +3,7 @@
 // retry and marked "unknown": it may have gone out, and it is never sent a second time.
 import type { Database } from "../db";
 import type { Mailer } from "./mailer.server";
+import { msg } from "../messages";
 
 /** Attempts before a temporary failure (connection refused, 4xx) becomes "failed". */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -23,7 +24,7 @@ export async function deliverOutboxMessage(db: Database, mailer: Mailer | null, 
   if (!row) return "skipped";
   if (row.status === "sending") {
     await OutboxMessage.update(
-      { status: "unknown", error: "The delivery was cut off during the call to the mail server; it may have been sent, so it is not sent again.", updatedAt: now() },
+      { status: "unknown", error: msg("admin.deliveryCutOff"), updatedAt: now() },
       { where: { id: messageId, status: "sending" } },
     );
     return "unknown";

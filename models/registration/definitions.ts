@@ -1,6 +1,7 @@
 // What a custom profile field and a registration question are, as the admin pages and the API take
 // them. Browser-safe (zod only): the question editor checks its rows with these before posting.
 import { z } from "../zod";
+import { msg, zmsg } from "../messages";
 import { oneLine } from "../ingest/text";
 
 /** The languages the console speaks; English is the one every text must have. */
@@ -13,13 +14,13 @@ export const FIELD_TYPES = ["text", "number", "date", "select"] as const;
 
 /** A new key: it names the record in API paths, segment criteria and import mappings, so it is URL-safe and never changes. */
 export const DefinitionKey = z
-  .string({ error: "must be a key such as clothing_size" })
+  .string(zmsg("admin.keyType"))
   .trim()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lower-case letters, digits, _ or -, starting with a letter or digit")
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, zmsg("admin.keyForm"))
   .meta({ example: "clothing_size" });
 
-const line = (max: number) =>
-  oneLine(z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`));
+// zod's own messages say it: "must be text", "must not be empty", "must be at most 200 characters long"
+const line = (max: number) => oneLine(z.string().trim().min(1).max(max));
 
 /** One text in the console's languages: English required, the others optional (they fall back to English). */
 export const Texts = (max: number) =>
@@ -30,25 +31,27 @@ export const Texts = (max: number) =>
       el: line(max).nullable().optional(),
       ru: line(max).nullable().optional(),
       uk: line(max).nullable().optional(),
-    }, { error: "must be an object of language → text, with en" })
+    }, zmsg("admin.textsType"))
     .meta({ description: `The text by language (${LANGUAGES.join(", ")}); en is required, a missing language falls back to English.` });
 export type Texts = z.infer<ReturnType<typeof Texts>>;
 
 const Position = () => z
-  .number({ error: "must be a number" })
-  .int("must be a whole number")
-  .min(0, "must not be negative")
-  .max(100_000, "is too large")
+  .number()
+  .int()
+  .min(0, zmsg("admin.positionNegative"))
+  .max(100_000, zmsg("admin.positionTooLarge"))
   .meta({ description: "The place in the list, 0 first; the others move to make room." });
 
 const SelectOption = () => line(200);
 
-const fieldOptions = () => z.array(SelectOption(), { error: "must be a list of option texts" }).max(200, "at most 200 options");
+const MAX_FIELD_OPTIONS = 200;
+const fieldOptions = () => z.array(SelectOption(), zmsg("admin.fieldOptionsType")).max(MAX_FIELD_OPTIONS, zmsg("admin.optionsMax", { count: MAX_FIELD_OPTIONS }));
 
-function noDuplicates(values: string[], ctx: z.RefinementCtx, path: (string | number)[], what: string) {
+/** A value given twice: an option's text ("option") or an option's key ("optionKey"). */
+function noDuplicates(values: string[], ctx: z.RefinementCtx, path: (string | number)[], what: "option" | "optionKey") {
   const seen = new Set<string>();
   values.forEach((v, i) => {
-    if (seen.has(v)) ctx.addIssue({ code: "custom", path: [...path, i], message: `${what} "${v}" appears twice` });
+    if (seen.has(v)) ctx.addIssue({ code: "custom", path: [...path, i], message: what === "option" ? msg("admin.optionTwice", { value: v }) : msg("admin.optionKeyTwice", { value: v }) });
     seen.add(v);
   });
 }
@@ -57,7 +60,7 @@ export const CustomFieldInput = z
   .strictObject({
     key: DefinitionKey,
     label: line(200),
-    type: z.enum(FIELD_TYPES, { error: `must be one of ${FIELD_TYPES.join(", ")}` }),
+    type: z.enum(FIELD_TYPES),
     options: fieldOptions().optional().meta({ description: "The values a select field allows (its values are stored as these texts); only select fields have them." }),
     position: Position().optional(),
   })
@@ -70,7 +73,7 @@ export type CustomFieldInput = z.infer<typeof CustomFieldInput>;
 export const CustomFieldPatch = z
   .strictObject({
     label: line(200).optional(),
-    type: z.enum(FIELD_TYPES, { error: `must be one of ${FIELD_TYPES.join(", ")}` }).optional().meta({
+    type: z.enum(FIELD_TYPES).optional().meta({
       description: "Changes only while no customer holds a value and no segment uses the field.",
     }),
     options: fieldOptions().optional().meta({ description: "Replaces the select field's options; an option customers hold cannot be removed." }),
@@ -84,8 +87,8 @@ export type CustomFieldPatch = z.infer<typeof CustomFieldPatch>;
 
 /** A field's type and options together: a select needs options, the others take none. */
 export function checkFieldOptions(type: (typeof FIELD_TYPES)[number], options: string[] | undefined, ctx: z.RefinementCtx) {
-  if (type === "select" && (!options || options.length === 0)) ctx.addIssue({ code: "custom", path: ["options"], message: "a select field needs at least one option" });
-  if (type !== "select" && options && options.length > 0) ctx.addIssue({ code: "custom", path: ["options"], message: `a ${type} field has no options (only select fields do)` });
+  if (type === "select" && (!options || options.length === 0)) ctx.addIssue({ code: "custom", path: ["options"], message: msg("admin.selectNeedsOption") });
+  if (type !== "select" && options && options.length > 0) ctx.addIssue({ code: "custom", path: ["options"], message: msg("admin.typeTakesNoOptions", { type }) });
   if (options) noDuplicates(options, ctx, ["options"], "option");
 }
 
@@ -93,17 +96,18 @@ export const QuestionOptionInput = z
   .strictObject({ key: DefinitionKey, labels: Texts(200) })
   .meta({ description: "One answer a customer can choose." });
 
+const MAX_QUESTION_OPTIONS = 100;
 const questionOptions = () => z
-  .array(QuestionOptionInput, { error: "must be a list of options" })
-  .min(1, "a question needs at least one option")
-  .max(100, "at most 100 options")
-  .superRefine((list, ctx) => noDuplicates(list.map((o) => o.key), ctx, [], "option key"));
+  .array(QuestionOptionInput, zmsg("admin.questionOptionsType"))
+  .min(1, zmsg("admin.questionNeedsOption"))
+  .max(MAX_QUESTION_OPTIONS, zmsg("admin.optionsMax", { count: MAX_QUESTION_OPTIONS }))
+  .superRefine((list, ctx) => noDuplicates(list.map((o) => o.key), ctx, [], "optionKey"));
 
 export const QuestionInput = z
   .strictObject({
     key: DefinitionKey,
     texts: Texts(500),
-    isActive: z.boolean({ error: "must be true or false" }).default(true).meta({ description: "Inactive questions are not asked any more; their answers stay and segments keep using them." }),
+    isActive: z.boolean().default(true).meta({ description: "Inactive questions are not asked any more; their answers stay and segments keep using them." }),
     options: questionOptions().meta({ description: "The options, in the order they are offered." }),
     position: Position().optional(),
   })
@@ -113,7 +117,7 @@ export type QuestionInput = z.infer<typeof QuestionInput>;
 export const QuestionPatch = z
   .strictObject({
     texts: Texts(500).optional(),
-    isActive: z.boolean({ error: "must be true or false" }).optional(),
+    isActive: z.boolean().optional(),
     options: questionOptions().optional().meta({
       description: "Replaces the options, in this order, matched by key: a key not listed is removed, which is refused while customers chose it or a segment names it.",
     }),

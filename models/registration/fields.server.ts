@@ -9,7 +9,8 @@ import { appendChanges, type ChangeSource } from "../change-log.server";
 import { parseInput, type FieldError } from "../ingest/schemas";
 import { chunks, inTransaction } from "../ingest/util";
 import { CustomFieldInput, CustomFieldPatch } from "./definitions";
-import { customers, customersHoldingValues, namedSegments, segmentsUsingField, type SegmentUse } from "./usage.server";
+import { msg } from "../messages";
+import { customersHoldingValues, namedSegments, segmentsUsingField, type SegmentUse } from "./usage.server";
 
 export interface CustomFieldView {
   id: number;
@@ -90,7 +91,7 @@ export async function createCustomField(db: Database, input: unknown, ctx: Defin
   const now = ctx.now ?? new Date();
   return inTransaction(db, ctx.transaction, async (transaction) => {
     const clash = await db.models.CustomField.findOne({ where: { key: f.key }, transaction });
-    if (clash) return { ok: false, kind: "invalid", errors: [{ field: "key", reason: `"${f.key}" is already the key of the field “${clash.label}”` }] };
+    if (clash) return { ok: false, kind: "invalid", errors: [{ field: "key", reason: msg("admin.fieldKeyTaken", { key: f.key, label: clash.label }) }] };
     const row = await db.models.CustomField.create(
       { key: f.key, label: f.label, type: f.type, options: f.type === "select" ? JSON.stringify(f.options) : null, position: 1_000_000, createdAt: now, updatedAt: now },
       { transaction },
@@ -114,13 +115,13 @@ export async function updateCustomField(db: Database, by: { id: number } | { key
     const type = patch.type ?? row.type;
     const options = patch.options ?? (patch.type && patch.type !== "select" ? [] : before.options);
     const errors: FieldError[] = [];
-    if (type === "select" && options.length === 0) errors.push({ field: "options", reason: "a select field needs at least one option" });
-    if (type !== "select" && patch.options && patch.options.length > 0) errors.push({ field: "options", reason: `a ${type} field has no options (only select fields do)` });
+    if (type === "select" && options.length === 0) errors.push({ field: "options", reason: msg("admin.selectNeedsOption") });
+    if (type !== "select" && patch.options && patch.options.length > 0) errors.push({ field: "options", reason: msg("admin.typeTakesNoOptions", { type }) });
     const holders = (await valueCounts(db, [row.id], transaction)).get(row.id) ?? 0;
     if (type !== row.type) {
       const uses = await segmentsUsingField(db, row.key, undefined, transaction);
-      if (holders > 0) errors.push({ field: "type", reason: `cannot change from ${row.type}: ${customers(holders)} hold a value of this field` });
-      else if (uses.length) errors.push({ field: "type", reason: `cannot change from ${row.type}: used by the segments ${namedSegments(uses)}` });
+      if (holders > 0) errors.push({ field: "type", reason: msg("admin.typeHeld", { type: row.type, count: holders }) });
+      else if (uses.length) errors.push({ field: "type", reason: msg("admin.typeUsed", { type: row.type, segments: namedSegments(uses) }) });
     } else if (type === "select") {
       // a removed option would leave the customers holding it with a value no longer allowed
       const removed = before.options.filter((o) => !options.includes(o));
@@ -128,8 +129,8 @@ export async function updateCustomField(db: Database, by: { id: number } | { key
       for (const value of removed) {
         const n = held.get(value) ?? 0;
         const uses = await segmentsUsingField(db, row.key, value, transaction);
-        if (n > 0) errors.push({ field: "options", reason: `"${value}" cannot be removed: ${customers(n)} hold it` });
-        else if (uses.length) errors.push({ field: "options", reason: `"${value}" cannot be removed: the segments ${namedSegments(uses)} use it` });
+        if (n > 0) errors.push({ field: "options", reason: msg("admin.optionHeld", { value, count: n }) });
+        else if (uses.length) errors.push({ field: "options", reason: msg("admin.optionUsed", { value, segments: namedSegments(uses) }) });
       }
     }
     if (errors.length) return { ok: false, kind: "invalid", errors };
@@ -168,7 +169,7 @@ export async function deleteCustomField(db: Database, by: { id: number } | { key
     if (!row) return { ok: false, kind: "missing" };
     const uses = await segmentsUsingField(db, row.key, undefined, transaction);
     if (uses.length) {
-      return { ok: false, kind: "in_use", segments: uses, errors: [{ field: "key", reason: `“${row.label}” is used by the segments ${namedSegments(uses)}: change them first` }] };
+      return { ok: false, kind: "in_use", segments: uses, errors: [{ field: "key", reason: msg("admin.fieldInUse", { label: row.label, segments: namedSegments(uses) }) }] };
     }
     const holders = await db.models.CustomerFieldValue.findAll({ attributes: ["customerId"], where: { customFieldId: row.id }, raw: true, transaction });
     for (const part of chunks(holders, 1000)) {

@@ -10,7 +10,8 @@ import { parseInput, type FieldError } from "../ingest/schemas";
 import { chunks, inTransaction } from "../ingest/util";
 import { OTHER_LANGUAGES, QuestionInput, QuestionPatch, type Texts } from "./definitions";
 import { placeAt, type DefinitionContext, type DefinitionOutcome } from "./fields.server";
-import { customers, customersChoosing, namedSegments, segmentsUsingQuestion } from "./usage.server";
+import { msg } from "../messages";
+import { customersChoosing, namedSegments, segmentsUsingQuestion } from "./usage.server";
 
 export interface QuestionOptionView {
   id: number;
@@ -99,7 +100,7 @@ export async function createQuestion(db: Database, input: unknown, ctx: Definiti
   const now = ctx.now ?? new Date();
   return inTransaction(db, ctx.transaction, async (transaction): Promise<DefinitionOutcome<QuestionView>> => {
     const clash = await db.models.RegistrationQuestion.findOne({ where: { key: q.key }, transaction });
-    if (clash) return { ok: false, kind: "invalid", errors: [{ field: "key", reason: `"${q.key}" is already the key of the question “${clash.text}”` }] };
+    if (clash) return { ok: false, kind: "invalid", errors: [{ field: "key", reason: msg("admin.questionKeyTaken", { key: q.key, text: clash.text }) }] };
     const row = await db.models.RegistrationQuestion.create(
       { key: q.key, text: q.texts.en, translations: translationsOf(q.texts), isActive: q.isActive, position: 1_000_000, createdAt: now, updatedAt: now },
       { transaction },
@@ -131,8 +132,8 @@ export async function updateQuestion(db: Database, by: { id: number } | { key: s
       const errors: FieldError[] = [];
       for (const o of removed) {
         const uses = await segmentsUsingQuestion(db, row.key, o.key, transaction);
-        if (uses.length) errors.push({ field: "options", reason: `"${o.key}" cannot be removed: the segments ${namedSegments(uses)} use it` });
-        else if (o.chosenBy > 0) errors.push({ field: "options", reason: `"${o.key}" cannot be removed: ${customers(o.chosenBy)} chose it` });
+        if (uses.length) errors.push({ field: "options", reason: msg("admin.optionUsed", { value: o.key, segments: namedSegments(uses) }) });
+        else if (o.chosenBy > 0) errors.push({ field: "options", reason: msg("admin.optionChosen", { value: o.key, count: o.chosenBy }) });
       }
       if (errors.length) return { ok: false, kind: "invalid", errors };
       const existing = new Map(before.options.map((o) => [o.key, o]));
@@ -195,7 +196,7 @@ export async function deleteQuestion(db: Database, by: { id: number } | { key: s
         ok: false,
         kind: "in_use",
         segments: uses,
-        errors: [{ field: "key", reason: `“${row.text}” is used by the segments ${namedSegments(uses)}: change them first, or deactivate the question so that it is no longer asked` }],
+        errors: [{ field: "key", reason: msg("admin.questionInUse", { text: row.text, segments: namedSegments(uses) }) }],
       };
     }
     const answered = await db.models.RegistrationAnswer.findAll({ attributes: ["customerId"], where: { questionId: row.id }, group: ["customerId"], raw: true, transaction });

@@ -2,6 +2,7 @@
 // hold a value: what decides whether a definition may be deleted or an option removed.
 import { Op, col, fn, type Transaction } from "sequelize";
 import type { Database } from "../db";
+import { msg } from "../messages";
 
 export interface SegmentUse {
   id: number;
@@ -59,9 +60,9 @@ export function segmentsUsingQuestion(db: Database, key: string, optionKey?: str
   );
 }
 
-/** "Segment “VIP” (vip), …": how a refusal names the segments. */
+/** "“VIP” (vip), …": how a refusal names the segments, each quoted as the reader's language quotes. */
 export function namedSegments(uses: SegmentUse[]): string {
-  return uses.map((s) => `“${s.name}” (${s.code})`).join(", ");
+  return uses.map((s) => msg("admin.namedSegment", { name: s.name, code: s.code })).join(", ");
 }
 
 /** Customers holding each of these select values of a field. */
@@ -89,5 +90,3 @@ export async function customersChoosing(db: Database, optionIds: number[], trans
   })) as unknown as Array<{ optionId: number; n: number }>;
   return new Map(rows.map((r) => [Number(r.optionId), Number(r.n)]));
 }
-
-export const customers = (n: number) => (n === 1 ? "1 customer" : `${n} customers`);

@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor } from "../audit.server";
 import type { FieldError } from "../ingest/schemas";
 
 import { MAX_SEGMENTS_PER_VARIANT } from "./limits";
+import { msg } from "../messages";
 
 export interface RestrictedVariant {
   variantId: number;
@@ -169,11 +170,11 @@ export async function setVariantSegments(
 ): Promise<SetRestrictionOutcome> {
   const list: Array<string | number> = "codes" in wanted ? wanted.codes : wanted.ids;
   const errors: FieldError[] = [];
-  if (list.length > MAX_SEGMENTS_PER_VARIANT) errors.push({ field, reason: `must name at most ${MAX_SEGMENTS_PER_VARIANT} segments` });
+  if (list.length > MAX_SEGMENTS_PER_VARIANT) errors.push({ field, reason: msg("admin.variantSegmentsMax", { count: MAX_SEGMENTS_PER_VARIANT }) });
   const seen = new Map<string, number>();
   list.forEach((v, i) => {
     const key = String(v);
-    if (seen.has(key)) errors.push({ field: `${field}[${i}]`, reason: `names the same segment as ${field}[${seen.get(key)}]` });
+    if (seen.has(key)) errors.push({ field: `${field}[${i}]`, reason: msg("admin.sameSegmentAs", { other: `${field}[${seen.get(key)}]` }) });
     else seen.set(key, i);
   });
   if (errors.length) return { ok: false, errors };
@@ -190,7 +191,7 @@ export async function setVariantSegments(
       const segment = "codes" in wanted ? found.find((s) => s.code === v) : found.find((s) => s.id === v);
       // a deleted segment may stay where it already was; it cannot be added
       const isLive = segment && (!("deletedAt" in segment) || !segment.deletedAt || kept.has(segment.id));
-      if (!segment || !isLive) errors.push({ field: `${field}[${i}]`, reason: "codes" in wanted ? `${String(v)} is not the code of a segment` : `${String(v)} is not a segment` });
+      if (!segment || !isLive) errors.push({ field: `${field}[${i}]`, reason: "codes" in wanted ? msg("admin.notSegmentCode", { value: String(v) }) : msg("admin.valueNotSegment", { value: String(v) }) });
       else ids.push(segment.id);
     });
     if (errors.length) return { ok: false as const, errors };

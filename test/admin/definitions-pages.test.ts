@@ -11,6 +11,7 @@ import { checkImport, runImport } from "../../models/imports/run-import.server";
 import { getImportDetail } from "../../models/imports/imports.server";
 import { upsertCustomers } from "../../models/ingest/customers.server";
 import { saveSegment } from "../../segments/store.server";
+import { setUserLocale } from "../../models/users.server";
 
 type Visitor = Awaited<ReturnType<typeof signIn>>;
 
@@ -218,5 +219,20 @@ describe(`the custom field and question pages on ${testDialect}`, () => {
     const options = new Map((await app.db.models.RegistrationOption.findAll({ raw: true })).map((o) => [o.id, o.key]));
     const answers = await app.db.models.RegistrationAnswer.findAll({ where: { customerId: [...idOf.values()] }, raw: true });
     expect(answers.map((a) => `${a.customerId === idOf.get("I-1") ? "I-1" : "I-2"}:${options.get(a.optionId)}`).sort()).toEqual(["I-1:cat", "I-1:dog", "I-2:fish"]);
+  });
+
+  it("a form's refusals are in the admin's own language: a Russian admin reads Russian, an English one English", async () => {
+    const russian = await signIn(app, "admin");
+    await setUserLocale(app.db, russian.id, "ru");
+    const before = await tableContents(app.db);
+    const selectWithout = { intent: "create", key: "hair", label: "Hair", type: "select", options: "" };
+    const ru = await act(russian, "/admin/fields", "routes/admin.fields._index", selectWithout);
+    expect(ru.status).toBe(400);
+    expect(ru.body!.errors).toEqual([{ field: "options", reason: "у поля-списка должен быть хотя бы один вариант" }]);
+    const moved = await act(russian, "/admin/questions", "routes/admin.questions._index", { intent: "move", id: "999999", position: "0" });
+    expect(moved.body!.errors).toEqual([{ field: "id", reason: "не является вопросом" }]);
+    // the English admin, at the same time, reads English
+    expect((await act(admin, "/admin/fields", "routes/admin.fields._index", selectWithout)).body!.errors).toEqual([{ field: "options", reason: "a select field needs at least one option" }]);
+    expect(await tableContents(app.db)).toBe(before);
   });
 });

@@ -70,10 +70,10 @@ describe(`/api/v1 store definitions on ${testDialect}`, () => {
     expect((await send("post", "/customers", { externalId: "F-1", customFields: { size: "M" } }, customersOnly)).status).toBe(201);
     const removal = await send("patch", "/custom-fields/size", { options: ["S", "L"] });
     expect(removal.status).toBe(422);
-    expect(fieldsOf(removal)).toEqual([["options", '"M" cannot be removed: 1 customer hold it']]);
+    expect(fieldsOf(removal)).toEqual([["options", '"M" cannot be removed: 1 customer holds it']]);
     expect((await send("patch", "/custom-fields/size", { options: ["M", "L"] })).body.options).toEqual(["M", "L"]);
     // a type does not change under values
-    expect(fieldsOf(await send("patch", "/custom-fields/size", { type: "text" }))).toEqual([["type", "cannot change from select: 1 customer hold a value of this field"]]);
+    expect(fieldsOf(await send("patch", "/custom-fields/size", { type: "text" }))).toEqual([["type", "cannot change from select: 1 customer holds a value of this field"]]);
 
     const deleted = await send("delete", "/custom-fields/size");
     expect(deleted.body).toEqual({ key: "size", deleted: true, removedValues: 1 });
@@ -231,7 +231,7 @@ describe(`/api/v1 store definitions on ${testDialect}`, () => {
     expect(question.status).toBe(409);
     expect(fieldsOf(question)[0][1]).toContain("deactivate the question");
     const option = await send("patch", "/custom-fields/skin", { options: ["dry", "normal"] });
-    expect(fieldsOf(option)).toEqual([["options", '"oily" cannot be removed: 1 customer hold it']]);
+    expect(fieldsOf(option)).toEqual([["options", '"oily" cannot be removed: 1 customer holds it']]);
     expect((await send("patch", "/questions/budget", { isActive: false })).body.isActive).toBe(false);
     expect(await app.db.models.CustomField.count({ where: { key: "skin" } })).toBe(1);
   });
@@ -247,5 +247,31 @@ describe(`/api/v1 store definitions on ${testDialect}`, () => {
     const numeric = await send("post", "/segments/preview", { criteria: [{ field: "customField", key: "tier", condition: { type: "number", min: 1 } }] });
     expect(numeric.body.count).toBe(1);
     expect(numeric.body.customers.map((c: { externalId: string }) => c.externalId)).toEqual(["T-2"]);
+  });
+
+  it("answers in the caller's Accept-Language when the console speaks it, else in English", async () => {
+    const inLanguage = (language: string | null, res: request.Test) => (language ? res.set("Accept-Language", language) : res);
+    const badKey = { key: "Bad Key", label: "Colour", type: "text" };
+    const ru = await inLanguage("ru-RU,ru;q=0.9,en;q=0.5", send("post", "/custom-fields", badKey));
+    expect(ru.status).toBe(422);
+    expect(ru.body.error.code).toBe("validation_failed");
+    expect(fieldsOf(ru)).toEqual([["key", "должно состоять из 1–64 строчных латинских букв, цифр, _ или - и начинаться с буквы или цифры"]]);
+    // without the header, or in a language the console does not speak: English
+    expect(fieldsOf(await send("post", "/custom-fields", badKey))).toEqual([["key", "must be 1–64 lower-case letters, digits, _ or -, starting with a letter or digit"]]);
+    expect(fieldsOf(await inLanguage("de-DE", send("post", "/custom-fields", badKey)))).toEqual([["key", "must be 1–64 lower-case letters, digits, _ or -, starting with a letter or digit"]]);
+
+    // a missing field: the message and the reason
+    const missing = await inLanguage("bg", get("/custom-fields/nothing-here"));
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: "not_found", message: "Няма допълнително поле с този ключ.", fields: [{ field: "key", reason: "не е ключ на допълнително поле" }] });
+    expect((await get("/custom-fields/nothing-here")).body.error.message).toBe("There is no custom field with this key.");
+
+    // counts in each language's plural forms
+    expect((await send("post", "/custom-fields", { key: "shade", label: "Shade", type: "select", options: ["light", "dark"] })).status).toBe(201);
+    for (const id of ["SH-1", "SH-2", "SH-3"]) expect((await send("post", "/customers", { externalId: id, customFields: { shade: "dark" } })).status).toBe(201);
+    const removal = { options: ["light"] };
+    expect(fieldsOf(await inLanguage("uk", send("patch", "/custom-fields/shade", removal)))).toEqual([["options", "«dark» не можна видалити: це значення мають 3 клієнти"]]);
+    expect(fieldsOf(await inLanguage("el", send("patch", "/custom-fields/shade", removal)))).toEqual([["options", "το «dark» δεν μπορεί να αφαιρεθεί: το έχουν 3 πελάτες"]]);
+    expect(fieldsOf(await send("patch", "/custom-fields/shade", removal))).toEqual([["options", '"dark" cannot be removed: 3 customers hold it']]);
   });
 });

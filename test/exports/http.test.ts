@@ -8,7 +8,7 @@ import request from "supertest";
 import { parse } from "csv-parse/sync";
 import { startTestApp, type TestApp } from "../support/app";
 import { testDialect } from "../support/db";
-import { createUser } from "../../models/users.server";
+import { createUser, setUserLocale } from "../../models/users.server";
 import { pruneExpiredExports, runExport } from "../../models/exports/exports.server";
 import { updateExportSettings } from "../../models/exports/settings.server";
 import { Visitor } from "../access/console";
@@ -127,6 +127,40 @@ describe(`exports through the app on ${testDialect}`, () => {
     expect(await problems(segmentFields({ segmentId: "999999" }))).toEqual([{ field: "segmentId", reason: "names no segment" }]);
     expect((await problems(segmentFields({ columns: ["externalId", "password"] })))[0].field).toBe("columns.1");
     expect(await app.db.models.AuditEntry.count()).toBe(before);
+    expect(await app.db.models.Export.count()).toBe(0);
+  });
+
+  it("says what was wrong in the reader's language: a Bulgarian admin's form, a refused manager's browser, an API caller's Accept-Language", async () => {
+    const { id } = await createUser(app.db, { email: "bg-admin@exports.test", name: "Bulgarian admin", password, role: "admin" });
+    await setUserLocale(app.db, id, "bg");
+    const bulgarian = await Visitor.signIn(app.url, "bg-admin@exports.test", password);
+    const problemsOf = async (fields: Record<string, string | string[]>) => {
+      const res = await postExport(bulgarian, fields);
+      expect(res.status).toBe(303);
+      return JSON.parse(new URL(res.headers.location, app.url).searchParams.get("problems")!) as Array<{ field: string; reason: string }>;
+    };
+    expect(await problemsOf(segmentFields({ columns: [] }))).toEqual([{ field: "columns", reason: "изберете поне една колона" }]);
+    expect(await problemsOf(segmentFields({ segmentId: "999999" }))).toEqual([{ field: "segmentId", reason: "не сочи към сегмент" }]);
+
+    // a manager may not export: the refusal in the browser's language, English without one
+    const refused = (language?: string) => {
+      const r = request(app.url).post("/exports/new").set("Cookie", visitors.manager.cookieHeader).type("form");
+      return (language ? r.set("Accept-Language", language) : r).send("");
+    };
+    expect((await refused("ru,en;q=0.5")).text).toBe("Запрещено: выгрузки доступны администраторам, а маркетологам — если это разрешают настройки магазина.");
+    expect((await refused()).text).toBe("Forbidden: exports are for admins, and for marketers when the store's settings allow it.");
+
+    const key = await app.apiKey(["exports:read"]);
+    const api = (body: object, language?: string) => {
+      const r = request(app.url).post("/api/v1/exports").set("Authorization", `Bearer ${key.secret}`);
+      return (language ? r.set("Accept-Language", language) : r).send(body);
+    };
+    const uk = await api({ customers: { tag: "nobody-has-it" } }, "uk-UA");
+    expect(uk.status).toBe(422);
+    expect(uk.body.error).toMatchObject({ code: "validation_failed", message: "Експорт містить помилки; нічого не запущено.", fields: [{ field: "customers.tag", reason: "не вказує на жоден тег" }] });
+    const en = await api({ customers: { tag: "nobody-has-it" } });
+    expect(en.body.error).toMatchObject({ message: "The export has errors; nothing was started.", fields: [{ field: "customers.tag", reason: "names no tag" }] });
+    expect((await api({ segment: store.segmentCode, columns: ["externalId", "externalId"] }, "el")).body.error.fields).toEqual([{ field: "columns", reason: "η στήλη externalId έχει επιλεγεί δύο φορές" }]);
     expect(await app.db.models.Export.count()).toBe(0);
   });
 

@@ -270,3 +270,22 @@ describe(`login attempts are counted before the password is checked, on ${testDi
     for (const r of answers.filter((a) => a.status === 429)) expect(Number(r.headers["retry-after"])).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe(`errors in the reader's language, on ${testDialect}`, () => {
+  it("the login form answers an anonymous visitor in the browser's language, and English without one", async () => {
+    const loginWith = async (language: string | null) => {
+      const v = visitor();
+      const csrf = await v.tokenFrom("/login");
+      const r = request(app.url).post("/login").set("Cookie", v.cookie()).type("form");
+      return (language ? r.set("Accept-Language", language) : r).send({ email: "not-an-email", password: "", csrf, redirectTo: "/" });
+    };
+    const uk = await loginWith("uk-UA,uk;q=0.9,en;q=0.4");
+    expect(uk.status).toBe(400);
+    expect(uk.text).toContain("Введіть правильну адресу email.");
+    expect(uk.text).toContain("Введіть пароль.");
+    const en = await loginWith(null);
+    expect(en.status).toBe(400);
+    expect(en.text).toContain("Enter a valid email address.");
+    expect(en.text).toContain("Enter your password.");
+  });
+});

@@ -129,6 +129,21 @@ describe(`the storefront lookup on ${testDialect}`, () => {
     expect((await lookup("=not an id")).status).toBe(404);
   });
 
+  it("answers in the caller's Accept-Language when the console speaks it, else in English", async () => {
+    const missing = await lookup("c-nobody").set("Accept-Language", "el-GR,el;q=0.9");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: "not_found", message: "Το κατάστημα δεν έχει πελάτη με αυτό το εξωτερικό ID.", fields: [{ field: "externalId", reason: "δεν είναι εξωτερικό ID πελάτη" }] });
+    const tooMany = `?products=${Array.from({ length: 51 }, (_, i) => `p-${i}`).join(",")}`;
+    expect((await lookup("c-ana", tooMany).set("Accept-Language", "ru")).body.error.fields).toEqual([{ field: "products", reason: "укажите не более 50 товаров" }]);
+    expect((await lookup("c-ana", tooMany)).body.error.fields).toEqual([{ field: "products", reason: "name at most 50 products" }]);
+    const before = await rowCounts(app.db);
+    const unknown = await restrict("hat", "hat-vip", ["vip", "nothing-such"]).set("Accept-Language", "bg");
+    expect(unknown.body.error).toMatchObject({ code: "validation_failed", message: "Сегментите съдържат грешки; нищо не е променено.", fields: [{ field: "segments[1]", reason: "nothing-such не е код на сегмент" }] });
+    const noVariant = await api("get", "/products/hat/variants/nothing-such/segments", catalogReader).set("Accept-Language", "uk");
+    expect(noVariant.body.error).toMatchObject({ code: "not_found", message: "Цей товар не має варіанта з таким зовнішнім ID.", fields: [{ field: "variantExternalId", reason: "не є зовнішнім ID жодного з варіантів товару" }] });
+    expect(await rowCounts(app.db)).toEqual(before);
+  });
+
   it("a storefront key reads nothing else: every other endpoint answers 403", async () => {
     const others = (Object.values(contract) as EndpointContract[]).filter((c) => c.scope !== null && c.scope !== "storefront");
     expect(others.length).toBeGreaterThan(40);

@@ -13,6 +13,7 @@ import type { Database } from "../../../models/db";
 import type { z } from "zod/v4";
 import type { ExportCustomerFilters } from "~/api/exports-contract.server";
 import { startExportOf } from "../exports.ui/start.server";
+import { msg } from "../../../models/messages";
 
 function exportRecord(e: ExportView): ExportRecord {
   return {
@@ -38,7 +39,8 @@ function exportRecord(e: ExportView): ExportRecord {
 }
 
 const viewerOf = (call: ApiCall) => ({ kind: "apiKey" as const, apiKeyId: call.caller!.apiKeyId });
-const unknownExport = (call: ApiCall) => errorReply("not_found", "There is no export with this id made with this API key.", [{ field: "id", reason: "is not the id of an export of this key" }], call.requestId);
+const unknownExport = (call: ApiCall) => errorReply("not_found", msg("admin.noExport"), [{ field: "id", reason: msg("admin.notExportOfKey") }], call.requestId);
+const notStarted = (call: ApiCall, problems: Problem[]) => errorReply("validation_failed", msg("admin.exportErrors"), problems, call.requestId);
 
 type Problem = { field: string; reason: string };
 
@@ -54,19 +56,19 @@ async function listQueryOf(db: Database, filters: z.output<typeof ExportCustomer
   if (filters.group !== undefined) {
     const group = await db.models.CustomerGroup.findOne({ attributes: ["id"], where: { name: filters.group }, raw: true });
     if (group) raw.group = String(group.id);
-    else problems.push({ field: "customers.group", reason: "names no customer group" });
+    else problems.push({ field: "customers.group", reason: msg("admin.namesNoGroup") });
   }
   if (filters.tag !== undefined) {
     const tag = await db.models.Tag.findOne({ attributes: ["id"], where: { name: filters.tag }, raw: true });
     if (tag) raw.tag = String(tag.id);
-    else problems.push({ field: "customers.tag", reason: "names no tag" });
+    else problems.push({ field: "customers.tag", reason: msg("admin.namesNoTag") });
   }
   if (filters.manager !== undefined) {
     if (filters.manager === "none") raw.manager = "none";
     else {
       const manager = await db.models.User.findOne({ attributes: ["id"], where: { email: filters.manager, role: "manager" }, raw: true });
       if (manager) raw.manager = String(manager.id);
-      else problems.push({ field: "customers.manager", reason: "is not the email of a manager (or none)" });
+      else problems.push({ field: "customers.manager", reason: msg("admin.notManager") });
     }
   }
   for (const field of ["segment", "notSegment"] as const) {
@@ -74,7 +76,7 @@ async function listQueryOf(db: Database, filters: z.output<typeof ExportCustomer
     if (!codes) continue;
     const found = await db.models.Segment.findAll({ attributes: ["id", "code"], where: { code: { [Op.in]: codes }, deletedAt: { [Op.is]: null } }, raw: true });
     const unknown = codes.filter((c) => !found.some((s) => s.code === c));
-    if (unknown.length) problems.push({ field: `customers.${field}`, reason: `names no segment: ${unknown.join(", ")}` });
+    if (unknown.length) problems.push({ field: `customers.${field}`, reason: msg("admin.namesNoSegments", { codes: unknown.join(", ") }) });
     else raw[field] = codes.map((c) => found.find((s) => s.code === c)!.id).join(",");
   }
   if (problems.length) return { ok: false, problems };
@@ -90,11 +92,11 @@ export function exportEndpoints(context: AppLoadContext): Endpoint[] {
       let target: ExportRequest["target"];
       if (body.segment !== undefined) {
         const segment = await db.models.Segment.findOne({ attributes: ["id"], where: { code: body.segment, deletedAt: { [Op.is]: null } }, raw: true });
-        if (!segment) return errorReply("validation_failed", "The export has errors; nothing was started.", [{ field: "segment", reason: "names no segment" }], call.requestId);
+        if (!segment) return notStarted(call, [{ field: "segment", reason: msg("admin.namesNoSegment") }]);
         target = { kind: "segment", segmentId: segment.id };
       } else {
         const query = await listQueryOf(db, body.customers!);
-        if (!query.ok) return errorReply("validation_failed", "The export has errors; nothing was started.", query.problems, call.requestId);
+        if (!query.ok) return notStarted(call, query.problems);
         target = { kind: "customers", query: query.query };
       }
       const request: ExportRequest = { target, format: body.format, columns: body.columns, csv: { delimiter: body.delimiter, bom: body.bom } };
@@ -103,7 +105,7 @@ export function exportEndpoints(context: AppLoadContext): Endpoint[] {
         call.idempotency,
         async (transaction): Promise<{ commit: boolean } & ApiReply> => {
           const started = await startExportOf(context, request, { userId: null, apiKeyId: call.caller!.apiKeyId, role: "admin" }, { fields: { segment: "segment", columns: "columns" }, mayDownload: false, transaction });
-          if (!started.ok) return { commit: false, ...errorReply("validation_failed", "The export has errors; nothing was started.", started.problems, call.requestId) };
+          if (!started.ok) return { commit: false, ...notStarted(call, started.problems) };
           if (started.kind !== "job") throw new Error("an API export always runs as a job");
           const view = (await getExport(db, started.exportId, viewerOf(call), transaction))!;
           return { commit: true, ...reply(202, exportRecord(view)) };
@@ -111,7 +113,7 @@ export function exportEndpoints(context: AppLoadContext): Endpoint[] {
         call.now,
       );
       if (outcome.kind === "key_reused") {
-        return errorReply("idempotency_key_reused", "This Idempotency-Key was used for a different request.", [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }], call.requestId);
+        return errorReply("idempotency_key_reused", msg("api.idempotencyKeyReused"), [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyReusedReason") }], call.requestId);
       }
       return { status: outcome.response.status, body: outcome.response.body, headers: outcome.replayed ? { "Idempotent-Replayed": "true" } : undefined };
     }),
@@ -132,8 +134,8 @@ export function exportFileEndpoint(): Endpoint[] {
     endpoint(contract.downloadExport, async (call) => {
       const file = await exportFile(call.db, Number(call.params.id), viewerOf(call), call.now);
       if (file.ok) return { status: 200, body: "", file: { path: file.path, contentType: CONTENT_TYPES[file.format], disposition: attachment(file.fileName), size: file.size } };
-      if (file.reason === "not_ready") return errorReply("conflict", "The export is not done yet; poll GET /exports/{id}.", [{ field: "id", reason: "is an export still being written" }], call.requestId, { "Retry-After": "5" });
-      if (file.reason === "expired") return errorReply("gone", "The export's file has expired and was deleted; export again.", [{ field: "id", reason: "is an export whose file was deleted" }], call.requestId);
+      if (file.reason === "not_ready") return errorReply("conflict", msg("admin.exportNotDone"), [{ field: "id", reason: msg("admin.exportBeingWritten") }], call.requestId, { "Retry-After": "5" });
+      if (file.reason === "expired") return errorReply("gone", msg("admin.exportExpired"), [{ field: "id", reason: msg("admin.exportFileDeleted") }], call.requestId);
       return unknownExport(call);
     }),
   ];

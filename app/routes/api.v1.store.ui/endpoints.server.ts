@@ -4,6 +4,7 @@ import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
 import { writeOnce } from "~/domain/api.server";
+import { msg } from "../../../models/messages";
 import {
   createCustomField,
   createQuestion,
@@ -31,14 +32,23 @@ const questionRecord = ({ id: _id, options, ...q }: QuestionView) => ({
   options: options.map(({ key, labels, chosenBy }) => ({ key, labels, chosenBy })),
 });
 
-function failure(call: ApiCall, outcome: Exclude<DefinitionOutcome<unknown>, { ok: true }>, what: string): ApiReply {
-  if (outcome.kind === "missing") return errorReply("not_found", `There is no ${what} with this key.`, [{ field: "key", reason: `is not the key of a ${what}` }], call.requestId);
-  if (outcome.kind === "in_use") return errorReply("conflict", `The ${what} is in use; nothing was changed.`, outcome.errors, call.requestId);
-  return errorReply("validation_failed", "The record has errors; nothing was written.", outcome.errors, call.requestId);
+/** What a definition endpoint acts on, which its refusals name. */
+type What = "field" | "question";
+
+const MISSING: Record<What, { message: string; reason: string }> = {
+  field: { message: "admin.noFieldWithKey", reason: "admin.notFieldKey" },
+  question: { message: "admin.noQuestionWithKey", reason: "admin.notQuestionKey" },
+};
+const IN_USE: Record<What, string> = { field: "admin.fieldNotChanged", question: "admin.questionNotChanged" };
+
+function failure(call: ApiCall, outcome: Exclude<DefinitionOutcome<unknown>, { ok: true }>, what: What): ApiReply {
+  if (outcome.kind === "missing") return errorReply("not_found", msg(MISSING[what].message), [{ field: "key", reason: msg(MISSING[what].reason) }], call.requestId);
+  if (outcome.kind === "in_use") return errorReply("conflict", msg(IN_USE[what]), outcome.errors, call.requestId);
+  return errorReply("validation_failed", msg("api.recordErrors"), outcome.errors, call.requestId);
 }
 
 /** A write kept once per Idempotency-Key (POST), in one transaction with its audit entry. */
-async function once<T>(call: ApiCall, write: (ctx: ReturnType<typeof contextOf> & { transaction: import("sequelize").Transaction }) => Promise<DefinitionOutcome<T>>, answer: (value: T) => ApiReply, what: string): Promise<ApiReply> {
+async function once<T>(call: ApiCall, write: (ctx: ReturnType<typeof contextOf> & { transaction: import("sequelize").Transaction }) => Promise<DefinitionOutcome<T>>, answer: (value: T) => ApiReply, what: What): Promise<ApiReply> {
   const outcome = await writeOnce(
     call.db,
     call.idempotency,
@@ -51,8 +61,8 @@ async function once<T>(call: ApiCall, write: (ctx: ReturnType<typeof contextOf> 
   if (outcome.kind === "key_reused") {
     return errorReply(
       "idempotency_key_reused",
-      "This Idempotency-Key was used for a different request.",
-      [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }],
+      msg("api.idempotencyKeyReused"),
+      [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyReusedReason") }],
       call.requestId,
     );
   }
@@ -76,7 +86,7 @@ export function storeEndpoints(): Endpoint[] {
 export function fieldCollectionEndpoints(): Endpoint[] {
   return [
     endpoint(contract.listCustomFields, async (call) => reply(200, { customFields: (await listCustomFields(call.db)).map(fieldRecord) })),
-    endpoint(contract.createCustomField, (call) => once(call, (ctx) => createCustomField(call.db, call.body, ctx), (f) => reply(201, fieldRecord(f)), "custom field")),
+    endpoint(contract.createCustomField, (call) => once(call, (ctx) => createCustomField(call.db, call.body, ctx), (f) => reply(201, fieldRecord(f)), "field")),
   ];
 }
 
@@ -84,11 +94,11 @@ export function fieldEndpoints(): Endpoint[] {
   return [
     endpoint(contract.getCustomField, async (call) => {
       const field = await getCustomField(call.db, keyOf(call));
-      return field ? reply(200, fieldRecord(field)) : failure(call, { ok: false, kind: "missing" }, "custom field");
+      return field ? reply(200, fieldRecord(field)) : failure(call, { ok: false, kind: "missing" }, "field");
     }),
-    endpoint(contract.updateCustomField, (call) => once(call, (ctx) => updateCustomField(call.db, keyOf(call), call.body, ctx), (f) => reply(200, fieldRecord(f)), "custom field")),
+    endpoint(contract.updateCustomField, (call) => once(call, (ctx) => updateCustomField(call.db, keyOf(call), call.body, ctx), (f) => reply(200, fieldRecord(f)), "field")),
     endpoint(contract.deleteCustomField, (call) =>
-      once(call, (ctx) => deleteCustomField(call.db, keyOf(call), ctx), (d) => reply(200, { key: d.key, deleted: true, removedValues: d.valuesRemoved }), "custom field"),
+      once(call, (ctx) => deleteCustomField(call.db, keyOf(call), ctx), (d) => reply(200, { key: d.key, deleted: true, removedValues: d.valuesRemoved }), "field"),
     ),
   ];
 }
@@ -117,7 +127,7 @@ export function customerQuestionsEndpoint(): Endpoint {
   return endpoint(contract.customerQuestions, async (call) => {
     const externalId = call.params.externalId ?? "";
     const found = await questionsToAsk(call.db, externalId);
-    if (!found) return errorReply("not_found", "There is no customer with this external id.", [{ field: "externalId", reason: "is not the id of a customer" }], call.requestId);
+    if (!found) return errorReply("not_found", msg("admin.noCustomer"), [{ field: "externalId", reason: msg("admin.notCustomerId") }], call.requestId);
     return reply(200, { externalId, ...found });
   });
 }

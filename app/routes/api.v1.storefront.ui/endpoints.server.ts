@@ -3,6 +3,7 @@ import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
 import { compareSegments, findVariant, lookupStorefrontCustomer, setVariantSegments } from "~/domain/storefront.server";
+import { msg } from "../../../models/messages";
 
 export function storefrontCustomerEndpoint(): Endpoint {
   return endpoint(contract.lookupStorefrontCustomer, async (call) => {
@@ -10,7 +11,7 @@ export function storefrontCustomerEndpoint(): Endpoint {
     const products = call.query.products;
     const answer = await lookupStorefrontCustomer(call.db, externalId, { productExternalIds: products ? new Set(products) : undefined });
     if (!answer) {
-      return errorReply("not_found", "The shop has no customer with this external id.", [{ field: "externalId", reason: "is not the external id of a customer" }], call.requestId);
+      return errorReply("not_found", msg("admin.shopHasNoCustomer"), [{ field: "externalId", reason: msg("admin.notCustomerExternalId") }], call.requestId);
     }
     return reply(200, answer);
   });
@@ -30,8 +31,8 @@ async function withVariant(call: ApiCall, then: (found: Found) => Promise<ApiRep
   if (found) return then(found);
   const product = await call.db.models.Product.count({ where: { externalId: call.params.externalId ?? "" } });
   return product
-    ? errorReply("not_found", "This product has no variant with this external id.", [{ field: "variantExternalId", reason: "is not the external id of one of the product's variants" }], call.requestId)
-    : errorReply("not_found", "There is no product with this external id.", [{ field: "externalId", reason: "is not the external id of a product" }], call.requestId);
+    ? errorReply("not_found", msg("admin.noVariant"), [{ field: "variantExternalId", reason: msg("admin.notVariantId") }], call.requestId)
+    : errorReply("not_found", msg("admin.noProduct"), [{ field: "externalId", reason: msg("admin.notProductExternalId") }], call.requestId);
 }
 
 export function variantSegmentsEndpoints(): Endpoint[] {
@@ -40,7 +41,7 @@ export function variantSegmentsEndpoints(): Endpoint[] {
     endpoint(contract.setVariantSegments, (call) =>
       withVariant(call, async (found) => {
         const out = await setVariantSegments(call.db, found.variant.id, { codes: call.body.segments }, { apiKeyId: call.caller?.apiKeyId ?? null }, call.now);
-        if (!out.ok) return errorReply("validation_failed", "The segments have errors; nothing was changed.", out.errors, call.requestId);
+        if (!out.ok) return errorReply("validation_failed", msg("admin.segmentsErrors"), out.errors, call.requestId);
         return reply(200, restrictionOf(found, found.variant.externalId, out.segments));
       }),
     ),
@@ -50,7 +51,7 @@ export function variantSegmentsEndpoints(): Endpoint[] {
 export function compareEndpoint(): Endpoint {
   return endpoint(contract.compareSegments, async (call) => {
     const out = await compareSegments(call.db, call.query, call.now);
-    if (!out.ok) return errorReply("validation_failed", "The query has errors.", out.errors, call.requestId);
+    if (!out.ok) return errorReply("validation_failed", msg("api.queryErrors"), out.errors, call.requestId);
     return reply(200, out.comparison);
   });
 }
