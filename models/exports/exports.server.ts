@@ -19,6 +19,7 @@ import { storeCountry } from "../customers/store-country";
 import type { CustomerViewer } from "../customers/viewer";
 import { createNotification } from "../notifications/notifications.server";
 import { queueEmail } from "../notifications/outbox.server";
+import { intlLocale, languageOf, translator } from "../i18n.server";
 import { exportFileName, isFixedColumn, type CsvOptions, type ExportColumn, type ExportFormat } from "./columns";
 import { exportRows, type ExportSource } from "./rows.server";
 import { getExportSettings } from "./settings.server";
@@ -282,7 +283,7 @@ async function notifyRequester(
   transaction: Transaction,
 ): Promise<number | null> {
   if (!row.userId) return null;
-  const user = await db.models.User.findByPk(row.userId, { attributes: ["id", "email", "isActive", "notifyByEmail"], raw: true, transaction });
+  const user = await db.models.User.findByPk(row.userId, { attributes: ["id", "email", "isActive", "notifyByEmail", "locale"], raw: true, transaction });
   if (!user?.isActive) return null;
   const link = `/exports?id=${row.id}`;
   await createNotification(
@@ -293,20 +294,23 @@ async function notifyRequester(
   );
   if (!user.notifyByEmail) return null;
   const url = new URL(link, publicUrl).toString();
-  const rows = `${row.writtenRows.toLocaleString("en")} row${row.writtenRows === 1 ? "" : "s"}`;
+  // in the requester's language, the deletion time on the store's clock
+  const store = await db.models.StoreSettings.findByPk(1, { attributes: ["locale", "timeZone"], raw: true, transaction });
+  const language = languageOf(user, store);
+  const t = translator(language);
+  const locale = intlLocale(language, store?.locale);
+  const words = { fileName: row.fileName, count: row.writtenRows, formatted: row.writtenRows.toLocaleString(locale) };
+  const until = row.expiresAt
+    ? t("exportReady.until", {
+        when: new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: store?.timeZone ?? "UTC", timeZoneName: "short" }).format(row.expiresAt),
+      })
+    : "";
   return queueEmail(
     db,
     {
       recipient: user.email,
-      subject: outcome === "done" ? `Your export ${row.fileName} is ready: ${rows}` : `Your export ${row.fileName} failed`,
-      text: [
-        outcome === "done"
-          ? `The export ${row.fileName} has finished with ${rows}. Download it from the exports page${row.expiresAt ? ` before ${row.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC, when it is deleted` : ""}:`
-          : `The export ${row.fileName} could not be written. The exports page says why:`,
-        url,
-        "",
-        "You get this email because you asked for the export. Notifications by email can be turned off on the notifications page of the console.",
-      ].join("\n"),
+      subject: outcome === "done" ? t("exportReady.subject", words) : t("exportReady.failedSubject", words),
+      text: [outcome === "done" ? t("exportReady.body", words) : t("exportReady.failedBody", words), url, until, "", t("exportReady.why")].filter((line, i) => i !== 2 || line !== "").join("\n"),
       purpose: "notification",
       userId: user.id,
     },
