@@ -109,7 +109,7 @@ export async function campaignReach(services: ConsoleServices, campaign: Campaig
  * with any is refused before anything is written. Empty until the templates part is merged.
  * At merge: for each channel of the chain, checkTemplate({ channel, ...templates[channel] })
  * (campaigns/templates), each TemplateProblem as
- *   { field: `templates.${channel}.${p.field}`, reason: `${p.line ? `line ${p.line}: ` : ""}${p.message}` }.
+ *   { field: `templates.${channel}.${p.field}`, reason: its message, after "line N: " when it has a line }.
  */
 export function templateFieldErrors(channels: readonly CampaignChannel[], templates: CampaignTemplates): FieldError[] {
   const errors: FieldError[] = [];
