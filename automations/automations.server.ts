@@ -3,6 +3,7 @@
 // anything is written; each change is one transaction with its audit entry and what it does to the
 // automation's firings and its hidden campaign (the owner of its messages on the sending path).
 import { Op, QueryTypes, type Transaction } from "sequelize";
+import { msg } from "../models/messages";
 import type { Database } from "../models/db";
 import type { AutomationRow, FiringSkipReason, FiringStatus } from "../models/automation-models";
 import { FIRING_SKIP_REASONS, FIRING_STATUSES } from "../models/automation-models";
@@ -128,18 +129,18 @@ export async function checkAutomation(db: Database, input: unknown, transaction?
   const a = parsed.value;
   const errors: FieldError[] = [];
   const segment = await db.models.Segment.findOne({ attributes: ["id"], where: { id: a.trigger.segmentId, deletedAt: { [Op.is]: null } }, raw: true, transaction });
-  if (!segment) errors.push({ field: "trigger.segmentId", reason: `is not a segment (no segment has id ${a.trigger.segmentId})` });
+  if (!segment) errors.push({ field: "trigger.segmentId", reason: msg("campaigns.form.noSegment", { id: a.trigger.segmentId }) });
   const action = a.action;
   if (action.kind === "add_to_segment" || action.kind === "remove_from_segment") {
     const target = await db.models.Segment.findOne({ attributes: ["id", "type"], where: { id: action.segmentId, deletedAt: { [Op.is]: null } }, raw: true, transaction });
-    if (!target) errors.push({ field: "action.segmentId", reason: `is not a segment (no segment has id ${action.segmentId})` });
-    else if (target.type !== "manual") errors.push({ field: "action.segmentId", reason: "must be a manual segment: only those change by hand" });
-    else if (action.segmentId === a.trigger.segmentId) errors.push({ field: "action.segmentId", reason: "must not be the trigger's own segment" });
+    if (!target) errors.push({ field: "action.segmentId", reason: msg("campaigns.form.noSegment", { id: action.segmentId }) });
+    else if (target.type !== "manual") errors.push({ field: "action.segmentId", reason: msg("campaigns.automation.notManual") });
+    else if (action.segmentId === a.trigger.segmentId) errors.push({ field: "action.segmentId", reason: msg("campaigns.automation.triggerSegment") });
   }
   const userField = action.kind === "notify" ? { field: "action.userId", id: action.userId } : action.kind === "task" && action.fallbackUserId ? { field: "action.fallbackUserId", id: action.fallbackUserId } : null;
   if (userField) {
     const user = await db.models.User.findOne({ attributes: ["id"], where: { id: userField.id, isActive: true }, raw: true, transaction });
-    if (!user) errors.push({ field: userField.field, reason: `is not an active user (no active user has id ${userField.id})` });
+    if (!user) errors.push({ field: userField.field, reason: msg("campaigns.automation.noUser", { id: userField.id }) });
   }
   if (action.kind === "message") {
     for (const channel of action.channels) {

@@ -6,6 +6,7 @@
 // writes a delivery row of the automation's hidden campaign, and the campaign sender sends it with
 // consent, quiet hours, throttling, the outbox and the in_flight → unknown rule.
 import { Op, QueryTypes, type Transaction } from "sequelize";
+import { msg } from "../models/messages";
 import type { Database } from "../models/db";
 import type { AutomationRow, FiringSkipReason } from "../models/automation-models";
 import { bulkInsert, bulkInsertReturning, sqlLiteral, type SqlValue } from "../models/sql/bulk";
@@ -235,7 +236,7 @@ function planOf(firing: ClaimedFiring, a: AutomationRow, batch: Batch, now: Date
       const assigneeId = customer.managerId && batch.activeUsers.has(customer.managerId) ? customer.managerId : a.fallbackUserId && batch.activeUsers.has(a.fallbackUserId) ? a.fallbackUserId : null;
       if (!assigneeId) return { kind: "skip", reason: "no_assignee" };
       const description = a.taskDescription ? batch.descriptions.get(`${a.id}:${customer.id}`) : null;
-      if (description && typeof description === "object") return { kind: "skip", reason: "template_problem", error: `Task description: ${description.problem}` };
+      if (description && typeof description === "object") return { kind: "skip", reason: "template_problem", error: msg("campaigns.automation.descriptionProblem", { problem: description.problem }) };
       const dueAt = a.taskDueHours === null ? null : new Date(now.getTime() + a.taskDueHours * 3_600_000);
       return { kind: "task", assigneeId, title: a.taskTitle ?? a.name, description: description ?? null, dueAt };
     }

@@ -2,6 +2,7 @@
 // comments, completing, reassigning and commenting. Ownership is checked inside each query: a
 // manager reaches only tasks assigned to them (`viewer.canSeeAll` for admins and marketers).
 import { Op, type Transaction } from "sequelize";
+import { msg } from "../models/messages";
 import type { Database } from "../models/db";
 import { recordAudit, type AuditActor } from "../models/audit.server";
 import { createNotification } from "../models/notifications/notifications.server";
@@ -100,7 +101,7 @@ export async function reassignTask(db: Database, viewer: TaskViewer, id: number,
     if (!row) return { ok: false as const, kind: "missing" as const };
     // a task is work from an inbox: marketers have none
     const user = await db.models.User.findOne({ attributes: ["id"], where: { id: assigneeId, isActive: true, role: ["manager", "admin"] }, raw: true, transaction });
-    if (!user) return { ok: false as const, kind: "invalid" as const, field: "assigneeId", reason: `is not an active manager or admin (none has id ${assigneeId})` };
+    if (!user) return { ok: false as const, kind: "invalid" as const, field: "assigneeId", reason: msg("campaigns.task.noAssignee", { id: assigneeId }) };
     if (row.assigneeId !== assigneeId) {
       await db.models.Task.update({ assigneeId, updatedAt: now }, { where: { id }, transaction });
       await createNotification(db, { userId: assigneeId, kind: TASK_ASSIGNED, params: { taskId: id, title: row.title, customerId: row.customerId }, link: `/tasks/${id}` }, now, transaction);

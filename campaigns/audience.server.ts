@@ -1,6 +1,7 @@
 // Who a campaign reaches, fixed when sending starts: the included segments' members minus the
 // excluded segments' (through the segment engine at that moment), and for each customer the first
 // channel of the fallback chain that reaches them, or why none does. docs/decisions/0023.
+import { msg } from "../models/messages";
 import type { Database } from "../models/db";
 import { SKIP_REASONS, type CampaignRow, type SkipReason } from "../models/campaign-models";
 import type { SegmentEngine } from "../segments/engine.server";
@@ -74,7 +75,7 @@ export async function audienceMembers(engine: SegmentEngine, includeIds: number[
   const found = await selectRows(engine.db, `SELECT id, code FROM segments WHERE id IN (${wanted.map(() => "?").join(", ")}) AND deleted_at IS NULL`, wanted);
   const codeOf = new Map(found.map(([id, code]) => [Number(id), String(code)]));
   const missing = wanted.filter((id) => !codeOf.has(id));
-  if (missing.length) throw new AudienceError(`the campaign names segment${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, which no longer exist${missing.length > 1 ? "" : "s"}`);
+  if (missing.length) throw new AudienceError(msg("campaigns.audience.segmentsGone", { count: missing.length, ids: missing.join(", ") }));
   const anyOf = (ids: number[]): Rule => ({
     match: "any",
     criteria: ids.map((id): Criterion => ({ field: "segment", segment: codeOf.get(id)!, isMember: true })),

@@ -8,6 +8,7 @@ import type { CampaignRow, CampaignStatus, DeliveryStatus, MessageTemplateRow } 
 import { recordAudit, type AuditActor } from "../models/audit.server";
 import { parseInput, type FieldError } from "../models/ingest/schemas";
 import { foldForSearch } from "../models/customers/name-folding";
+import { msg } from "../models/messages";
 import {
   CAMPAIGN_CHANNELS,
   CAMPAIGN_NAME_MAX,
@@ -173,15 +174,15 @@ export async function checkCampaign(
   const exists = new Set(live.map((s) => s.id));
   for (const key of ["includeSegmentIds", "excludeSegmentIds"] as const) {
     c[key].forEach((id, i) => {
-      if (!exists.has(id)) errors.push({ field: `${key}[${i}]`, reason: `is not a segment (no segment has id ${id})` });
+      if (!exists.has(id)) errors.push({ field: `${key}[${i}]`, reason: msg("campaigns.form.noSegment", { id }) });
     });
   }
   if (c.schedule.kind === "at") {
     if (c.schedule.timeZoneMode === "store" && c.schedule.sendAt && Date.parse(c.schedule.sendAt) <= now.getTime()) {
-      errors.push({ field: "schedule.sendAt", reason: "is in the past: choose a later moment, or send now" });
+      errors.push({ field: "schedule.sendAt", reason: msg("campaigns.form.sendAtPast") });
     }
     if (c.schedule.timeZoneMode === "customer" && c.schedule.localSendAt && latestInstantOf(c.schedule.localSendAt) <= now.getTime()) {
-      errors.push({ field: "schedule.localSendAt", reason: "is in the past in every time zone: choose a later time, or send now" });
+      errors.push({ field: "schedule.localSendAt", reason: msg("campaigns.form.localSendAtPast") });
     }
   }
   return errors.length ? { ok: false, errors } : { ok: true, campaign: c };
@@ -256,10 +257,13 @@ export async function createCampaign(db: Database, input: unknown, actor: AuditA
   });
 }
 
+/** A campaign's state as a refusal names it, in the reader's language. */
+export const statusName = (status: CampaignStatus) => msg(`campaigns.status.${status}`);
+
 /** Why a campaign in this state cannot change, or null when it can. */
 export function editRefusal(campaign: { status: CampaignStatus; startedAt: Date | null }): string | null {
   if ((EDITABLE_STATUSES as readonly string[]).includes(campaign.status) && !campaign.startedAt) return null;
-  return `The campaign is ${campaign.status}: only a draft, or a scheduled campaign that has not started, can be changed. Duplicate it to send something like it.`;
+  return msg("campaigns.control.notEditable", { status: statusName(campaign.status) });
 }
 
 /** The saved campaign as input, for a PATCH to be merged over. */
@@ -348,7 +352,7 @@ export async function deleteCampaign(db: Database, id: number, actor: AuditActor
     const row = await findMarketerCampaignRow(db, id, transaction);
     if (!row) return { ok: false as const, kind: "not_found" as const };
     if (row.status !== "draft") {
-      return { ok: false as const, kind: "refused" as const, status: row.status, reason: `The campaign is ${row.status}: only a draft can be deleted. Cancel it instead, and its report stays.` };
+      return { ok: false as const, kind: "refused" as const, status: row.status, reason: msg("campaigns.control.notDeletable", { status: statusName(row.status) }) };
     }
     const deleted = await db.models.Campaign.destroy({ where: { id, status: "draft" }, transaction });
     if (deleted !== 1) return { ok: false as const, kind: "not_found" as const };

@@ -3,6 +3,7 @@
 // template per channel of the chain. This file only says what is well-formed; campaigns.server.ts
 // checks what needs the store (the segments exist, the time is not past). Browser-safe: zod only.
 import { z } from "../models/zod";
+import { msg, zmsg } from "../models/messages";
 import { freeText, oneLine } from "../models/ingest/text";
 import type { Channel } from "../models/models";
 import type { CampaignStatus, DeliveryStatus, SkipReason } from "../models/campaign-models";
@@ -35,78 +36,83 @@ export const SEGMENTS_MAX = 20;
 /** Campaigns in these states may still be changed (and a scheduled one only until it starts). */
 export const EDITABLE_STATUSES = ["draft", "scheduled"] as const satisfies readonly CampaignStatus[];
 
-export const CampaignChannel = z.enum(CAMPAIGN_CHANNELS, { error: "must be email, sms, messenger or viber" });
+/** "must be text", the words zod gives a string schema of its own. */
+export const mustBeText = zmsg("generic.type.string");
+
+export const CampaignChannel = z.enum(CAMPAIGN_CHANNELS, zmsg("campaigns.form.channel"));
 export type CampaignChannel = z.infer<typeof CampaignChannel>;
 
 /** A time of day, "21:00". */
 export const TimeOfDay = z
-  .string({ error: "must be a time of day as HH:mm" })
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day as HH:mm (00:00 to 23:59)")
+  .string(zmsg("campaigns.form.timeOfDay"))
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, zmsg("campaigns.form.timeOfDayRange"))
   .meta({ example: "21:00" });
 
 /** A wall-clock time without a zone, "2026-12-24T10:00", read in each customer's own zone. */
 export const WallTime = z
-  .string({ error: "must be a local date and time as YYYY-MM-DDTHH:mm" })
-  .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, "must be a local date and time as YYYY-MM-DDTHH:mm")
+  .string(zmsg("campaigns.form.wallTime"))
+  .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, zmsg("campaigns.form.wallTime"))
   .refine((s) => {
     const [y, m, d] = s.slice(0, 10).split("-").map(Number);
     const date = new Date(Date.UTC(y, m - 1, d));
     return y >= 2000 && y < 2200 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  }, "is not a real date between 2000 and 2199")
+  }, zmsg("campaigns.form.wallTimeReal"))
   .meta({ example: "2026-12-24T10:00" });
 
 /** An instant with its offset, "2026-12-24T08:00:00Z". */
 export const Instant = z
-  .iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T08:00:00Z" })
+  .iso.datetime({ offset: true, ...zmsg("campaigns.form.instant") })
   .refine((s) => {
     const t = Date.parse(s);
     return t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2200, 0, 1);
-  }, "must be between 2000 and 2199")
+  }, zmsg("campaigns.form.instantRange"))
   .meta({ example: "2026-12-24T08:00:00Z" });
 
-const uniqueItems = <T>(what: string) => (items: T[], ctx: z.RefinementCtx) => {
+/** Refuses an item that comes twice; `repeated` is the catalogue key of the reason. */
+const uniqueItems = <T>(repeated: string) => (items: T[], ctx: z.RefinementCtx) => {
   items.forEach((item, i) => {
-    if (items.indexOf(item) !== i) ctx.addIssue({ code: "custom", message: `${what} already comes earlier in the list`, path: [i] });
+    if (items.indexOf(item) !== i) ctx.addIssue({ code: "custom", message: msg(repeated), path: [i] });
   });
 };
 
 /** The fallback chain: the first channel that reaches a customer carries the message. */
 export const ChannelChain = z
-  .array(CampaignChannel, { error: "must be a list of channels" })
-  .min(1, "needs at least one channel")
-  .max(CAMPAIGN_CHANNELS.length, `has at most ${CAMPAIGN_CHANNELS.length} channels`)
-  .superRefine(uniqueItems("this channel"))
+  .array(CampaignChannel, zmsg("campaigns.form.channelList"))
+  .min(1, zmsg("campaigns.form.needsChannel"))
+  .max(CAMPAIGN_CHANNELS.length, zmsg("campaigns.form.tooManyChannels", { count: CAMPAIGN_CHANNELS.length }))
+  .superRefine(uniqueItems("campaigns.form.channelTwice"))
   .meta({ description: "The fallback chain in order: each customer gets the message on the first channel that reaches them.", example: ["viber", "sms"] });
 
-const SegmentId = z.number({ error: "must be a segment id" }).int("must be a segment id").positive("must be a segment id").max(2_147_483_647, "must be a segment id");
+const notSegmentId = zmsg("campaigns.ids.segment");
+const SegmentId = z.number(notSegmentId).int(notSegmentId).positive(notSegmentId).max(2_147_483_647, notSegmentId);
 
 const segmentIds = (min: number) =>
   z
-    .array(SegmentId, { error: "must be a list of segment ids" })
-    .min(min, "needs at least one segment")
-    .max(SEGMENTS_MAX, `has at most ${SEGMENTS_MAX} segments`)
-    .superRefine(uniqueItems("this segment"));
+    .array(SegmentId, zmsg("campaigns.form.segmentList"))
+    .min(min, zmsg("campaigns.form.needsSegment"))
+    .max(SEGMENTS_MAX, zmsg("campaigns.form.tooManySegments", { count: SEGMENTS_MAX }))
+    .superRefine(uniqueItems("campaigns.form.segmentTwice"));
 
 export const CampaignSchedule = z
   .strictObject({
-    kind: z.enum(["now", "at"], { error: "must be now or at" }).meta({ description: "now: as soon as it is started; at: at a date and time." }),
-    timeZoneMode: z.enum(["store", "customer"], { error: "must be store or customer" }).default("store").meta({
+    kind: z.enum(["now", "at"], zmsg("campaigns.form.scheduleKind")).meta({ description: "now: as soon as it is started; at: at a date and time." }),
+    timeZoneMode: z.enum(["store", "customer"], zmsg("campaigns.form.timeZoneMode")).default("store").meta({
       description: "at: the store's zone (sendAt, an instant) or each customer's own (localSendAt, a wall time; customers without a zone get the store's).",
     }),
     sendAt: Instant.nullable().optional(),
     localSendAt: WallTime.nullable().optional(),
   })
   .superRefine((s, ctx) => {
-    const refuse = (field: "sendAt" | "localSendAt", message: string) => ctx.addIssue({ code: "custom", message, path: [field] });
+    const refuse = (field: "sendAt" | "localSendAt", key: string) => ctx.addIssue({ code: "custom", message: msg(key), path: [field] });
     if (s.kind === "now") {
-      if (s.sendAt) refuse("sendAt", "is only for a schedule at a time (kind at)");
-      if (s.localSendAt) refuse("localSendAt", "is only for a schedule at a time (kind at)");
+      if (s.sendAt) refuse("sendAt", "campaigns.form.onlyForAt");
+      if (s.localSendAt) refuse("localSendAt", "campaigns.form.onlyForAt");
     } else if (s.timeZoneMode === "store") {
-      if (!s.sendAt) refuse("sendAt", "is required: the moment to send, in the store's time zone");
-      if (s.localSendAt) refuse("localSendAt", "is only for the customer's own time zone (timeZoneMode customer)");
+      if (!s.sendAt) refuse("sendAt", "campaigns.form.sendAtRequired");
+      if (s.localSendAt) refuse("localSendAt", "campaigns.form.onlyForCustomerZone");
     } else {
-      if (!s.localSendAt) refuse("localSendAt", "is required: the local date and time each customer gets it");
-      if (s.sendAt) refuse("sendAt", "is only for the store's time zone (timeZoneMode store)");
+      if (!s.localSendAt) refuse("localSendAt", "campaigns.form.localSendAtRequired");
+      if (s.sendAt) refuse("sendAt", "campaigns.form.onlyForStoreZone");
     }
   })
   .meta({ description: "When the campaign goes out." });
@@ -114,14 +120,14 @@ export type CampaignSchedule = z.output<typeof CampaignSchedule>;
 
 export const QuietHours = z
   .strictObject({ start: TimeOfDay, end: TimeOfDay })
-  .refine((q) => q.start !== q.end, { message: "must differ from start", path: ["end"] })
+  .refine((q) => q.start !== q.end, { ...zmsg("campaigns.form.endIsStart"), path: ["end"] })
   .meta({ description: "No message goes out from start to end (in the customer's zone); one that would is moved to the end. Over midnight when start > end." });
 
 export const EmailTemplate = z
   .strictObject({
-    subject: oneLine(z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(SUBJECT_MAX, `must be at most ${SUBJECT_MAX} characters`)),
-    htmlBody: freeText(z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(HTML_BODY_MAX, `must be at most ${HTML_BODY_MAX} characters`)),
-    textBody: freeText(z.string({ error: "must be text" }).trim().max(TEXT_BODY_MAX, `must be at most ${TEXT_BODY_MAX} characters`))
+    subject: oneLine(z.string(mustBeText).trim().min(1).max(SUBJECT_MAX)),
+    htmlBody: freeText(z.string(mustBeText).trim().min(1).max(HTML_BODY_MAX)),
+    textBody: freeText(z.string(mustBeText).trim().max(TEXT_BODY_MAX))
       .nullable()
       .optional()
       .meta({ description: "The plain-text part; empty or absent: made from the HTML." }),
@@ -130,17 +136,17 @@ export const EmailTemplate = z
 
 export const TextTemplate = z
   .strictObject({
-    textBody: freeText(z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(TEXT_BODY_MAX, `must be at most ${TEXT_BODY_MAX} characters`)),
+    textBody: freeText(z.string(mustBeText).trim().min(1).max(TEXT_BODY_MAX)),
   })
   .meta({ description: "A text message (SMS, Messenger, Viber), in Liquid." });
 
 export const CampaignTemplates = z
-  .strictObject({ email: EmailTemplate.optional(), sms: TextTemplate.optional(), messenger: TextTemplate.optional(), viber: TextTemplate.optional() }, { error: "must be an object with one template per channel" })
+  .strictObject({ email: EmailTemplate.optional(), sms: TextTemplate.optional(), messenger: TextTemplate.optional(), viber: TextTemplate.optional() }, zmsg("campaigns.form.templatesObject"))
   .meta({ description: "One message per channel of the chain, by channel name." });
 export type CampaignTemplates = z.output<typeof CampaignTemplates>;
 
 const fields = {
-  name: oneLine(z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(CAMPAIGN_NAME_MAX, `must be at most ${CAMPAIGN_NAME_MAX} characters`)),
+  name: oneLine(z.string(mustBeText).trim().min(1).max(CAMPAIGN_NAME_MAX)),
   channels: ChannelChain,
   includeSegmentIds: segmentIds(1).meta({ description: "The audience: members of any of these segments when sending starts." }),
   excludeSegmentIds: segmentIds(0).meta({ description: "Members of any of these segments get nothing." }),
@@ -152,13 +158,18 @@ const fields = {
 /** The rules that look at more than one field. */
 function checkWhole(c: { channels: readonly CampaignChannel[]; includeSegmentIds: number[]; excludeSegmentIds: number[]; templates: CampaignTemplates }, ctx: z.RefinementCtx) {
   c.excludeSegmentIds.forEach((id, i) => {
-    if (c.includeSegmentIds.includes(id)) ctx.addIssue({ code: "custom", message: "is also in includeSegmentIds: a segment is either in or out", path: ["excludeSegmentIds", i] });
+    if (c.includeSegmentIds.includes(id)) ctx.addIssue({ code: "custom", message: msg("campaigns.form.alsoIncluded"), path: ["excludeSegmentIds", i] });
   });
-  for (const channel of c.channels) {
-    if (!c.templates[channel]) ctx.addIssue({ code: "custom", message: `is required: every channel of the chain needs its message`, path: ["templates", channel] });
+  checkChainTemplates(c.channels, c.templates, ctx, ["templates"]);
+}
+
+/** Every channel of the chain has its template, and no template is for a channel outside it (campaigns and automations' messages). */
+export function checkChainTemplates(channels: readonly CampaignChannel[], templates: CampaignTemplates, ctx: z.RefinementCtx, at: string[]) {
+  for (const channel of channels) {
+    if (!templates[channel]) ctx.addIssue({ code: "custom", message: msg("campaigns.form.templateRequired"), path: [...at, channel] });
   }
   for (const channel of CAMPAIGN_CHANNELS) {
-    if (c.templates[channel] && !c.channels.includes(channel)) ctx.addIssue({ code: "custom", message: `is for a channel that is not in the chain (${c.channels.join(", ")})`, path: ["templates", channel] });
+    if (templates[channel] && !channels.includes(channel)) ctx.addIssue({ code: "custom", message: msg("campaigns.form.templateNotInChain", { channels: channels.join(", ") }), path: [...at, channel] });
   }
 }
 

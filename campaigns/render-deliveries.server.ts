@@ -2,6 +2,7 @@
 // campaigns/templates/render.server.ts's renderForCustomers; this fits it to the sender: the
 // campaign's templates, one call for the batch's customers, each delivery's message on its channel.
 import type { Database } from "../models/db";
+import { msg } from "../models/messages";
 import type { CampaignRow } from "../models/campaign-models";
 import type { ChannelName } from "./channels/channel";
 import type { ClaimedDelivery } from "./delivery-sql";
@@ -39,7 +40,7 @@ export function campaignRenderer(
     const messages = new Map<number, RenderOutcome>();
     for (const d of deliveries) {
       const message = byCustomer.get(d.customerId)?.get(d.channel);
-      messages.set(d.id, message ?? { problem: { message: `The campaign has no ${d.channel} template.` } });
+      messages.set(d.id, message ?? { problem: { message: msg("campaigns.sender.noTemplate", { channel: d.channel }) } });
     }
     return messages;
   };

@@ -3,7 +3,8 @@
 // rows it changes and the job it makes necessary; the sender's claims take the same row's lock
 // (shared), so a pause or cancel is never overtaken by a claim that started before it committed.
 import { Op, type Transaction } from "sequelize";
-import { findMarketerCampaignRow } from "./campaigns.server";
+import { findMarketerCampaignRow, statusName } from "./campaigns.server";
+import { msg } from "../models/messages";
 import type { Database } from "../models/db";
 import { DELIVERY_STATUSES, type CampaignRow, type CampaignStatus, type DeliveryStatus, type SkipReason } from "../models/campaign-models";
 import { JOB_NAMES, type CampaignJobData } from "../jobs/job-names";
@@ -66,17 +67,18 @@ export function saveStartJob(queue: JobQueue, campaignId: number, at: Date, tran
   return queue.save(jobOf<CampaignJobData>(JOB_NAMES.startCampaign, { campaignId }, at, { unique: { "data.campaignId": campaignId } }), transaction);
 }
 
-const isNot = (status: CampaignStatus, what: string) => ({ ok: false as const, reason: `The campaign is ${status}: it cannot be ${what}.` });
-const missing = { ok: false as const, reason: "There is no such campaign." };
+/** A refusal for the campaign's state; `key` says what cannot be done in a whole sentence with {{status}}. */
+const isNot = (status: CampaignStatus, key: string) => ({ ok: false as const, reason: msg(key, { status: statusName(status) }) });
+const missing = () => ({ ok: false as const, reason: msg("campaigns.control.noSuchCampaign") });
 
 /** Puts a draft (or scheduled) campaign in line to start: status "scheduled" and a start-campaign job at the schedule's first instant (now for "now"), in one transaction. Twice is a no-op. */
 export async function requestStart(db: Database, queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
   return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
-    if (!campaign) return missing;
-    if (campaign.status !== "draft" && campaign.status !== "scheduled") return isNot(campaign.status, "started again");
+    if (!campaign) return missing();
+    if (campaign.status !== "draft" && campaign.status !== "scheduled") return isNot(campaign.status, "campaigns.control.cannotStart");
     const at = firstStartInstant(campaign, now);
-    if (!at) return { ok: false as const, reason: "The campaign is to be sent at a time, and has none." };
+    if (!at) return { ok: false as const, reason: msg("campaigns.control.noSendTime") };
     if (campaign.status === "draft") await db.models.Campaign.update({ status: "scheduled", updatedAt: now }, { where: { id: campaignId, status: "draft" }, transaction });
     // saved again for a scheduled campaign: an edited send time moves its start (the same time changes nothing)
     await saveStartJob(queue, campaignId, at, transaction);
@@ -132,9 +134,9 @@ export async function startCampaign(db: Database, queue: JobQueue, campaignId: n
 export async function pauseCampaign(db: Database, _queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
   return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
-    if (!campaign) return missing;
+    if (!campaign) return missing();
     if (campaign.status === "paused") return { ok: true as const, status: "paused" as const };
-    if (campaign.status !== "sending") return isNot(campaign.status, "paused");
+    if (campaign.status !== "sending") return isNot(campaign.status, "campaigns.control.cannotPause");
     await db.models.Campaign.update({ status: "paused", pausedAt: now, updatedAt: now }, { where: { id: campaignId }, transaction });
     return { ok: true as const, status: "paused" as const };
   });
@@ -144,9 +146,9 @@ export async function pauseCampaign(db: Database, _queue: JobQueue, campaignId: 
 export async function resumeCampaign(db: Database, queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
   return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
-    if (!campaign) return missing;
+    if (!campaign) return missing();
     if (campaign.status === "sending") return { ok: true as const, status: "sending" as const };
-    if (campaign.status !== "paused") return isNot(campaign.status, "resumed");
+    if (campaign.status !== "paused") return isNot(campaign.status, "campaigns.control.cannotResume");
     await db.models.Campaign.update({ status: "sending", pausedAt: null, updatedAt: now }, { where: { id: campaignId }, transaction });
     await saveSendJob(queue, campaignId, now, transaction);
     return { ok: true as const, status: "sending" as const };
@@ -157,9 +159,9 @@ export async function resumeCampaign(db: Database, queue: JobQueue, campaignId: 
 export async function cancelCampaign(db: Database, _queue: JobQueue, campaignId: number, now: Date): Promise<ControlResult> {
   return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
-    if (!campaign) return missing;
+    if (!campaign) return missing();
     if (campaign.status === "cancelled") return { ok: true as const, status: "cancelled" as const };
-    if (!["scheduled", "sending", "paused"].includes(campaign.status)) return isNot(campaign.status, "cancelled");
+    if (!["scheduled", "sending", "paused"].includes(campaign.status)) return isNot(campaign.status, "campaigns.control.cannotCancel");
     await db.models.Campaign.update({ status: "cancelled", cancelledAt: now, updatedAt: now }, { where: { id: campaignId }, transaction });
     await cancelQueued(db, campaignId, now, transaction);
     return { ok: true as const, status: "cancelled" as const };
@@ -180,8 +182,8 @@ export async function cancelQueued(db: Database, campaignId: number, now: Date, 
 export async function resendToNotReached(db: Database, queue: JobQueue, campaignId: number, recipients: SendRecipient[], now: Date): Promise<ResendResult> {
   return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
-    if (!campaign) return missing;
-    if (campaign.status !== "finished" && campaign.status !== "cancelled") return isNot(campaign.status, "sent again until it has finished");
+    if (!campaign) return missing();
+    if (campaign.status !== "finished" && campaign.status !== "cancelled") return isNot(campaign.status, "campaigns.control.cannotResendNotReached");
     const existing = await db.models.CampaignDelivery.findAll({ attributes: ["customerId", "status"], where: { campaignId }, raw: true, transaction });
     const statusOf = new Map(existing.map((row) => [Number(row.customerId), row.status]));
     const rows = deliveriesOf(recipients).filter((row) => {
@@ -206,8 +208,8 @@ export async function resendToNotReached(db: Database, queue: JobQueue, campaign
 export async function resendUnknown(db: Database, queue: JobQueue, campaignId: number, now: Date): Promise<ResendResult> {
   return sendingTransaction(db, async (transaction) => {
     const campaign = await lockCampaign(db, campaignId, transaction);
-    if (!campaign) return missing;
-    if (!["sending", "paused", "finished"].includes(campaign.status)) return isNot(campaign.status, "sent again");
+    if (!campaign) return missing();
+    if (!["sending", "paused", "finished"].includes(campaign.status)) return isNot(campaign.status, "campaigns.control.cannotResendUnknown");
     const [queued] = await db.models.CampaignDelivery.update(
       { status: "queued", dueAt: now, claimedBy: null, claimedAt: null, error: null, updatedAt: now },
       { where: { campaignId, status: "unknown" }, transaction },

@@ -13,6 +13,7 @@ import { isOutboxSender, type OutboxSender } from "./channels/outbox.server";
 import { ChannelThrottles } from "./throttle";
 import { claimDueDeliveries, hasClaimable, heldClaims, markAbandonedUnknown, pendingTimes, sendingTransaction, settleClaimed, type ClaimedDelivery, type ClaimOutcome } from "./delivery-sql";
 import { cancelQueued } from "./send.server";
+import { msg } from "../models/messages";
 
 /** A claim older than this belongs to a run that died: the send job's lock lifetime. */
 export const SEND_LEASE_MS = 2 * 60_000;
@@ -26,8 +27,6 @@ const RETRY_MAX_MS = 15 * 60_000;
 const CLAIM_RETRIES = 4;
 /** A run that stops with due messages held by another run looks again after this long. */
 const RECHECK_MS = 1_000;
-const ABANDONED =
-  "The sender stopped between handing this message to the provider and recording the answer; it may have been sent, so it is not sent again unless you ask.";
 
 /** What the render step gives for a delivery: the message, or why it cannot be made. */
 export type RenderOutcome = RenderedMessage | { problem: { message: string } };
@@ -102,7 +101,7 @@ export async function runSender(deps: SenderDeps, campaignId: number, runToken: 
   if (!campaign || !["sending", "paused", "cancelled"].includes(campaign.status)) return { state: "not_sending", nextRunAt: null, counts };
 
   const at = deps.clock();
-  counts.abandoned = await markAbandonedUnknown(db, campaignId, runToken, new Date(at.getTime() - leaseMs), at, ABANDONED);
+  counts.abandoned = await markAbandonedUnknown(db, campaignId, runToken, new Date(at.getTime() - leaseMs), at, msg("campaigns.sender.abandoned"));
   if (counts.abandoned > 0) deps.log.warn({ campaignId, rows: counts.abandoned }, "messages cut off by a stopped sender marked unknown");
 
   const throttles = deps.throttles ?? new ChannelThrottles();
@@ -231,10 +230,10 @@ function deliveryKeyOf(campaign: CampaignRow, delivery: ClaimedDelivery): string
 
 async function sendOne(deps: SenderDeps, campaign: CampaignRow, delivery: ClaimedDelivery, message: RenderOutcome | undefined, throttles: ChannelThrottles): Promise<Outcome> {
   const { id } = delivery;
-  if (!message) return { id, status: "failed", error: "The message could not be made for this customer." };
-  if ("problem" in message) return { id, status: "failed", error: `Template: ${message.problem.message}`.slice(0, 2000) };
+  if (!message) return { id, status: "failed", error: msg("campaigns.sender.notMade") };
+  if ("problem" in message) return { id, status: "failed", error: msg("campaigns.sender.template", { problem: message.problem.message }).slice(0, 2000) };
   const sender = deps.senders[delivery.channel];
-  if (!sender) return { id, status: "failed", error: `No sender is set up for ${delivery.channel}.` };
+  if (!sender) return { id, status: "failed", error: msg("campaigns.sender.noSender", { channel: delivery.channel }) };
   await throttles.for(delivery.channel, rateOf(deps, delivery.channel)).acquire();
   const outgoing: OutgoingMessage = { deliveryKey: deliveryKeyOf(campaign, delivery), deliveryId: id, customerId: delivery.customerId, to: delivery.address, message };
   if (isOutboxSender(sender)) return { id, status: "store", sender, message: outgoing };
@@ -243,10 +242,10 @@ async function sendOne(deps: SenderDeps, campaign: CampaignRow, delivery: Claime
     return { id, status: "sent", providerMessageId: result.providerMessageId };
   } catch (error) {
     if (!(error instanceof SendFailure) || error.kind === "maybe_sent") {
-      return { id, status: "unknown", error: `The provider's answer was lost (${reason(error)}); the message may have been sent.`.slice(0, 2000) };
+      return { id, status: "unknown", error: msg("campaigns.sender.answerLost", { reason: reason(error) }).slice(0, 2000) };
     }
     if (error.kind === "rejected") return { id, status: "failed", error: reason(error) };
-    if (delivery.attempts >= MAX_SEND_ATTEMPTS) return { id, status: "failed", error: `Not sent after ${delivery.attempts} attempts: ${reason(error)}`.slice(0, 2000) };
+    if (delivery.attempts >= MAX_SEND_ATTEMPTS) return { id, status: "failed", error: msg("campaigns.sender.gaveUp", { count: delivery.attempts, reason: reason(error) }).slice(0, 2000) };
     const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (delivery.attempts - 1));
     return { id, status: "queued", error: reason(error), dueAt: new Date(deps.clock().getTime() + Math.max(backoff, error.retryAfterMs ?? 0)) };
   }

@@ -4,19 +4,20 @@
 // a refusal here). Browser-safe: zod only.
 import { z } from "../models/zod";
 import { freeText, oneLine } from "../models/ingest/text";
-import { CampaignChannel, ChannelChain, HTML_BODY_MAX, SUBJECT_MAX, TEXT_BODY_MAX } from "./definition";
+import { msg, zmsg } from "../models/messages";
+import { CampaignChannel, ChannelChain, HTML_BODY_MAX, SUBJECT_MAX, TEXT_BODY_MAX, mustBeText } from "./definition";
 
 /** Test sends one marketer may make in a minute (the route's limiter). */
 export const TEST_SENDS_PER_MINUTE = 5;
 
 const draftText = (max: number) =>
-  freeText(z.string({ error: "must be text" }).max(max, `must be at most ${max} characters`))
+  freeText(z.string(mustBeText).max(max))
     .optional()
     .default("");
 
 /** One channel's message as it stands in the form. */
 export const MessageDraft = z.strictObject({
-  subject: oneLine(z.string({ error: "must be text" }).max(SUBJECT_MAX, `must be at most ${SUBJECT_MAX} characters`))
+  subject: oneLine(z.string(mustBeText).max(SUBJECT_MAX))
     .optional()
     .default(""),
   htmlBody: draftText(HTML_BODY_MAX),
@@ -24,14 +25,11 @@ export const MessageDraft = z.strictObject({
 });
 export type MessageDraft = z.output<typeof MessageDraft>;
 
-const CustomerId = z
-  .number({ error: "must be a customer id" })
-  .int("must be a customer id")
-  .positive("must be a customer id")
-  .max(2_147_483_647, "must be a customer id")
-  .nullable();
+const notCustomerId = zmsg("campaigns.ids.customer");
+const CustomerId = z.number(notCustomerId).int(notCustomerId).positive(notCustomerId).max(2_147_483_647, notCustomerId).nullable();
 
-const CampaignId = z.number({ error: "must be a campaign id" }).int("must be a campaign id").positive("must be a campaign id").max(2_147_483_647, "must be a campaign id").nullable();
+const notCampaignId = zmsg("campaigns.ids.campaign");
+const CampaignId = z.number(notCampaignId).int(notCampaignId).positive(notCampaignId).max(2_147_483_647, notCampaignId).nullable();
 
 /** The preview of every channel of the chain, for a customer (null: the sample customer). */
 export const PreviewRequest = z
@@ -42,18 +40,21 @@ export const PreviewRequest = z
   })
   .superRefine((r, ctx) => {
     for (const channel of r.channels) {
-      if (!r.templates[channel]) ctx.addIssue({ code: "custom", message: "is required: every channel of the chain needs its message", path: ["templates", channel] });
+      if (!r.templates[channel]) ctx.addIssue({ code: "custom", message: msg("campaigns.form.templateRequired"), path: ["templates", channel] });
     }
   });
 export type PreviewRequest = z.output<typeof PreviewRequest>;
 
-/** Where a test message goes on each channel but email (which goes to the marketer's own address). */
-export const TEST_ADDRESS: Record<Exclude<CampaignChannel, "email">, { pattern: RegExp; reason: string }> = {
-  sms: { pattern: /^\+[1-9]\d{6,14}$/, reason: "must be a phone number in international form, + and 7 to 15 digits, e.g. +359888123456" },
+/**
+ * Where a test message goes on each channel but email (which goes to the marketer's own address):
+ * its form, and the catalogue keys of what a wrong one and a missing one are told.
+ */
+export const TEST_ADDRESS: Record<Exclude<CampaignChannel, "email">, { pattern: RegExp; wrong: string; missing: string }> = {
+  sms: { pattern: /^\+[1-9]\d{6,14}$/, wrong: "campaigns.tryOut.phone", missing: "campaigns.tryOut.phoneMissing" },
   // a Page-scoped ID: digits
-  messenger: { pattern: /^\d{5,30}$/, reason: "must be a Messenger page-scoped ID (PSID): 5 to 30 digits" },
+  messenger: { pattern: /^\d{5,30}$/, wrong: "campaigns.tryOut.psid", missing: "campaigns.tryOut.psidMissing" },
   // a Viber user id: base64 text
-  viber: { pattern: /^[A-Za-z0-9+/=_-]{8,100}$/, reason: "must be a Viber user ID: 8 to 100 letters, digits or + / = _ -" },
+  viber: { pattern: /^[A-Za-z0-9+/=_-]{8,100}$/, wrong: "campaigns.tryOut.viberId", missing: "campaigns.tryOut.viberIdMissing" },
 };
 
 /** One channel's message, rendered for a customer (null: the sample), sent to the marketer. */
@@ -63,13 +64,13 @@ export const TestSendRequest = z
     customerId: CustomerId,
     campaignId: CampaignId,
     /** Ignored for email: it goes to the signed-in user's own address. */
-    to: z.string({ error: "must be text" }).trim().max(320, "must be at most 320 characters").optional().default(""),
+    to: z.string(mustBeText).trim().max(320).optional().default(""),
     template: MessageDraft,
   })
   .superRefine((r, ctx) => {
     if (r.channel === "email") return;
     const rule = TEST_ADDRESS[r.channel];
-    if (!r.to) ctx.addIssue({ code: "custom", message: `is required: ${rule.reason.replace(/^must be /, "")}`, path: ["to"] });
-    else if (!rule.pattern.test(r.to)) ctx.addIssue({ code: "custom", message: rule.reason, path: ["to"] });
+    if (!r.to) ctx.addIssue({ code: "custom", message: msg(rule.missing), path: ["to"] });
+    else if (!rule.pattern.test(r.to)) ctx.addIssue({ code: "custom", message: msg(rule.wrong), path: ["to"] });
   });
 export type TestSendRequest = z.output<typeof TestSendRequest>;

@@ -2,6 +2,7 @@
 // into the API's contract, so the routes validate with these schemas and the OpenAPI document is
 // generated from them. The automation itself is automations/definition.ts's, as the page form takes it.
 import { z } from "zod/v4";
+import { zmsg } from "../../models/messages";
 import { AutomationAction, AutomationCap, AutomationDelay, AutomationInput, AutomationPatch, AutomationTrigger, FiringHours } from "../../automations/definition";
 import { FIRING_SKIP_REASONS, FIRING_STATUSES } from "../../models/automation-models";
 import type { EndpointContract } from "./contract.server";
@@ -35,13 +36,13 @@ export type AutomationRecord = z.infer<typeof AutomationRecord>;
 
 export const AutomationListQuery = z.strictObject({
   segmentId: z.coerce
-    .number({ error: "must be a segment id" })
-    .int("must be a segment id")
-    .positive("must be a segment id")
-    .max(2_147_483_647, "must be a segment id")
+    .number(zmsg("campaigns.ids.segment"))
+    .int(zmsg("campaigns.ids.segment"))
+    .positive(zmsg("campaigns.ids.segment"))
+    .max(2_147_483_647, zmsg("campaigns.ids.segment"))
     .optional()
     .meta({ description: "Only automations triggered by this segment." }),
-  isActive: z.enum(["true", "false"], { error: "must be true or false" }).optional().meta({ description: "Only active (true) or paused (false) automations." }),
+  isActive: z.enum(["true", "false"], zmsg("generic.type.boolean")).optional().meta({ description: "Only active (true) or paused (false) automations." }),
 });
 
 export const AutomationList = z.strictObject({ automations: z.array(AutomationRecord) }).meta({ description: "Every automation, newest first (a store has few)." });
@@ -53,13 +54,13 @@ export const AutomationDeleted = z
 export const FiringListQuery = z.strictObject({
   status: FiringStatusName.optional().meta({ description: "Only firings in this state." }),
   limit: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(200, "must be at most 200")
+    .number(zmsg("generic.type.number"))
+    .int()
+    .min(1)
+    .max(200)
     .default(50)
     .meta({ description: "Firings per page, 1–200 (default 50)." }),
-  cursor: z.string().regex(/^[1-9]\d{0,17}$/, "is not a cursor this API gave").optional().meta({ description: "The nextCursor of the previous page." }),
+  cursor: z.string().regex(/^[1-9]\d{0,17}$/, zmsg("campaigns.api.cursor")).optional().meta({ description: "The nextCursor of the previous page." }),
 });
 
 export const FiringPage = z
@@ -84,7 +85,7 @@ export const FiringPage = z
   })
   .meta({ description: "A page of an automation's firings (one per customer event), newest first." });
 
-const idParam = { id: { description: "The automation's id.", schema: z.string().max(10, "must be an automation id").regex(/^[1-9]\d{0,9}$/, "must be an automation id") } };
+const idParam = { id: { description: "The automation's id.", schema: z.string().max(10, zmsg("campaigns.ids.automation")).regex(/^[1-9]\d{0,9}$/, zmsg("campaigns.ids.automation")) } };
 
 export const automationContract = {
   listAutomations: {

@@ -2,6 +2,7 @@
 // the API's contract, so the routes validate with these schemas and the OpenAPI document is
 // generated from them. The campaign itself is campaigns/definition.ts's, as the page form takes it.
 import { z } from "zod/v4";
+import { zmsg } from "../../models/messages";
 import {
   CampaignChannel,
   CampaignInput,
@@ -77,17 +78,17 @@ export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 const limit = (max: number, fallback: number, what: string) =>
   z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(max, `must be at most ${max}`)
+    .number(zmsg("generic.type.number"))
+    .int()
+    .min(1)
+    .max(max)
     .default(fallback)
     .meta({ description: `${what} per page, 1–${max} (default ${fallback}).` });
-const cursor = z.string().regex(/^[1-9]\d{0,17}$/, "is not a cursor this API gave").optional().meta({ description: "The nextCursor of the previous page." });
+const cursor = z.string().regex(/^[1-9]\d{0,17}$/, zmsg("campaigns.api.cursor")).optional().meta({ description: "The nextCursor of the previous page." });
 
 export const CampaignListQuery = z.strictObject({
-  status: z.enum(STATUSES_OF_CAMPAIGNS, { error: `must be one of ${STATUSES_OF_CAMPAIGNS.join(", ")}` }).optional().meta({ description: "Only campaigns in this state." }),
-  q: z.string().max(200, "must be at most 200 characters").optional().meta({ description: "A part of the name, in any case." }),
+  status: z.enum(STATUSES_OF_CAMPAIGNS).optional().meta({ description: "Only campaigns in this state." }),
+  q: z.string().max(200).optional().meta({ description: "A part of the name, in any case." }),
   limit: limit(100, 50, "Campaigns"),
   cursor,
 });
@@ -161,7 +162,7 @@ export const CampaignReport = z
   })
   .meta({ description: "A campaign's report: its deliveries by status and skip reason, and sends, deliveries and failures over time, every bucket from the first to the last." });
 
-const idParam = { id: { description: "The campaign's id.", schema: z.string().max(10, "must be a campaign id").regex(/^[1-9]\d{0,9}$/, "must be a campaign id") } };
+const idParam = { id: { description: "The campaign's id.", schema: z.string().max(10, zmsg("campaigns.ids.campaign")).regex(/^[1-9]\d{0,9}$/, zmsg("campaigns.ids.campaign")) } };
 const refusedNote = "Refused with 409 (code conflict) when the campaign's state does not allow it; the message says why.";
 
 export const campaignContract = {

@@ -2,12 +2,13 @@
 // contract.server.ts, which validates with these schemas and makes the OpenAPI document of them).
 // An API key sees every task, as an admin does: a shop's back office lists a manager's tasks.
 import { z } from "zod/v4";
+import { zmsg } from "../../models/messages";
 import { TaskComment } from "../../automations/definition";
 import { ExternalId } from "../../models/ingest/schemas";
 import type { EndpointContract } from "./contract.server";
 
 const Moment = z.iso.datetime().meta({ example: "2026-03-01T09:30:00.000Z" });
-const TaskStatusName = z.enum(["open", "done"], { error: "must be open or done" });
+const TaskStatusName = z.enum(["open", "done"], zmsg("campaigns.task.status"));
 
 export const TaskRecord = z
   .strictObject({
@@ -30,21 +31,20 @@ export const TaskRecord = z
   .meta({ description: "A task in a user's inbox." });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 
-const userId = (what: string) =>
-  z.coerce.number({ error: `must be ${what} id` }).int(`must be ${what} id`).positive(`must be ${what} id`).max(2_147_483_647, `must be ${what} id`);
+const notUserId = zmsg("campaigns.ids.user");
 
 export const TaskListQuery = z.strictObject({
   status: TaskStatusName.optional().meta({ description: "Only open, or only done, tasks." }),
-  assigneeId: userId("a user's").optional().meta({ description: "Only this user's tasks." }),
+  assigneeId: z.coerce.number(notUserId).int(notUserId).positive(notUserId).max(2_147_483_647, notUserId).optional().meta({ description: "Only this user's tasks." }),
   customerExternalId: ExternalId.optional().meta({ description: "Only tasks about this customer (their id in the shop)." }),
   limit: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(500, "must be at most 500")
+    .number(zmsg("generic.type.number"))
+    .int()
+    .min(1)
+    .max(500)
     .default(100)
     .meta({ description: "Tasks per page, 1–500 (default 100)." }),
-  cursor: z.string().regex(/^[1-9]\d{0,17}$/, "is not a cursor this API gave").optional().meta({ description: "The nextCursor of the previous page." }),
+  cursor: z.string().regex(/^[1-9]\d{0,17}$/, zmsg("campaigns.api.cursor")).optional().meta({ description: "The nextCursor of the previous page." }),
 });
 
 export const TaskList = z
@@ -55,7 +55,7 @@ export const TaskList = z
   .meta({ description: "A page of tasks, by id (the oldest first)." });
 
 export const TaskReassignInput = z
-  .strictObject({ assigneeId: z.number({ error: "must be a user's id" }).int("must be a user's id").positive("must be a user's id").max(2_147_483_647, "must be a user's id") })
+  .strictObject({ assigneeId: z.number(notUserId).int(notUserId).positive(notUserId).max(2_147_483_647, notUserId) })
   .meta({ description: "The active manager or admin who gets the task; they are told by the bell." });
 
 export const TaskCommentInput = TaskComment.meta({ description: "A comment on a task, at most 5000 characters." });
@@ -71,7 +71,7 @@ export const TaskCommentRecord = z
 
 export const TaskCommentList = z.strictObject({ comments: z.array(TaskCommentRecord) }).meta({ description: "A task's comments, the oldest first." });
 
-const idParam = { id: { description: "The task's id.", schema: z.string().max(16, "must be a task id").regex(/^[1-9]\d{0,15}$/, "must be a task id") } };
+const idParam = { id: { description: "The task's id.", schema: z.string().max(16, zmsg("campaigns.ids.task")).regex(/^[1-9]\d{0,15}$/, zmsg("campaigns.ids.task")) } };
 
 export const taskContract = {
   listTasks: {

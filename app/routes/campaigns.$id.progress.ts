@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/session.server";
+import { msg } from "../../models/messages";
 import { deliveryCounts, getCampaign } from "~/domain/campaigns.server";
 import { CAMPAIGN_ROLES, campaignIdParam } from "./campaigns.ui/editor.server";
 
@@ -9,6 +10,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = campaignIdParam(params.id);
   const db = context.services.db;
   const campaign = await getCampaign(db, id);
-  if (!campaign) throw json({ error: "There is no such campaign." }, { status: 404 });
+  if (!campaign) throw json({ error: msg("campaigns.control.noSuchCampaign") }, { status: 404 });
   return json({ status: campaign.status, counts: await deliveryCounts(db, id) }, { headers: { "Cache-Control": "no-store" } });
 }

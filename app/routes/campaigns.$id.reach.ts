@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/session.server";
+import { msg } from "../../models/messages";
 import { getCampaign } from "~/domain/campaigns.server";
 import { CAMPAIGN_ROLES, campaignIdParam } from "./campaigns.ui/editor.server";
 import { campaignReach } from "./campaigns.ui/domain.server";
@@ -14,7 +15,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = campaignIdParam(params.id);
   const { services } = context;
   const campaign = await getCampaign(services.db, id);
-  if (!campaign) throw json({ error: "There is no such campaign." }, { status: 404 });
+  if (!campaign) throw json({ error: msg("campaigns.control.noSuchCampaign") }, { status: 404 });
   const headers = { "Cache-Control": "no-store" };
   if (campaign.status !== "draft" && campaign.status !== "scheduled") return json({ status: campaign.status, reach: null }, { headers });
   return json({ status: campaign.status, reach: await campaignReach(services, campaign, new Date()) }, { headers });

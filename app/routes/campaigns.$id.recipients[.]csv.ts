@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/session.server";
+import { msg } from "../../models/messages";
 import { getCampaign, recipientsCsv } from "~/domain/campaigns.server";
 import { STATUSES_OF_DELIVERIES } from "../../campaigns/definition";
 import type { DeliveryStatus } from "../../models/campaign-models";
@@ -12,7 +13,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = campaignIdParam(params.id);
   const db = context.services.db;
   const campaign = await getCampaign(db, id);
-  if (!campaign) throw new Response("No such campaign.", { status: 404, statusText: "Not Found" });
+  // a download opened in a tab shows this text as it is
+  if (!campaign) throw new Response(msg("campaigns.control.noSuchCampaign"), { status: 404, statusText: "Not Found" });
   const raw = new URL(request.url).searchParams.get("status");
   const status = (STATUSES_OF_DELIVERIES as readonly string[]).includes(raw ?? "") ? (raw as DeliveryStatus) : undefined;
   const fileName = `campaign-${id}-recipients${status ? `-${status}` : ""}.csv`;

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "../../models/zod";
+import { zmsg } from "../../models/messages";
 import { requireUser } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { ConfirmForm } from "~/components/ui/ConfirmSubmit";
@@ -96,7 +97,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 const PageAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("complete") }),
-  z.object({ intent: z.literal("reassign"), assigneeId: z.coerce.number({ error: "must be a user's id" }).int("must be a user's id").positive("must be chosen").max(2_147_483_647, "must be a user's id") }),
+  z.object({
+    intent: z.literal("reassign"),
+    assigneeId: z.coerce.number(zmsg("campaigns.ids.user")).int(zmsg("campaigns.ids.user")).positive(zmsg("campaigns.task.chooseAssignee")).max(2_147_483_647, zmsg("campaigns.ids.user")),
+  }),
   z.object({ intent: z.literal("comment"), body: TaskComment.shape.body }),
 ]);
 

@@ -8,6 +8,8 @@ import { MESSENGER_MAX_CHARACTERS, SMS_MAX_PARTS, VIBER_MAX_CHARACTERS, smsParts
 import { readFileSync } from "node:fs";
 import { CONTEXT_SHAPE, TEMPLATE_VARIABLES, variableKey } from "./variables";
 import type { TemplateInput } from "./types";
+import { inRequestScope } from "../../models/request-scope.server";
+import "../../models/i18n.server";
 
 const sms = (textBody: string): TemplateInput => ({ channel: "sms", textBody });
 const email = (htmlBody: string, subject = "Hello {{ customer.first_name }}"): TemplateInput => ({ channel: "email", subject, htmlBody });
@@ -246,5 +248,28 @@ describe("the variable reference", () => {
     expect(shape.kind === "object" && Object.keys(shape.props).sort()).toEqual(Object.keys(sample.customer).sort());
     const order = CONTEXT_SHAPE.last_order;
     expect(order.kind === "object" && Object.keys(order.props).sort()).toEqual(Object.keys(sample.last_order!).sort());
+  });
+});
+
+describe("a template's problems in the reader's language", () => {
+  it("are English outside a request, and in the scope's language inside one (a job run for a reader, a page's request)", () => {
+    const problems = (input: TemplateInput) => checkTemplate(input).map((p) => p.message);
+    const tooLong = sms("Здравей, " + "я".repeat(700));
+    const fileTag = email("{% include 'footer' %}");
+    expect(problems(tooLong)).toEqual([
+      "SMS text: the SMS for the sample customer is 709 characters in UCS-2: 11 parts, more than the 10 allowed. Shorten the text.",
+    ]);
+    expect(inRequestScope(() => problems(tooLong), "bg")).toEqual([
+      "Текст на SMS: за примерния клиент SMS-ът е 709 знака в UCS-2, т.е. 11 части – повече от допустимите 10. Съкратете текста.",
+    ]);
+    expect(inRequestScope(() => problems(fileTag), "uk")).toEqual([
+      "HTML-версія, рядок 1: тег {% include %} недоступний — шаблони не читають файли, тож впишіть вміст безпосередньо в шаблон.",
+    ]);
+    expect(inRequestScope(() => problems({ channel: "email", subject: " ", htmlBody: "" }), "el")).toEqual([
+      "Θέμα: ένα email χρειάζεται θέμα.",
+      "Σώμα HTML: ένα email χρειάζεται σώμα HTML ή απλό κείμενο.",
+    ]);
+    // the engine tells a file tag apart by its error, not its words
+    expect(problems(fileTag)).toEqual(["HTML body, line 1: {% include %} is not available: templates cannot read files: write the content into the template itself."]);
   });
 });

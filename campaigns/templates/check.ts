@@ -32,6 +32,6 @@ export function checkTemplate(input: TemplateInput, options: CheckOptions = {}):
   const sample = sampleContext("any");
   const rendered = renderMessage(prepared.template, engines, sample, { renderMs: options.renderMs ?? DEFAULT_RENDER_MS });
   if (!rendered.ok) return [rendered.problem];
-  const problem = messageProblem(rendered.message, "for the sample customer");
+  const problem = messageProblem(rendered.message, "sample");
   return problem ? [problem] : [];
 }

@@ -4,6 +4,7 @@
 import { Liquid, type Template } from "liquidjs";
 import type { ChannelName } from "../channels/channel";
 import { CONTEXT_SHAPE, type VariableShape } from "./variables";
+import { msg } from "../../models/messages";
 import { fieldLabel, type TemplateField, type TemplateProblem } from "./types";
 
 /** The longest template the parser takes, in characters (an email's HTML is well under). */
@@ -14,8 +15,14 @@ export const MEMORY_LIMIT = 10_000_000;
 export const DEFAULT_RENDER_MS = 1000;
 
 const FILE_TAGS = ["include", "render", "layout"] as const;
-const NO_FILES = "templates cannot read files: write the content into the template itself";
-const RAW_IN_HTML = "the raw filter is not allowed in the HTML body: a customer's data is always escaped there";
+
+/** What a tag that would read a file throws when it is parsed: known by its name, whatever the words. */
+class FileTagRefused extends Error {
+  override readonly name = "FileTagRefused";
+  constructor(readonly tag: string) {
+    super(`{% ${tag} %} is not available: templates cannot read files`);
+  }
+}
 
 export interface TemplateEngines {
   /** For HTML bodies: every output is HTML-escaped, and `raw` does not exist. */
@@ -51,7 +58,7 @@ function createEngine(escapeHtml: boolean, settings: EngineSettings): Liquid {
   for (const tag of FILE_TAGS) {
     engine.registerTag(tag, {
       parse() {
-        throw new Error(`{% ${tag} %} is not available: ${NO_FILES}`);
+        throw new FileTagRefused(tag);
       },
       render() {
         return "";
@@ -87,7 +94,7 @@ function bareMessage(error: { message: string; originalError?: Error }): string 
 interface LiquidLikeError {
   name: string;
   message: string;
-  originalError?: Error & { variableName?: string };
+  originalError?: Error & { variableName?: string; tag?: string };
   token?: { getPosition(): [number, number] };
 }
 
@@ -96,31 +103,31 @@ export function problemFromError(error: unknown, channel: ChannelName, field: Te
   const label = fieldLabel(channel, field);
   const e = error as LiquidLikeError;
   const line = typeof e?.token?.getPosition === "function" ? e.token.getPosition()[0] : null;
-  const at = line === null ? label : `${label}, line ${line}`;
+  const where = line === null ? label : whereAt(label, line);
+  // Liquid's own messages are English: they are matched here, and passed on only as a detail
   const message = bareMessage(e ?? { message: String(error) });
+  const problem = (text: string, at: number | null = line): TemplateProblem => ({ field, line: at, variable: null, message: text });
   if (e?.name === "UndefinedVariableError" || e?.originalError?.name === "InternalUndefinedVariableError") {
     const variable = e.originalError?.variableName ?? message.replace(/^undefined variable: /, "");
-    return { field, line, variable, message: `${at}: unknown variable "${variable}".${suggestion(variable)}` };
+    return { field, line, variable, message: msg("campaigns.template.unknownVariable", { where, variable }) + suggestion(variable) };
   }
   const filter = /^undefined filter: (.+)$/.exec(message);
   if (filter) {
-    if (filter[1] === "raw" && field === "htmlBody") return { field, line, variable: null, message: `${at}: ${RAW_IN_HTML}.` };
-    return { field, line, variable: null, message: `${at}: unknown filter "${filter[1]}".` };
+    if (filter[1] === "raw" && field === "htmlBody") return problem(msg("campaigns.template.rawInHtml", { where }));
+    return problem(msg("campaigns.template.unknownFilter", { where, filter: filter[1] }));
   }
   if (message.startsWith("template render limit exceeded")) {
-    const ms = options.renderMs ?? DEFAULT_RENDER_MS;
-    return { field, line, variable: null, message: `${at}: the template took longer than ${ms} ms to render and was stopped (a loop that never ends?).` };
+    return problem(msg("campaigns.template.tooSlow", { where, ms: options.renderMs ?? DEFAULT_RENDER_MS }));
   }
-  if (message.startsWith("memory alloc limit exceeded")) {
-    return { field, line, variable: null, message: `${at}: the template builds too much (a loop or text too large) and was stopped.` };
-  }
-  if (message.startsWith("parse length limit exceeded")) {
-    return { field, line: null, variable: null, message: `${label}: the template is longer than ${PARSE_LIMIT} characters.` };
-  }
-  if (message.includes(NO_FILES)) return { field, line, variable: null, message: `${at}: ${message}.` };
-  if (e?.name === "TokenizationError" || e?.name === "ParseError") return { field, line, variable: null, message: `${at}: syntax error: ${message}.` };
-  return { field, line, variable: null, message: `${at}: ${message}.` };
+  if (message.startsWith("memory alloc limit exceeded")) return problem(msg("campaigns.template.tooMuch", { where }));
+  if (message.startsWith("parse length limit exceeded")) return problem(msg("campaigns.template.tooLong", { field: label, count: PARSE_LIMIT }), null);
+  if (e?.originalError?.name === "FileTagRefused") return problem(msg("campaigns.template.noFiles", { where, tag: e.originalError.tag }));
+  if (e?.name === "TokenizationError" || e?.name === "ParseError") return problem(msg("campaigns.template.syntax", { where, detail: message }));
+  return problem(msg("campaigns.template.other", { where, detail: message }));
 }
+
+/** "SMS text, line 3": where in a field a problem is. */
+export const whereAt = (label: string, line: number) => msg("campaigns.template.atLine", { field: label, line });
 
 /** Every full path the context has, for "did you mean". */
 const KNOWN_PATHS: string[] = (function collect(shape: Record<string, VariableShape>, prefix: string): string[] {
@@ -145,7 +152,7 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** " Did you mean customer.first_name?" for a near miss, else "". */
+/** " Did you mean customer.first_name?" for a near miss (a sentence to append), else "". */
 export function suggestion(variable: string): string {
   let best: string | null = null;
   let bestDistance = 3;
@@ -153,7 +160,7 @@ export function suggestion(variable: string): string {
     const d = distance(variable, path);
     if (d < bestDistance) (best = path), (bestDistance = d);
   }
-  return best && best !== variable ? ` Did you mean ${best}?` : "";
+  return best && best !== variable ? ` ${msg("campaigns.template.didYouMean", { path: best })}` : "";
 }
 
 /** A variable's path as the static analysis gives it: names, indexes, or nested variables (dynamic). */

@@ -2,6 +2,7 @@
 // editor counts SMS parts live in the browser with the same function the server checks with.
 
 import { SegmentedMessage } from "sms-segments-calculator";
+import { msg } from "../../models/messages";
 
 export interface SmsParts {
   /** Characters as the network counts them: GSM-7's extension characters (€ { } [ ] ~ ^ | \) take two. */
@@ -33,12 +34,17 @@ export function textLength(text: string): number {
   return n;
 }
 
-/** Why a rendered text is too long for its channel, or null when it fits. */
-export function channelLimitProblem(channel: "email" | "sms" | "messenger" | "viber", text: string, whose: string): string | null {
+/** Whom a message was rendered for when a problem is told: the customer at hand, or the sample customer of a check. */
+export type Whose = "customer" | "sample";
+
+/** Why a rendered text is too long for its channel, naming the field (`label`), or null when it fits. */
+export function channelLimitProblem(channel: "email" | "sms" | "messenger" | "viber", text: string, whose: Whose, label: string): string | null {
+  const forSample = whose === "sample";
   if (channel === "sms") {
     const sms = smsParts(text);
     if (sms.parts > SMS_MAX_PARTS) {
-      return `the SMS ${whose} is ${sms.characters} characters in ${sms.encoding}: ${sms.parts} parts, more than the ${SMS_MAX_PARTS} allowed. Shorten the text.`;
+      const values = { field: label, characters: sms.characters, encoding: sms.encoding, parts: sms.parts, max: SMS_MAX_PARTS };
+      return msg(forSample ? "campaigns.template.smsTooLongForSample" : "campaigns.template.smsTooLongForCustomer", values);
     }
     return null;
   }
@@ -46,8 +52,8 @@ export function channelLimitProblem(channel: "email" | "sms" | "messenger" | "vi
   if (max === null) return null;
   const length = textLength(text);
   if (length > max) {
-    const name = channel === "messenger" ? "Messenger" : "Viber";
-    return `the ${name} message ${whose} is ${length} characters; ${name} takes at most ${max}. Shorten the text.`;
+    const values = { field: label, channel: channel === "messenger" ? "Messenger" : "Viber", length, max };
+    return msg(forSample ? "campaigns.template.textTooLongForSample" : "campaigns.template.textTooLongForCustomer", values);
   }
   return null;
 }

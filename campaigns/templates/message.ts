@@ -4,9 +4,10 @@
 import type { Template } from "liquidjs";
 import { compile } from "html-to-text";
 import type { ChannelName, RenderedMessage } from "../channels/channel";
-import { DEFAULT_RENDER_MS, globalVariables, problemFromError, suggestion, unknownPathReason, type TemplateEngines } from "./engine";
+import { msg } from "../../models/messages";
+import { DEFAULT_RENDER_MS, globalVariables, problemFromError, suggestion, unknownPathReason, whereAt, type TemplateEngines } from "./engine";
 import type { TemplateContext } from "./context";
-import { channelLimitProblem } from "./limits";
+import { channelLimitProblem, type Whose } from "./limits";
 import { fieldLabel, type TemplateField, type TemplateInput, type TemplateProblem } from "./types";
 
 export interface PreparedTemplate {
@@ -33,14 +34,14 @@ function partsOf(input: TemplateInput): Array<{ field: TemplateField; source: st
 function missingParts(input: TemplateInput): TemplateProblem[] {
   if (input.channel === "email") {
     const problems: TemplateProblem[] = [];
-    if (isBlank(input.subject)) problems.push({ field: "subject", line: null, variable: null, message: "Subject: an email needs a subject." });
+    if (isBlank(input.subject)) problems.push({ field: "subject", line: null, variable: null, message: msg("campaigns.template.needsSubject", { field: fieldLabel("email", "subject") }) });
     if (isBlank(input.htmlBody) && isBlank(input.textBody)) {
-      problems.push({ field: "htmlBody", line: null, variable: null, message: "HTML body: an email needs an HTML body or a text part." });
+      problems.push({ field: "htmlBody", line: null, variable: null, message: msg("campaigns.template.needsBody", { field: fieldLabel("email", "htmlBody") }) });
     }
     return problems;
   }
   if (isBlank(input.textBody)) {
-    return [{ field: "textBody", line: null, variable: null, message: `${fieldLabel(input.channel, "textBody")}: the message is empty.` }];
+    return [{ field: "textBody", line: null, variable: null, message: msg("campaigns.template.empty", { field: fieldLabel(input.channel, "textBody") }) }];
   }
   return [];
 }
@@ -69,14 +70,14 @@ export function prepareTemplate(
     const seen = new Set<string>();
     for (const variable of globalVariables(engine, parsed)) {
       const reason = unknownPathReason(variable.segments, fieldKeys);
-      const where = `${variable.path}@${variable.line}`;
-      if (reason === null || seen.has(where)) continue;
-      seen.add(where);
-      const at = `${label}, line ${variable.line}`;
+      const place = `${variable.path}@${variable.line}`;
+      if (reason === null || seen.has(place)) continue;
+      seen.add(place);
+      const where = whereAt(label, variable.line);
       const message =
         reason === "no_field"
-          ? `${at}: there is no custom field with the key "${String(variable.segments[1])}" (${variable.path}).`
-          : `${at}: unknown variable "${variable.path}".${suggestion(variable.path)}`;
+          ? msg("campaigns.template.noCustomField", { where, key: String(variable.segments[1]), path: variable.path })
+          : msg("campaigns.template.unknownVariable", { where, variable: variable.path }) + suggestion(variable.path);
       problems.push({ field: part.field, line: variable.line, variable: variable.path, message });
     }
     if (part.field === "subject") template.subject = parsed;
@@ -133,15 +134,19 @@ export function renderMessage(
   }
 }
 
-/** Why a rendered message cannot go as it is (empty, or too long for its channel); `whose` says for whom ("for this customer"). */
-export function messageProblem(message: RenderedMessage, whose: string): TemplateProblem | null {
-  const problem = (field: TemplateField, text: string): TemplateProblem => ({ field, line: null, variable: null, message: `${fieldLabel(message.channel, field)}: ${text}` });
+/** Why a rendered message cannot go as it is (empty, or too long for its channel); `whose` says for whom: this customer, or the sample one. */
+export function messageProblem(message: RenderedMessage, whose: Whose): TemplateProblem | null {
+  const problem = (field: TemplateField, text: (label: string) => string): TemplateProblem => ({ field, line: null, variable: null, message: text(fieldLabel(message.channel, field)) });
+  const forSample = whose === "sample";
   if (message.channel === "email") {
-    if (message.subject === "") return problem("subject", `the subject is empty ${whose}.`);
-    if (message.text === "" && !message.html?.trim()) return problem(message.html === undefined ? "textBody" : "htmlBody", `the message is empty ${whose}.`);
+    if (message.subject === "") return problem("subject", (field) => msg(forSample ? "campaigns.template.subjectEmptyForSample" : "campaigns.template.subjectEmptyForCustomer", { field }));
+    if (message.text === "" && !message.html?.trim()) {
+      return problem(message.html === undefined ? "textBody" : "htmlBody", (field) => msg(forSample ? "campaigns.template.emptyForSample" : "campaigns.template.emptyForCustomer", { field }));
+    }
     return null;
   }
-  if (message.text === "") return problem("textBody", `the message is empty ${whose}.`);
-  const tooLong = channelLimitProblem(message.channel, message.text, whose);
-  return tooLong ? problem("textBody", tooLong) : null;
+  if (message.text === "") return problem("textBody", (field) => msg(forSample ? "campaigns.template.emptyForSample" : "campaigns.template.emptyForCustomer", { field }));
+  const label = fieldLabel(message.channel, "textBody");
+  const tooLong = channelLimitProblem(message.channel, message.text, whose, label);
+  return tooLong ? { field: "textBody", line: null, variable: null, message: tooLong } : null;
 }

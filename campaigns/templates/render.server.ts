@@ -64,7 +64,7 @@ export async function renderForCustomers(
         byChannel.set(channel, { problem: message.problem });
         continue;
       }
-      const problem = messageProblem(message.message, "for this customer");
+      const problem = messageProblem(message.message, "customer");
       byChannel.set(channel, problem ? { problem } : message.message);
     }
     result.set(customerId, byChannel);
@@ -95,7 +95,7 @@ export async function previewTemplate(db: Database, input: TemplateInput, custom
   const context = { ...base, unsubscribe_url: options.unsubscribeUrl(customerId, input.channel) };
   const rendered = renderMessage(prepared.template, engines, context, { renderMs: options.timeoutMs ?? DEFAULT_RENDER_MS });
   if (!rendered.ok) return { ok: false, reason: "template", problems: [rendered.problem] };
-  const problem = messageProblem(rendered.message, "for this customer");
+  const problem = messageProblem(rendered.message, "customer");
   return {
     ok: true,
     message: rendered.message,
@@ -121,7 +121,7 @@ export async function previewTemplates(
   const loaded = await loadTemplateContexts(db, customerId === null ? [] : [customerId], { now: options.now });
   const base = customerId === null ? sampleContext(loaded.fieldKeys) : loaded.contexts.get(customerId);
   if (!base) return { ok: false, reason: "customer_not_found" };
-  const whose = customerId === null ? "for the sample customer" : "for this customer";
+  const whose = customerId === null ? "sample" : "customer";
   const engines = createEngines({ locale: loaded.locale, localNow: loaded.localNow });
   const fieldKeys = new Set(loaded.fieldKeys);
   const previews = inputs.map((input) => {

@@ -1,4 +1,5 @@
 import type { ChannelName } from "../channels/channel";
+import { msg } from "../../models/messages";
 
 /** A message template as the marketer wrote it, for one channel. */
 export interface TemplateInput {
@@ -24,10 +25,10 @@ export interface TemplateProblem {
   message: string;
 }
 
-/** The field as the template editor labels it. */
+/** The field as a template's problems name it, in the reader's language. */
 export function fieldLabel(channel: ChannelName, field: TemplateField): string {
-  if (field === "subject") return "Subject";
-  if (field === "htmlBody") return "HTML body";
-  if (channel === "email") return "Text part";
-  return channel === "sms" ? "SMS text" : channel === "messenger" ? "Messenger text" : "Viber text";
+  if (field === "subject") return msg("campaigns.template.field.subject");
+  if (field === "htmlBody") return msg("campaigns.template.field.htmlBody");
+  if (channel === "email") return msg("campaigns.template.field.textPart");
+  return msg(`campaigns.template.field.${channel}`);
 }

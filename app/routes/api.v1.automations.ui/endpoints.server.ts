@@ -1,6 +1,7 @@
 // The automation endpoints of /api/v1, made per request around the process's services (resuming
 // schedules held messages on the job queue).
 import type { ConsoleServices } from "../../../models/context";
+import { msg } from "../../../models/messages";
 import type { AutomationView } from "../../../automations/automations.server";
 import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
@@ -36,17 +37,12 @@ const actorOf = (call: ApiCall) => ({ apiKeyId: call.caller?.apiKeyId ?? null })
 
 const idOf = (call: ApiCall) => Number(call.params.id);
 
-const unknownAutomation = (call: ApiCall) => errorReply("not_found", "There is no automation with this id.", [{ field: "id", reason: "is not the id of an automation" }], call.requestId);
+const unknownAutomation = (call: ApiCall) => errorReply("not_found", msg("campaigns.api.noAutomation"), [{ field: "id", reason: msg("campaigns.api.noAutomationReason") }], call.requestId);
 
-const invalid = (call: ApiCall, errors: Array<{ field: string; reason: string }>) => errorReply("validation_failed", "The automation has errors; nothing was saved.", errors, call.requestId);
+const invalid = (call: ApiCall, errors: Array<{ field: string; reason: string }>) => errorReply("validation_failed", msg("campaigns.api.automationErrors"), errors, call.requestId);
 
 const keyReused = (call: ApiCall) =>
-  errorReply(
-    "idempotency_key_reused",
-    "This Idempotency-Key was used for a different request.",
-    [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }],
-    call.requestId,
-  );
+  errorReply("idempotency_key_reused", msg("api.idempotencyKeyReused"), [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyReusedReason") }], call.requestId);
 
 export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
   return [

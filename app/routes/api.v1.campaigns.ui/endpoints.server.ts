@@ -1,6 +1,7 @@
 // The campaign endpoints of /api/v1, made per request around the process's services (starting,
 // pausing and resuming go through the seam to the sending part).
 import type { ConsoleServices } from "../../../models/context";
+import { msg } from "../../../models/messages";
 import type { CampaignListItem, CampaignView } from "../../../campaigns/campaigns.server";
 import type { DeliveryCounts } from "../../../campaigns/report.server";
 import { contract } from "~/api/contract.server";
@@ -45,11 +46,11 @@ const actorOf = (call: ApiCall) => ({ apiKeyId: call.caller?.apiKeyId ?? null })
 
 const idOf = (call: ApiCall) => Number(call.params.id);
 
-const unknownCampaign = (call: ApiCall) => errorReply("not_found", "There is no campaign with this id.", [{ field: "id", reason: "is not the id of a campaign" }], call.requestId);
+const unknownCampaign = (call: ApiCall) => errorReply("not_found", msg("campaigns.api.noCampaign"), [{ field: "id", reason: msg("campaigns.api.noCampaignReason") }], call.requestId);
 
 const refused = (call: ApiCall, reason: string) => errorReply("conflict", reason, [], call.requestId);
 
-const invalid = (call: ApiCall, errors: Array<{ field: string; reason: string }>) => errorReply("validation_failed", "The campaign has errors; nothing was saved.", errors, call.requestId);
+const invalid = (call: ApiCall, errors: Array<{ field: string; reason: string }>) => errorReply("validation_failed", msg("campaigns.api.campaignErrors"), errors, call.requestId);
 
 async function withCampaign(call: ApiCall, then: (c: CampaignView) => Promise<ApiReply>): Promise<ApiReply> {
   const campaign = await getCampaign(call.db, idOf(call));
@@ -57,12 +58,7 @@ async function withCampaign(call: ApiCall, then: (c: CampaignView) => Promise<Ap
 }
 
 const keyReused = (call: ApiCall) =>
-  errorReply(
-    "idempotency_key_reused",
-    "This Idempotency-Key was used for a different request.",
-    [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }],
-    call.requestId,
-  );
+  errorReply("idempotency_key_reused", msg("api.idempotencyKeyReused"), [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyReusedReason") }], call.requestId);
 
 export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
   return [
@@ -80,7 +76,7 @@ export function collectionEndpoints(services: ConsoleServices): Endpoint[] {
         call.idempotency,
         async (transaction) => {
           const saved = await createCampaign(call.db, call.body, actorOf(call), call.now, { transaction, hooks: campaignSaveHooks(services), checkTemplates: templateFieldErrors });
-          if (!saved.ok) return { commit: false, ...(saved.kind === "invalid" ? invalid(call, saved.errors) : refused(call, "The campaign could not be created.")) };
+          if (!saved.ok) return { commit: false, ...(saved.kind === "invalid" ? invalid(call, saved.errors) : refused(call, msg("campaigns.api.notCreated"))) };
           const record = campaignRecord(saved.campaign, await deliveryCounts(call.db, saved.campaign.id));
           return { commit: true, ...reply(201, record, { Location: `/api/v1/campaigns/${saved.campaign.id}` }) };
         },

@@ -1,5 +1,6 @@
 // The task endpoints of /api/v1. An API key works as an admin would: it sees every task; the
 // comments it writes have no author.
+import { msg } from "../../../models/messages";
 import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
@@ -33,7 +34,7 @@ const idOf = (call: ApiCall) => Number(call.params.id);
 
 const actorOf = (call: ApiCall) => ({ apiKeyId: call.caller?.apiKeyId ?? null });
 
-const unknownTask = (call: ApiCall) => errorReply("not_found", "There is no task with this id.", [{ field: "id", reason: "is not the id of a task" }], call.requestId);
+const unknownTask = (call: ApiCall) => errorReply("not_found", msg("campaigns.api.noTask"), [{ field: "id", reason: msg("campaigns.api.noTaskReason") }], call.requestId);
 
 async function withTask(call: ApiCall, then: (t: TaskListItem) => Promise<ApiReply>): Promise<ApiReply> {
   const task = await taskItem(call.db, API_VIEWER, idOf(call), call.now);
@@ -73,7 +74,7 @@ export function reassignEndpoint(): Endpoint {
   return endpoint(contract.reassignTask, async (call) => {
     const out = await reassignTask(call.db, API_VIEWER, idOf(call), call.body.assigneeId, call.now, actorOf(call));
     if (!out.ok && out.kind === "missing") return unknownTask(call);
-    if (!out.ok) return errorReply("validation_failed", "The task was not reassigned.", [{ field: out.field, reason: out.reason }], call.requestId);
+    if (!out.ok) return errorReply("validation_failed", msg("campaigns.api.notReassigned"), [{ field: out.field, reason: out.reason }], call.requestId);
     return withTask(call, async (t) => reply(200, taskRecord(t)));
   });
 }
@@ -100,12 +101,7 @@ export function commentEndpoints(): Endpoint[] {
         call.now,
       );
       if (outcome.kind === "key_reused") {
-        return errorReply(
-          "idempotency_key_reused",
-          "This Idempotency-Key was used for a different request.",
-          [{ field: "Idempotency-Key", reason: "was already used with another body or endpoint; use a new key for a new request" }],
-          call.requestId,
-        );
+        return errorReply("idempotency_key_reused", msg("api.idempotencyKeyReused"), [{ field: "Idempotency-Key", reason: msg("api.idempotencyKeyReusedReason") }], call.requestId);
       }
       return { status: outcome.response.status, body: outcome.response.body, headers: outcome.replayed ? { "Idempotent-Replayed": "true" } : undefined };
     }),

@@ -1,6 +1,7 @@
 // Every call the campaign pages and the campaign API make into the campaign domain's sending,
 // audience and template parts, in one place: the routes stay thin and see one shape of answer.
 import type { ConsoleServices } from "../../../models/context";
+import { msg } from "../../../models/messages";
 import type { CampaignStatus, SkipReason } from "../../../models/campaign-models";
 import { findMarketerCampaignRow, type CampaignSaveHooks, type CampaignView } from "../../../campaigns/campaigns.server";
 import type { CampaignChannel, CampaignTemplates } from "../../../campaigns/definition";
@@ -46,7 +47,7 @@ export async function controlCampaign(services: ConsoleServices, action: Control
       return statusAfter(db, campaignId, await resendUnknown(db, queue, campaignId, now));
     case "resendNotReached": {
       const row = await findMarketerCampaignRow(db, campaignId);
-      if (!row) return { ok: false, reason: "There is no such campaign." };
+      if (!row) return { ok: false, reason: msg("campaigns.control.noSuchCampaign") };
       let recipients;
       try {
         ({ recipients } = await resolveAudience({ db, engine: services.segments }, row, now));
@@ -63,7 +64,7 @@ export async function controlCampaign(services: ConsoleServices, action: Control
 async function statusAfter(db: ConsoleServices["db"], campaignId: number, result: { ok: true; queued: number } | { ok: false; reason: string }): Promise<ControlOutcome> {
   if (!result.ok) return result;
   const row = await db.models.Campaign.findByPk(campaignId, { attributes: ["status"], raw: true });
-  return row ? { ok: true, status: row.status } : { ok: false, reason: "There is no such campaign." };
+  return row ? { ok: true, status: row.status } : { ok: false, reason: msg("campaigns.control.noSuchCampaign") };
 }
 
 /** How many the campaign would reach now on each channel of its chain, and how many are skipped and why. */
@@ -108,7 +109,7 @@ export async function campaignReach(services: ConsoleServices, campaign: Campaig
  * with any is refused before anything is written. Empty until the templates part is merged.
  * At merge: for each channel of the chain, checkTemplate({ channel, ...templates[channel] })
  * (campaigns/templates), each TemplateProblem as
- *   { field: `templates.${channel}.${p.field}`, reason: `${p.line ? `line ${p.line}: ` : ""}${p.message}` }.
+ *   { field: `templates.${channel}.${p.field}`, reason: its message, after "line N: " when it has a line }.
  */
 export function templateFieldErrors(channels: readonly CampaignChannel[], templates: CampaignTemplates): FieldError[] {
   const errors: FieldError[] = [];
@@ -116,7 +117,7 @@ export function templateFieldErrors(channels: readonly CampaignChannel[], templa
     const template = templates[channel];
     if (!template) continue;
     for (const problem of checkTemplate({ channel, ...template })) {
-      errors.push({ field: `templates.${channel}.${problem.field}`, reason: `${problem.line ? `line ${problem.line}: ` : ""}${problem.message}` });
+      errors.push({ field: `templates.${channel}.${problem.field}`, reason: problem.line ? msg("campaigns.template.onLine", { line: problem.line, problem: problem.message }) : problem.message });
     }
   }
   return errors;

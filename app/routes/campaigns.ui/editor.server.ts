@@ -12,13 +12,15 @@ import type { FieldError } from "../../../models/ingest/schemas";
 import { campaignSaveHooks, templateFieldErrors, templateVariables } from "./domain.server";
 import type { CampaignFormValues } from "./form";
 import { getStoreForReader } from "~/i18n.server";
+import { msg } from "../../../models/messages";
 
 /** Roles that see and change campaigns; managers do not see them at all. */
 export const CAMPAIGN_ROLES = ["admin", "marketer"] as const;
 
 /** The campaign id in the URL, or a 404. */
 export function campaignIdParam(raw: string | undefined): number {
-  if (!/^[1-9]\d{0,9}$/.test(raw ?? "")) throw new Response("No such campaign.", { status: 404, statusText: "Not Found" });
+  // the pages show their own 404; the recipients' CSV download shows this text
+  if (!/^[1-9]\d{0,9}$/.test(raw ?? "")) throw new Response(msg("campaigns.control.noSuchCampaign"), { status: 404, statusText: "Not Found" });
   return Number(raw);
 }
 
@@ -93,7 +95,7 @@ export function campaignInputOfForm(form: FormData, storeTimeZone: string): { in
   let schedule: Record<string, unknown> = { kind, timeZoneMode };
   if (kind === "at" && timeZoneMode === "store") {
     const instant = at && WallTime.safeParse(at).success ? wallTimeToInstant(at, storeTimeZone) : null;
-    if (at && !instant) problems.push({ field: "schedule.sendAt", reason: "must be a date and time" });
+    if (at && !instant) problems.push({ field: "schedule.sendAt", reason: msg("campaigns.form.dateTime") });
     schedule = { ...schedule, sendAt: instant ?? undefined };
   } else if (kind === "at") {
     schedule = { ...schedule, localSendAt: at || undefined };

@@ -4,6 +4,7 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
+import { msg } from "../../../models/messages";
 import { CAMPAIGN_CHANNELS } from "../../../campaigns/definition";
 import { PreviewRequest, TEST_SENDS_PER_MINUTE, TestSendRequest } from "../../../campaigns/try-out";
 import { parseInput, type FieldError } from "../../../models/ingest/schemas";
@@ -46,7 +47,7 @@ export async function previewAction({ request, context }: ActionFunctionArgs) {
   const parsed = parseInput(PreviewRequest, { customerId, channels, templates });
   if (!parsed.ok) return json<PreviewAnswer>({ customerId: typeof customerId === "number" ? customerId : null, errors: parsed.errors }, { status: 400, headers: NO_STORE });
   const outcome = await previewCampaignChain(context.services, parsed.value, new Date());
-  if (!outcome.ok) return json<PreviewAnswer>({ customerId: parsed.value.customerId, errors: [{ field: "customerId", reason: "there is no such customer (deleted?): pick another" }] }, { status: 404, headers: NO_STORE });
+  if (!outcome.ok) return json<PreviewAnswer>({ customerId: parsed.value.customerId, errors: [{ field: "customerId", reason: msg("campaigns.tryOut.noCustomer") }] }, { status: 404, headers: NO_STORE });
   return json<PreviewAnswer>({ customerId: parsed.value.customerId, previews: outcome.previews }, { headers: NO_STORE });
 }
 
@@ -73,7 +74,7 @@ export async function testSendAction({ request, context }: ActionFunctionArgs) {
     if (!(error instanceof RateLimiterRes)) throw error;
     const retryAfterS = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
     return json<TestSendAnswer>(
-      { retryAfterS, errors: [{ field: "(request)", reason: `at most ${TEST_SENDS_PER_MINUTE} test messages a minute: try again in ${retryAfterS} s` }] },
+      { retryAfterS, errors: [{ field: "(request)", reason: msg("campaigns.tryOut.tooMany", { count: TEST_SENDS_PER_MINUTE, seconds: retryAfterS }) }] },
       { status: 429, headers: { ...NO_STORE, "Retry-After": String(retryAfterS) } },
     );
   }
@@ -81,7 +82,7 @@ export async function testSendAction({ request, context }: ActionFunctionArgs) {
   if (outcome.ok) return json<TestSendAnswer>({ sent: { channel: outcome.channel, provider: outcome.provider, to: outcome.to } }, { headers: NO_STORE });
   // nothing went out: the attempt is given back
   if (outcome.kind !== "send_failed") await testSends.reward(String(user.id), 1);
-  if (outcome.kind === "customer_not_found") return json<TestSendAnswer>({ errors: [{ field: "customerId", reason: "there is no such customer (deleted?): pick another" }] }, { status: 404, headers: NO_STORE });
+  if (outcome.kind === "customer_not_found") return json<TestSendAnswer>({ errors: [{ field: "customerId", reason: msg("campaigns.tryOut.noCustomer") }] }, { status: 404, headers: NO_STORE });
   if (outcome.kind === "template") return json<TestSendAnswer>({ errors: outcome.problems.map((p) => problemAsFieldError(channel, p)) }, { status: 400, headers: NO_STORE });
   return json<TestSendAnswer>({ failed: { provider: outcome.provider, failure: outcome.failure, reason: outcome.reason } }, { status: 502, headers: NO_STORE });
 }
