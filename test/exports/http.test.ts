@@ -166,6 +166,8 @@ describe(`exports through the app on ${testDialect}`, () => {
 
   it("an export larger than the threshold runs as a job: progress, the file, a notification and an email, then expiry deletes the file", async () => {
     await setSettings({ marketersMayExport: true, jobFromRows: 5, keepHours: 2 });
+    // the marketer reads Bulgarian: the email that tells them is written in it
+    await setUserLocale(app.db, userIds.marketer, "bg");
     const res = await postExport(visitors.marketer, segmentFields({ format: "csv", delimiter: "comma", bom: [] as unknown as string }));
     expect(res.status).toBe(302);
     const id = Number(/\/exports\?id=(\d+)/.exec(res.headers.location)![1]);
@@ -185,7 +187,10 @@ describe(`exports through the app on ${testDialect}`, () => {
     const note = await app.db.models.Notification.findOne({ where: { userId: userIds.marketer, kind: "export.ready" }, raw: true });
     expect(note?.link).toBe(`/exports?id=${id}`);
     const mail = await app.db.models.OutboxMessage.findOne({ where: { userId: userIds.marketer, purpose: "notification" }, order: [["id", "DESC"]], raw: true });
-    expect(mail?.subject).toContain(`is ready: ${store.members.length} rows`);
+    expect(mail?.subject).toMatch(new RegExp(`^Експортът .+ е готов: ${store.members.length} реда$`));
+    expect(mail?.textBody).toContain("Изтеглете го от страницата с експорти:");
+    expect(mail?.textBody).toContain(`/exports?id=${id}`);
+    await setUserLocale(app.db, userIds.marketer, null);
     const audit = await app.db.models.AuditEntry.findOne({ where: { action: "export.create" }, order: [["id", "DESC"]], raw: true });
     expect(audit?.userId).toBe(userIds.marketer);
     expect(JSON.parse(audit!.detail!)).toMatchObject({ exportId: id, rows: store.members.length, columns, delivery: "job" });
