@@ -11,7 +11,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import type { ConsoleServices } from "../models/context";
 import { loggableError } from "./loggable-error";
-import { inRequestScope } from "../models/request-scope.server";
+import { inScopeUntil } from "../models/request-scope.server";
 // error messages in each request's language (models/messages.ts)
 import "../models/i18n.server";
 
@@ -68,8 +68,16 @@ export async function createWebApp({ services, trustProxy, build }: WebOptions) 
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: loggableUrl(withoutFeedToken(req.url)) }), res: (res) => ({ statusCode: res.statusCode }), err: loggableError },
     }),
   );
-  // each request's own scope: the route settles its language, and messages deep in the models follow it
-  app.use((_req, _res, next) => inRequestScope(next));
+  // each request's own scope: the route settles its language, and messages deep in the models follow
+  // it; open until the response is done. The storefront lookup writes no message and is asked on
+  // every product view: it runs outside any scope (models/request-scope.server.ts says why)
+  app.use((req, res, next) => {
+    if (req.path.startsWith("/api/v1/storefront/") || req.path.startsWith("/build/") || req.path === "/healthz") return next();
+    inScopeUntil(next, (done) => {
+      res.once("finish", done);
+      res.once("close", done);
+    });
+  });
   // a fresh nonce per response for the scripts Remix inlines (hydration data, scroll restoration)
   app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString("base64");

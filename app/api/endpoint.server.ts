@@ -1,5 +1,6 @@
 import { settleApiLanguage } from "../language.server";
 import { msg } from "../../models/messages";
+import { inRequestScope, requestLanguage } from "../../models/request-scope.server";
 import { loggableUrl } from "../../server/loggable-url";
 import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod/v4";
@@ -58,11 +59,17 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
  * JSON in the API's error shape; an unexpected failure is logged with the request id and is a 500,
  * which the bad-input suite proves no input reaches.
  */
-export async function serveApi({ request, params, context }: RemixArgs, endpoints: Endpoint[]): Promise<Response> {
+export async function serveApi(args: RemixArgs, endpoints: Endpoint[]): Promise<Response> {
+  // messages in the caller's Accept-Language when the console speaks it, else English; a request
+  // served outside the web server's scopes (the storefront lookup) gets one only for another language
+  const language = settleApiLanguage(args.request);
+  if (requestLanguage() === undefined && language !== "en") return inRequestScope(() => serveApiInScope(args, endpoints), language);
+  return serveApiInScope(args, endpoints);
+}
+
+async function serveApiInScope({ request, params, context }: RemixArgs, endpoints: Endpoint[]): Promise<Response> {
   const requestId = context.requestId;
   try {
-    // messages in the caller's Accept-Language when the console speaks it, else English
-    settleApiLanguage(request);
     return toResponse(await answer(request, params, context, endpoints));
   } catch (error) {
     await discardBody(request);
