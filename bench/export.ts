@@ -1,5 +1,5 @@
 // A 1M-member segment exported as CSV through the console's own export code (models/exports: the
-// keyset-batched reader and the csv-stringify writer, into a file as the export job writes it),
+// streamed reader on MariaDB, keyset batches on SQLite, and the CSV line writer, into a file as the export job writes it),
 // rows per second and resident memory growth sampled during the run, beside the raw lower bounds
 // measured in the same run on the same rows: one streamed SELECT of the same columns (every row
 // read, nothing written), and on MariaDB the server writing the same rows itself with
