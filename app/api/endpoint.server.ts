@@ -73,11 +73,13 @@ async function serveApiInScope({ request, params, context }: RemixArgs, endpoint
     return toResponse(await answer(request, params, context, endpoints));
   } catch (error) {
     await discardBody(request);
+    const at = new URL(request.url);
+    const url = loggableUrl(at.pathname + at.search);
     if (isConflict(error)) {
-      context.services.log.warn({ err: error, requestId, url: loggableUrl(new URL(request.url).pathname + new URL(request.url).search) }, "API request lost a write conflict after its retries");
+      context.services.log.warn({ err: error, requestId, url }, "API request lost a write conflict after its retries");
       return toResponse(errorReply("busy", msg("api.busy"), [], requestId, { "Retry-After": "1" }));
     }
-    context.services.log.error({ err: error, requestId, url: loggableUrl(new URL(request.url).pathname + new URL(request.url).search) }, "API request failed");
+    context.services.log.error({ err: error, requestId, url }, "API request failed");
     return toResponse(errorReply("internal", msg("api.internal"), [], requestId));
   }
 }

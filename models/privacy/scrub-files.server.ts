@@ -6,6 +6,7 @@
 // left to the remove-erasure-leftovers job. The values live in memory only: a job that retried the
 // rewrite would need them stored, a copy the erasure must not leave, so the job deletes.
 import crypto from "node:crypto";
+import type { CustomerProfile } from "../customers/profile.server";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -33,16 +34,7 @@ export interface ErasedValues {
 }
 
 /** The erased customer as it was before the erasure blanked it. */
-export interface ErasedCustomer {
-  externalId: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  country: string | null;
-  city: string | null;
-  birthday: string | null;
-}
+export type ErasedCustomer = Pick<CustomerProfile, "externalId" | "firstName" | "lastName" | "email" | "phone" | "country" | "city" | "birthday">;
 
 /**
  * The values to look for: `exact` and `anyCase` together are the copies erase.server.ts scrubs from

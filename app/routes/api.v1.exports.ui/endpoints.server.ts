@@ -1,17 +1,13 @@
 // The export endpoints of /api/v1: an export always runs as a job here (an integration polls its
 // state and downloads the file), with the same checks, count and audit as the console's dialog.
 import type { AppLoadContext } from "@remix-run/node";
-import { Op } from "sequelize";
 import { contract } from "~/api/contract.server";
 import { endpoint, type ApiCall, type Endpoint } from "~/api/endpoint.server";
 import { errorReply, reply, type ApiReply } from "~/api/reply.server";
 import type { ExportRecord } from "~/api/exports-contract.server";
 import { attachment, CONTENT_TYPES, exportFile, getExport, type ExportRequest, type ExportView } from "~/domain/exports.server";
 import { writeOnce } from "~/domain/api.server";
-import { CustomerListQuery } from "../../../models/customers/list-query";
-import type { Database } from "../../../models/db";
-import type { z } from "zod/v4";
-import type { ExportCustomerFilters } from "~/api/exports-contract.server";
+import { exportTargetOf, type FieldProblem } from "../../../models/exports/api-target.server";
 import { startExportOf } from "../exports.ui/start.server";
 import { msg } from "../../../models/messages";
 
@@ -40,66 +36,15 @@ function exportRecord(e: ExportView): ExportRecord {
 
 const viewerOf = (call: ApiCall) => ({ kind: "apiKey" as const, apiKeyId: call.caller!.apiKeyId });
 const unknownExport = (call: ApiCall) => errorReply("not_found", msg("admin.noExport"), [{ field: "id", reason: msg("admin.notExportOfKey") }], call.requestId);
-const notStarted = (call: ApiCall, problems: Problem[]) => errorReply("validation_failed", msg("admin.exportErrors"), problems, call.requestId);
-
-type Problem = { field: string; reason: string };
-
-/** The API's filters (names, emails and codes) as the customer list's query (ids), or the fields that name nothing. */
-async function listQueryOf(db: Database, filters: z.output<typeof ExportCustomerFilters>): Promise<{ ok: true; query: CustomerListQuery } | { ok: false; problems: Problem[] }> {
-  const problems: Problem[] = [];
-  const raw: Record<string, string> = {};
-  if (filters.q) raw.q = filters.q;
-  if (filters.country) raw.country = filters.country;
-  if (filters.marketing) raw.marketing = filters.marketing;
-  if (filters.channel) raw.channel = filters.channel;
-  if (filters.sort) raw.sort = filters.sort;
-  if (filters.group !== undefined) {
-    const group = await db.models.CustomerGroup.findOne({ attributes: ["id"], where: { name: filters.group }, raw: true });
-    if (group) raw.group = String(group.id);
-    else problems.push({ field: "customers.group", reason: msg("admin.namesNoGroup") });
-  }
-  if (filters.tag !== undefined) {
-    const tag = await db.models.Tag.findOne({ attributes: ["id"], where: { name: filters.tag }, raw: true });
-    if (tag) raw.tag = String(tag.id);
-    else problems.push({ field: "customers.tag", reason: msg("admin.namesNoTag") });
-  }
-  if (filters.manager !== undefined) {
-    if (filters.manager === "none") raw.manager = "none";
-    else {
-      const manager = await db.models.User.findOne({ attributes: ["id"], where: { email: filters.manager, role: "manager" }, raw: true });
-      if (manager) raw.manager = String(manager.id);
-      else problems.push({ field: "customers.manager", reason: msg("admin.notManager") });
-    }
-  }
-  for (const field of ["segment", "notSegment"] as const) {
-    const codes = filters[field];
-    if (!codes) continue;
-    const found = await db.models.Segment.findAll({ attributes: ["id", "code"], where: { code: { [Op.in]: codes }, deletedAt: { [Op.is]: null } }, raw: true });
-    const unknown = codes.filter((c) => !found.some((s) => s.code === c));
-    if (unknown.length) problems.push({ field: `customers.${field}`, reason: msg("admin.namesNoSegments", { codes: unknown.join(", ") }) });
-    else raw[field] = codes.map((c) => found.find((s) => s.code === c)!.id).join(",");
-  }
-  if (problems.length) return { ok: false, problems };
-  const parsed = CustomerListQuery.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ field: `customers.${i.path.join(".")}`, reason: i.message })) };
-  return { ok: true, query: parsed.data };
-}
+const notStarted = (call: ApiCall, problems: FieldProblem[]) => errorReply("validation_failed", msg("admin.exportErrors"), problems, call.requestId);
 
 export function exportEndpoints(context: AppLoadContext): Endpoint[] {
   return [
     endpoint(contract.createExport, async (call) => {
       const { body, db } = call;
-      let target: ExportRequest["target"];
-      if (body.segment !== undefined) {
-        const segment = await db.models.Segment.findOne({ attributes: ["id"], where: { code: body.segment, deletedAt: { [Op.is]: null } }, raw: true });
-        if (!segment) return notStarted(call, [{ field: "segment", reason: msg("admin.namesNoSegment") }]);
-        target = { kind: "segment", segmentId: segment.id };
-      } else {
-        const query = await listQueryOf(db, body.customers!);
-        if (!query.ok) return notStarted(call, query.problems);
-        target = { kind: "customers", query: query.query };
-      }
-      const request: ExportRequest = { target, format: body.format, columns: body.columns, csv: { delimiter: body.delimiter, bom: body.bom } };
+      const found = await exportTargetOf(db, body);
+      if (!found.ok) return notStarted(call, found.problems);
+      const request: ExportRequest = { target: found.target, format: body.format, columns: body.columns, csv: { delimiter: body.delimiter, bom: body.bom } };
       const outcome = await writeOnce(
         db,
         call.idempotency,
