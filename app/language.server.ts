@@ -40,15 +40,18 @@ export async function settleLanguage(request: Request, context: AppLoadContext, 
 }
 
 const STORE_LOCALE_FRESH_MS = 5_000;
-let cached: { locale: string | null; at: number; version: number } | null = null;
+/** Per database, so consoles on different stores in one process never read each other's. */
+const cachedLocales = new WeakMap<Database, { locale: string | null; at: number; version: number }>();
 
 /** The store's locale, read again after a few seconds or at once when this process saved the settings. */
 async function storeLocale(db: Database): Promise<string | null> {
   const now = Date.now();
+  const cached = cachedLocales.get(db);
   if (cached && now - cached.at < STORE_LOCALE_FRESH_MS && cached.version === storeSettingsVersion()) return cached.locale;
   const store = await getStoreSettings(db).catch(() => null);
-  cached = { locale: store?.locale ?? null, at: now, version: storeSettingsVersion() };
-  return cached.locale;
+  const fresh = { locale: store?.locale ?? null, at: now, version: storeSettingsVersion() };
+  cachedLocales.set(db, fresh);
+  return fresh.locale;
 }
 
 /**

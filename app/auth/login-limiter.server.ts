@@ -1,11 +1,27 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { ConsoleServices } from "../../models/context";
 
 // Login attempts are limited per (email, address) and per address, so guessing one account's
 // password and spraying many accounts from one address are both slowed down. An attempt is taken
 // from both allowances before the password is checked: counting only after a failure let parallel
-// attempts all pass the check before any of them had been counted.
-const perAccount = new RateLimiterMemory({ keyPrefix: "login-account", points: 5, duration: 15 * 60 });
-const perAddress = new RateLimiterMemory({ keyPrefix: "login-ip", points: 50, duration: 60 * 60 });
+// attempts all pass the check before any of them had been counted. The allowances belong to the
+// console (one per web process), not to the module: consoles in one process keep their own.
+interface LoginLimits {
+  perAccount: RateLimiterMemory;
+  perAddress: RateLimiterMemory;
+}
+const limitsByConsole = new WeakMap<ConsoleServices, LoginLimits>();
+function limitsOf(services: ConsoleServices): LoginLimits {
+  let limits = limitsByConsole.get(services);
+  if (!limits) {
+    limits = {
+      perAccount: new RateLimiterMemory({ keyPrefix: "login-account", points: 5, duration: 15 * 60 }),
+      perAddress: new RateLimiterMemory({ keyPrefix: "login-ip", points: 50, duration: 60 * 60 }),
+    };
+    limitsByConsole.set(services, limits);
+  }
+  return limits;
+}
 
 export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterS: number };
 
@@ -17,7 +33,8 @@ function refusal(error: unknown): LoginAttempt {
 }
 
 /** Takes one attempt from the account's and the address's allowance, atomically; refused when either is spent. */
-export async function takeLoginAttempt(email: string, ip: string): Promise<LoginAttempt> {
+export async function takeLoginAttempt(services: ConsoleServices, email: string, ip: string): Promise<LoginAttempt> {
+  const { perAccount, perAddress } = limitsOf(services);
   const key = accountKey(email, ip);
   try {
     await perAccount.consume(key);
@@ -35,6 +52,7 @@ export async function takeLoginAttempt(email: string, ip: string): Promise<Login
 }
 
 /** The right password: the account's failures are forgiven and this attempt is given back to the address. */
-export async function loginSucceeded(email: string, ip: string): Promise<void> {
+export async function loginSucceeded(services: ConsoleServices, email: string, ip: string): Promise<void> {
+  const { perAccount, perAddress } = limitsOf(services);
   await Promise.all([perAccount.delete(accountKey(email, ip)), perAddress.reward(ip, 1)]);
 }

@@ -66,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // the current password is a login secret: guessing it from a borrowed session is slowed down as at the login form
   const ip = context.clientIp;
-  const attempt = await takeLoginAttempt(user.email, ip);
+  const attempt = await takeLoginAttempt(context.services, user.email, ip);
   if (!attempt.allowed) {
     return json(
       { intent: "password" as const, result: submission.reply({ ...hide, fieldErrors: { currentPassword: ["auth:account.errors.tooMany"] } }) },
@@ -80,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       status: 400,
     });
   }
-  await loginSucceeded(user.email, ip);
+  await loginSucceeded(context.services, user.email, ip);
   // this session carries on with the new password; every other session of this user has ended
   const cookie = await commitUserSession(request, context, user.id);
   return json({ intent: "password" as const, result: submission.reply({ resetForm: true }), saved: true }, { headers: { "Set-Cookie": cookie } });

@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   const { email, password, redirectTo } = submission.value;
   const ip = context.clientIp;
-  const attempt = await takeLoginAttempt(email, ip);
+  const attempt = await takeLoginAttempt(context.services, email, ip);
   if (!attempt.allowed) {
     const t = await getFixedT(request, context, "auth");
     return json(
@@ -54,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const t = await getFixedT(request, context, "auth");
     return json({ result: submission.reply({ formErrors: [t("login.invalid")], hideFields: ["password"] }) }, { status: 401 });
   }
-  await loginSucceeded(email, ip);
+  await loginSucceeded(context.services, email, ip);
   await recordAudit(context.services.db, { userId: user.id, ip }, "user.login");
   return createUserSession(request, context, user.id, safeRedirect(redirectTo));
 }

@@ -5,6 +5,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { msg } from "../../../models/messages";
+import type { ConsoleServices } from "../../../models/context";
 import { CAMPAIGN_CHANNELS } from "../../../campaigns/definition";
 import { PreviewRequest, TEST_SENDS_PER_MINUTE, TestSendRequest } from "../../../campaigns/try-out";
 import { parseInput, type FieldError } from "../../../models/ingest/schemas";
@@ -17,7 +18,16 @@ const NO_STORE = { "Cache-Control": "no-store" };
 
 // a test send reaches a real provider (and costs an SMS part): a few a minute per user is plenty
 // for checking a message, and keeps a stuck button or a script from spamming the marketer's phone
-const testSends = new RateLimiterMemory({ keyPrefix: "campaign-test-send", points: TEST_SENDS_PER_MINUTE, duration: 60 });
+// (per console, as the login limits are)
+const testSendLimits = new WeakMap<ConsoleServices, RateLimiterMemory>();
+function testSendsOf(services: ConsoleServices): RateLimiterMemory {
+  let limiter = testSendLimits.get(services);
+  if (!limiter) {
+    limiter = new RateLimiterMemory({ keyPrefix: "campaign-test-send", points: TEST_SENDS_PER_MINUTE, duration: 60 });
+    testSendLimits.set(services, limiter);
+  }
+  return limiter;
+}
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -69,7 +79,7 @@ export async function testSendAction({ request, context }: ActionFunctionArgs) {
     return json<TestSendAnswer>({ errors }, { status: 400, headers: NO_STORE });
   }
   try {
-    await testSends.consume(String(user.id));
+    await testSendsOf(context.services).consume(String(user.id));
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error;
     const retryAfterS = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
@@ -81,7 +91,7 @@ export async function testSendAction({ request, context }: ActionFunctionArgs) {
   const outcome = await sendCampaignTest(context.services, parsed.value, user.email, { userId: user.id, ip: context.clientIp }, new Date());
   if (outcome.ok) return json<TestSendAnswer>({ sent: { channel: outcome.channel, provider: outcome.provider, to: outcome.to } }, { headers: NO_STORE });
   // nothing went out: the attempt is given back
-  if (outcome.kind !== "send_failed") await testSends.reward(String(user.id), 1);
+  if (outcome.kind !== "send_failed") await testSendsOf(context.services).reward(String(user.id), 1);
   if (outcome.kind === "customer_not_found") return json<TestSendAnswer>({ errors: [{ field: "customerId", reason: msg("campaigns.tryOut.noCustomer") }] }, { status: 404, headers: NO_STORE });
   if (outcome.kind === "template") return json<TestSendAnswer>({ errors: outcome.problems.map((p) => problemAsFieldError(channel, p)) }, { status: 400, headers: NO_STORE });
   return json<TestSendAnswer>({ failed: { provider: outcome.provider, failure: outcome.failure, reason: outcome.reason } }, { status: 502, headers: NO_STORE });
