@@ -27,3 +27,16 @@ export interface ConsoleServices {
     feedReadsPerMinute?: number;
   };
 }
+
+/**
+ * A value kept per console (rate limits, caches): made at its first use by that console's services
+ * and gone with them. Module-level state would be shared by every console in the process, as the
+ * test files in one worker are.
+ */
+export function perConsole<T>(make: (services: ConsoleServices) => T): (services: ConsoleServices) => T {
+  const kept = new WeakMap<ConsoleServices, T>();
+  return (services) => {
+    if (!kept.has(services)) kept.set(services, make(services));
+    return kept.get(services)!;
+  };
+}

@@ -1,27 +1,15 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { ConsoleServices } from "../../models/context";
+import { perConsole, type ConsoleServices } from "../../models/context";
 
 // Login attempts are limited per (email, address) and per address, so guessing one account's
 // password and spraying many accounts from one address are both slowed down. An attempt is taken
 // from both allowances before the password is checked: counting only after a failure let parallel
 // attempts all pass the check before any of them had been counted. The allowances belong to the
 // console (one per web process), not to the module: consoles in one process keep their own.
-interface LoginLimits {
-  perAccount: RateLimiterMemory;
-  perAddress: RateLimiterMemory;
-}
-const limitsByConsole = new WeakMap<ConsoleServices, LoginLimits>();
-function limitsOf(services: ConsoleServices): LoginLimits {
-  let limits = limitsByConsole.get(services);
-  if (!limits) {
-    limits = {
-      perAccount: new RateLimiterMemory({ keyPrefix: "login-account", points: 5, duration: 15 * 60 }),
-      perAddress: new RateLimiterMemory({ keyPrefix: "login-ip", points: 50, duration: 60 * 60 }),
-    };
-    limitsByConsole.set(services, limits);
-  }
-  return limits;
-}
+const limitsOf = perConsole(() => ({
+  perAccount: new RateLimiterMemory({ keyPrefix: "login-account", points: 5, duration: 15 * 60 }),
+  perAddress: new RateLimiterMemory({ keyPrefix: "login-ip", points: 50, duration: 60 * 60 }),
+}));
 
 export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterS: number };
 

@@ -5,7 +5,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { requireRole } from "~/auth/session.server";
 import { readForm } from "~/auth/forms.server";
 import { msg } from "../../../models/messages";
-import type { ConsoleServices } from "../../../models/context";
+import { perConsole } from "../../../models/context";
 import { CAMPAIGN_CHANNELS } from "../../../campaigns/definition";
 import { PreviewRequest, TEST_SENDS_PER_MINUTE, TestSendRequest } from "../../../campaigns/try-out";
 import { parseInput, type FieldError } from "../../../models/ingest/schemas";
@@ -19,15 +19,7 @@ const NO_STORE = { "Cache-Control": "no-store" };
 // a test send reaches a real provider (and costs an SMS part): a few a minute per user is plenty
 // for checking a message, and keeps a stuck button or a script from spamming the marketer's phone
 // (per console, as the login limits are)
-const testSendLimits = new WeakMap<ConsoleServices, RateLimiterMemory>();
-function testSendsOf(services: ConsoleServices): RateLimiterMemory {
-  let limiter = testSendLimits.get(services);
-  if (!limiter) {
-    limiter = new RateLimiterMemory({ keyPrefix: "campaign-test-send", points: TEST_SENDS_PER_MINUTE, duration: 60 });
-    testSendLimits.set(services, limiter);
-  }
-  return limiter;
-}
+const testSendsOf = perConsole(() => new RateLimiterMemory({ keyPrefix: "campaign-test-send", points: TEST_SENDS_PER_MINUTE, duration: 60 }));
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);

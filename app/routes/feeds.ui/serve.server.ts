@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { createReadableStreamFromReadable, type AppLoadContext } from "@remix-run/node";
 import { stringify } from "csv-stringify";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { ConsoleServices } from "../../../models/context";
+import { perConsole, type ConsoleServices } from "../../../models/context";
 import type { FeedFormat, FeedResource } from "../../../models/feed-models";
 import {
   escapeFormula,
@@ -36,15 +36,9 @@ export const MEMBER_CSV_HEADER = ["external_id", "first_name", "last_name", "ema
 export const EVENT_CSV_HEADER = ["id", "kind", "at", "external_id"];
 
 // one limiter per process and services (a test app may set its own limit)
-const limiters = new WeakMap<ConsoleServices, RateLimiterMemory>();
-function limiterOf(services: ConsoleServices): RateLimiterMemory {
-  let limiter = limiters.get(services);
-  if (!limiter) {
-    limiter = new RateLimiterMemory({ keyPrefix: "feed", points: services.config.feedReadsPerMinute ?? FEED_READS_PER_MINUTE, duration: 60 });
-    limiters.set(services, limiter);
-  }
-  return limiter;
-}
+const limiterOf = perConsole(
+  (services) => new RateLimiterMemory({ keyPrefix: "feed", points: services.config.feedReadsPerMinute ?? FEED_READS_PER_MINUTE, duration: 60 }),
+);
 
 const text = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
