@@ -6,7 +6,6 @@
 // left to the remove-erasure-leftovers job. The values live in memory only: a job that retried the
 // rewrite would need them stored, a copy the erasure must not leave, so the job deletes.
 import crypto from "node:crypto";
-import type { CustomerProfile } from "../customers/profile.server";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -14,6 +13,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import iconv from "iconv-lite";
 import { Op } from "sequelize";
+import type { CustomerProfile } from "../customers/profile.server";
 import type { Database } from "../db";
 import { pruneExpiredExports } from "../exports/exports.server";
 import { BUSY_STATUSES, isDelimiter, isEncoding, type ImportStatus } from "../imports/formats";
